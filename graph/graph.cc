@@ -1,0 +1,418 @@
+#include "graph/graph.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "graph/status.h"
+
+namespace graphflow {
+namespace {
+
+std::string NodeLabel(absl::string_view name, absl::string_view op) {
+  return absl::StrCat("node '", name, "' (", op, ")");
+}
+
+// Number of tensors arg takes, or -1 when it must be inferred from the
+// number of inputs actually given.
+int ArgCount(const ArgDef& arg, const AttrMap& attrs) {
+  if (!arg.number_attr.empty()) {
+    auto it = attrs.find(arg.number_attr);
+    if (it == attrs.end()) return -1;
+    const int64_t* n = std::get_if<int64_t>(&it->second);
+    return n ? static_cast<int>(*n) : -1;
+  }
+  if (!arg.type_list_attr.empty()) {
+    auto it = attrs.find(arg.type_list_attr);
+    if (it == attrs.end()) return -1;
+    const DataTypeVector* v = std::get_if<DataTypeVector>(&it->second);
+    return v ? static_cast<int>(v->size()) : -1;
+  }
+  return 1;
+}
+
+// The declared (base) dtype of element k of arg, or DT_INVALID if the attr
+// naming it is not set yet.
+DataType ArgElementType(const ArgDef& arg, const AttrMap& attrs, int k) {
+  if (arg.type != DT_INVALID) return arg.type;
+  if (!arg.type_attr.empty()) {
+    auto it = attrs.find(arg.type_attr);
+    if (it == attrs.end()) return DT_INVALID;
+    const DataType* t = std::get_if<DataType>(&it->second);
+    return t ? *t : DT_INVALID;
+  }
+  auto it = attrs.find(arg.type_list_attr);
+  if (it == attrs.end()) return DT_INVALID;
+  const DataTypeVector* v = std::get_if<DataTypeVector>(&it->second);
+  return v && k < static_cast<int>(v->size()) ? (*v)[k] : DT_INVALID;
+}
+
+absl::Status CheckAttrValue(const AttrDef& def, const AttrValue& value) {
+  if (AttrTypeName(value) != def.type) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("attr '", def.name, "' must be ", def.type, ", got ",
+                     AttrTypeName(value)));
+  }
+  if (!def.allowed_types.empty()) {
+    DataTypeVector types;
+    if (const DataType* t = std::get_if<DataType>(&value)) types.push_back(*t);
+    if (const DataTypeVector* v = std::get_if<DataTypeVector>(&value))
+      types = *v;
+    for (DataType t : types) {
+      if (std::find(def.allowed_types.begin(), def.allowed_types.end(), t) ==
+          def.allowed_types.end()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "attr '", def.name, "' is ", DataTypeString(t),
+            ", expected one of ", DataTypeVectorString(def.allowed_types)));
+      }
+    }
+  }
+  if (!def.allowed_values.empty()) {
+    const std::string* s = std::get_if<std::string>(&value);
+    if (s && std::find(def.allowed_values.begin(), def.allowed_values.end(),
+                       *s) == def.allowed_values.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("attr '", def.name, "' is '", *s, "', expected one of '",
+                       absl::StrJoin(def.allowed_values, "', '"), "'"));
+    }
+  }
+  if (def.minimum) {
+    int64_t actual = 0;
+    if (const int64_t* i = std::get_if<int64_t>(&value)) {
+      actual = *i;
+    } else {
+      actual = std::visit(
+          [](const auto& v) -> int64_t {
+            if constexpr (requires { v.size(); } &&
+                          !std::is_same_v<std::decay_t<decltype(v)>,
+                                          std::string>) {
+              return static_cast<int64_t>(v.size());
+            }
+            return 0;
+          },
+          value);
+    }
+    if (actual < *def.minimum) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("attr '", def.name, "' is ", actual,
+                       ", must be at least ", *def.minimum));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Resolves the inputs against the schema: infers length and type attrs,
+// checks dtypes, and returns the declared input types.
+absl::StatusOr<DataTypeVector> ResolveInputs(
+    const OpDef& def, const std::vector<Endpoint>& inputs, AttrMap& attrs) {
+  std::vector<int> counts;
+  int known = 0, unknown = -1;
+  for (size_t a = 0; a < def.inputs.size(); ++a) {
+    counts.push_back(ArgCount(def.inputs[a], attrs));
+    if (counts.back() >= 0) {
+      known += counts.back();
+    } else if (unknown >= 0) {
+      return absl::InvalidArgumentError(
+          "cannot infer the lengths of two variadic inputs");
+    } else {
+      unknown = static_cast<int>(a);
+    }
+  }
+  int given = static_cast<int>(inputs.size());
+  if (unknown >= 0) {
+    if (given < known) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("expected at least ", known, " inputs, got ", given));
+    }
+    const ArgDef& arg = def.inputs[unknown];
+    counts[unknown] = given - known;
+    if (!arg.number_attr.empty()) {
+      attrs[arg.number_attr] = int64_t{counts[unknown]};
+    }
+  } else if (known != given) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("expected ", known, " inputs, got ", given));
+  }
+  DataTypeVector types;
+  int k = 0;
+  for (size_t a = 0; a < def.inputs.size(); ++a) {
+    const ArgDef& arg = def.inputs[a];
+    DataTypeVector list_types;
+    for (int j = 0; j < counts[a]; ++j, ++k) {
+      DataType actual = inputs[k].node->output_type(inputs[k].index);
+      if (arg.is_ref && !IsRefType(actual)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "input ", k, " ('", arg.name,
+            "') must be a variable reference, got ", DataTypeString(actual),
+            " from ", EndpointName(inputs[k])));
+      }
+      DataType base = BaseType(actual);
+      DataType expected = ArgElementType(arg, attrs, j);
+      if (expected == DT_INVALID) {
+        if (!arg.type_attr.empty()) attrs[arg.type_attr] = base;
+        if (!arg.type_list_attr.empty()) list_types.push_back(base);
+        expected = base;
+      }
+      if (expected != base) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "input ", k, " ('", arg.name, "') must be ",
+            DataTypeString(expected), ", got ", DataTypeString(base), " from ",
+            EndpointName(inputs[k])));
+      }
+      types.push_back(arg.is_ref ? MakeRefType(base) : base);
+    }
+    if (!arg.type_list_attr.empty() && !attrs.contains(arg.type_list_attr)) {
+      attrs[arg.type_list_attr] = list_types;
+    }
+  }
+  return types;
+}
+
+absl::StatusOr<DataTypeVector> ResolveOutputs(const OpDef& def,
+                                              const AttrMap& attrs) {
+  DataTypeVector types;
+  for (const ArgDef& arg : def.outputs) {
+    int count = ArgCount(arg, attrs);
+    for (int j = 0; j < count; ++j) {
+      DataType t = ArgElementType(arg, attrs, j);
+      if (t == DT_INVALID) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot determine the type of output '", arg.name, "'"));
+      }
+      types.push_back(arg.is_ref ? MakeRefType(t) : t);
+    }
+  }
+  return types;
+}
+
+// Graph-time value of a node's output 0, when cheap to know.
+const Tensor* ConstantValue(const Node& node, std::vector<Tensor>& storage) {
+  if (node.op() == "Const") return node.FindAttr<Tensor>("value");
+  if (node.op() == "Shape" && node.num_inputs() == 1) {
+    const PartialShape& s =
+        node.input(0).node->output_shape(node.input(0).index);
+    if (!s.IsFullyDefined()) return nullptr;
+    std::vector<int64_t> dims(s.dims().begin(), s.dims().end());
+    Tensor t(DT_INT64, TensorShape{static_cast<int64_t>(dims.size())});
+    std::copy(dims.begin(), dims.end(), t.data<int64_t>());
+    if (node.output_type(0) == DT_INT32) {
+      Tensor t32(DT_INT32, t.shape());
+      for (size_t i = 0; i < dims.size(); ++i) {
+        t32.data<int32_t>()[i] = static_cast<int32_t>(dims[i]);
+      }
+      t = t32;
+    }
+    storage.push_back(t);
+    return &storage.back();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::Status Node::MissingAttrError(absl::string_view attr_name) const {
+  return absl::InvalidArgumentError(
+      absl::StrCat(NodeLabel(name_, op()), ": attr '", attr_name,
+                   "' is missing or of the wrong type"));
+}
+
+absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
+  auto fail = [&](const absl::Status& s) {
+    return absl::Status(s.code(), absl::StrCat(NodeLabel(spec.name, spec.op),
+                                               ": ", s.message()));
+  };
+  if (spec.name.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("a node of op ", spec.op, " has an empty name"));
+  }
+  if (by_name_.contains(spec.name)) {
+    return fail(absl::AlreadyExistsError("duplicate node name"));
+  }
+  auto def_or = registry_->LookUp(spec.op);
+  if (!def_or.ok()) return fail(def_or.status());
+  const OpDef& def = **def_or;
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    const Endpoint& in = spec.inputs[i];
+    if (in.node == nullptr) {
+      return fail(
+          absl::InvalidArgumentError(absl::StrCat("input ", i, " is missing")));
+    }
+    if (in.index < 0 || in.index >= in.node->num_outputs()) {
+      return fail(absl::InvalidArgumentError(absl::StrCat(
+          "input ", i, " names output ", in.index, " of '", in.node->name(),
+          "', which has ", in.node->num_outputs(), " outputs")));
+    }
+  }
+  for (const auto& [attr_name, value] : spec.attrs) {
+    if (attr_name.starts_with("_")) continue;
+    if (def.FindAttr(attr_name) == nullptr) {
+      return fail(absl::InvalidArgumentError(
+          absl::StrCat("unknown attr '", attr_name, "'")));
+    }
+  }
+  auto node = std::make_unique<Node>();
+  node->name_ = spec.name;
+  node->op_def_ = &def;
+  node->device_ = std::move(spec.device);
+  node->attrs_ = std::move(spec.attrs);
+  auto input_types = ResolveInputs(def, spec.inputs, node->attrs_);
+  if (!input_types.ok()) return fail(input_types.status());
+  for (const AttrDef& attr : def.attrs) {
+    auto it = node->attrs_.find(attr.name);
+    if (it == node->attrs_.end()) {
+      if (!attr.default_value) {
+        return fail(absl::InvalidArgumentError(
+            absl::StrCat("missing attr '", attr.name, "' (", attr.type, ")")));
+      }
+      it = node->attrs_.emplace(attr.name, *attr.default_value).first;
+    }
+    if (absl::Status s = CheckAttrValue(attr, it->second); !s.ok()) {
+      return fail(s);
+    }
+  }
+  auto output_types = ResolveOutputs(def, node->attrs_);
+  if (!output_types.ok()) return fail(output_types.status());
+  node->input_types_ = *std::move(input_types);
+  node->output_types_ = *std::move(output_types);
+  node->inputs_ = std::move(spec.inputs);
+  node->control_inputs_ = std::move(spec.control_inputs);
+
+  std::vector<PartialShape> in_shapes;
+  std::vector<const Tensor*> in_tensors;
+  std::vector<Tensor> storage;
+  storage.reserve(node->inputs_.size());
+  for (const Endpoint& in : node->inputs_) {
+    in_shapes.push_back(in.node->output_shape(in.index));
+    in_tensors.push_back(in.index == 0 ? ConstantValue(*in.node, storage)
+                                       : nullptr);
+  }
+  InferenceContext ctx(*node, std::move(in_shapes), std::move(in_tensors));
+  if (def.shape_fn) {
+    absl::Status s = def.shape_fn(ctx);
+    if (!s.ok()) {
+      if (absl::StrContains(s.message(), NodeLabel(spec.name, spec.op))) {
+        return s;
+      }
+      return fail(s);
+    }
+  }
+  node->output_shapes_ = ctx.TakeOutputs();
+
+  node->id_ = static_cast<int>(nodes_.size());
+  for (int i = 0; i < node->num_inputs(); ++i) {
+    node->inputs_[i].node->consumers_.emplace_back(node.get(), i);
+  }
+  for (Node* c : node->control_inputs_)
+    c->control_outputs_.push_back(node.get());
+  Node* raw = node.get();
+  by_name_[raw->name_] = raw;
+  nodes_.push_back(std::move(node));
+  return raw;
+}
+
+Node* Graph::FindNode(absl::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+absl::StatusOr<Endpoint> Graph::FindEndpoint(
+    absl::string_view tensor_name) const {
+  std::string node_name;
+  int index = 0;
+  RETURN_IF_ERROR(ParseTensorName(tensor_name, &node_name, &index));
+  Node* node = FindNode(node_name);
+  if (node == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("no node named '", node_name, "' in the graph"));
+  }
+  if (index >= node->num_outputs()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", tensor_name, "': node '", node_name, "' (",
+                     node->op(), ") has ", node->num_outputs(), " outputs"));
+  }
+  return Endpoint{node, index};
+}
+
+std::string EndpointName(const Endpoint& e) {
+  if (e.node == nullptr) return "<none>";
+  return e.index == 0 ? e.node->name()
+                      : absl::StrCat(e.node->name(), ":", e.index);
+}
+
+absl::Status ParseTensorName(absl::string_view tensor_name, std::string* node,
+                             int* index) {
+  *index = 0;
+  size_t colon = tensor_name.rfind(':');
+  if (colon != absl::string_view::npos) {
+    if (!absl::SimpleAtoi(tensor_name.substr(colon + 1), index) || *index < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("bad tensor name '", tensor_name,
+                       "': expected 'node' or 'node:index'"));
+    }
+    tensor_name = tensor_name.substr(0, colon);
+  }
+  if (tensor_name.empty()) {
+    return absl::InvalidArgumentError("empty tensor name");
+  }
+  *node = std::string(tensor_name);
+  return absl::OkStatus();
+}
+
+InferenceContext::InferenceContext(const Node& node,
+                                   std::vector<PartialShape> input_shapes,
+                                   std::vector<const Tensor*> input_tensors)
+    : node_(node),
+      input_shapes_(std::move(input_shapes)),
+      input_tensors_(std::move(input_tensors)),
+      output_shapes_(node.num_outputs()) {}
+
+DataType InferenceContext::input_type(int i) const {
+  return BaseType(node_.input_type(i));
+}
+
+PartialShape InferenceContext::ShapeFromInputTensor(int i) const {
+  if (const Tensor* t = input_tensors_[i]) {
+    if (t->rank() != 1) return PartialShape();
+    std::vector<int64_t> dims;
+    for (int64_t k = 0; k < t->num_elements(); ++k) {
+      dims.push_back(static_cast<int64_t>(t->ValueAsDouble(k)));
+    }
+    return PartialShape(dims);
+  }
+  const PartialShape& s = input_shapes_[i];
+  if (s.rank() == 1 && s.dim(0) >= 0) {
+    return PartialShape::UnknownOfRank(static_cast<int>(s.dim(0)));
+  }
+  return PartialShape();
+}
+
+absl::StatusOr<PartialShape> InferenceContext::WithRank(int i, int rank) const {
+  const PartialShape& s = input_shapes_[i];
+  if (s.unknown_rank()) return PartialShape::UnknownOfRank(rank);
+  if (s.rank() != rank) {
+    return Error(absl::StrCat("input ", i, " must have rank ", rank,
+                              ", got shape ", s.DebugString()));
+  }
+  return s;
+}
+
+absl::Status InferenceContext::Error(absl::string_view message) const {
+  return absl::InvalidArgumentError(
+      absl::StrCat(NodeLabel(node_.name(), node_.op()), ": ", message));
+}
+
+absl::Status UnchangedShape(InferenceContext& c) {
+  c.set_output(0, c.input_shape(0));
+  return absl::OkStatus();
+}
+
+absl::Status ScalarShape(InferenceContext& c) {
+  c.set_output(0, PartialShape(TensorShape{}));
+  return absl::OkStatus();
+}
+
+absl::Status UnknownShape(InferenceContext& c) { return absl::OkStatus(); }
+
+absl::Status NoOutputs(InferenceContext& c) { return absl::OkStatus(); }
+
+}  // namespace graphflow

@@ -1,0 +1,24 @@
+// Graph <-> TensorFlow GraphDef.
+#ifndef GRAPHFLOW_GRAPH_GRAPH_DEF_H_
+#define GRAPHFLOW_GRAPH_GRAPH_DEF_H_
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "graph/graph.h"
+#include "proto/graph.pb.h"
+
+namespace graphflow {
+
+// Nodes may appear in any order. Errors name the node: unknown op, an input
+// naming a missing node or output, wrong input count or dtype, bad or missing
+// attrs, duplicate names, and cycles (listing nodes on the cycle).
+absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
+    const tensorflow::GraphDef& graph_def, const OpRegistry& registry);
+
+// Every node with all attrs (defaults included), in topological order.
+tensorflow::GraphDef GraphToGraphDef(const Graph& graph);
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_GRAPH_GRAPH_DEF_H_

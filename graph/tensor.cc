@@ -1,0 +1,117 @@
+#include "graph/tensor.h"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+
+namespace graphflow {
+namespace {
+
+constexpr size_t kAlignment = 64;
+
+std::shared_ptr<void> AllocateBuffer(size_t bytes) {
+  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  if (rounded == 0) rounded = kAlignment;
+  void* p = std::aligned_alloc(kAlignment, rounded);
+  if (p == nullptr) return nullptr;
+  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
+}
+
+}  // namespace
+
+Tensor::Tensor(DataType dtype, const TensorShape& shape)
+    : dtype_(BaseType(dtype)),
+      shape_(shape),
+      num_elements_(shape.num_elements()) {
+  buffer_ = AllocateBuffer(total_bytes());
+  data_ = buffer_.get();
+}
+
+absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
+                                        const TensorShape& shape) {
+  if (!IsSupportedType(dtype)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot allocate a tensor of dtype ", DataTypeString(dtype)));
+  }
+  auto checked = TensorShape::Make(shape.dim_sizes());
+  if (!checked.ok()) return checked.status();
+  Tensor t(dtype, shape);
+  if (t.data_ == nullptr) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "out of memory allocating ", t.total_bytes(), " bytes for a ",
+        DataTypeString(dtype), " tensor of shape ", shape.DebugString()));
+  }
+  return t;
+}
+
+size_t Tensor::total_bytes() const {
+  return static_cast<size_t>(num_elements_) * DataTypeSize(dtype_);
+}
+
+absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
+  if (shape.num_elements() != num_elements_) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot reshape a tensor with ", num_elements_, " elements to shape ",
+        shape.DebugString(), " (", shape.num_elements(), " elements)"));
+  }
+  Tensor t = *this;
+  t.shape_ = shape;
+  return t;
+}
+
+Tensor Tensor::Clone() const {
+  if (!valid()) return Tensor();
+  Tensor t(dtype_, shape_);
+  if (total_bytes() > 0) std::memcpy(t.data_, data_, total_bytes());
+  return t;
+}
+
+void Tensor::FillZero() {
+  if (total_bytes() > 0) std::memset(data_, 0, total_bytes());
+}
+
+double Tensor::ValueAsDouble(int64_t i) const {
+  double v = 0;
+  DispatchType(dtype_, [&]<typename T>() {
+    v = static_cast<double>(data<T>()[i]);
+    return absl::OkStatus();
+  }).IgnoreError();
+  return v;
+}
+
+std::string Tensor::SummarizeValues(int max_values) const {
+  std::string out;
+  int64_t n = num_elements_;
+  int64_t shown = std::min<int64_t>(n, max_values);
+  for (int64_t i = 0; i < shown; ++i) {
+    if (i > 0) out += " ";
+    if (dtype_ == DT_BOOL) {
+      out += data<bool>()[i] ? "True" : "False";
+    } else {
+      absl::StrAppend(&out, ValueAsDouble(i));
+    }
+  }
+  if (shown < n) out += "...";
+  return out;
+}
+
+std::string Tensor::DebugString(int max_values) const {
+  if (!valid()) return "<invalid tensor>";
+  return absl::StrCat(DataTypeString(dtype_), " ", shape_.DebugString(), " [",
+                      SummarizeValues(max_values), "]");
+}
+
+bool TensorsEqual(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
+  if (a.total_bytes() == 0) return true;
+  if (a.dtype() == DT_BOOL) {
+    for (int64_t i = 0; i < a.num_elements(); ++i) {
+      if (a.data<bool>()[i] != b.data<bool>()[i]) return false;
+    }
+    return true;
+  }
+  return std::memcmp(a.raw_data(), b.raw_data(), a.total_bytes()) == 0;
+}
+
+}  // namespace graphflow

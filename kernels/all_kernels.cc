@@ -1,0 +1,26 @@
+#include "kernels/all_kernels.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace graphflow {
+
+const KernelRegistry& GlobalKernelRegistry() {
+  static const KernelRegistry* registry = [] {
+    auto* r = new KernelRegistry();
+    for (absl::Status s :
+         {RegisterStateKernels(*r), RegisterArrayKernels(*r),
+          RegisterMathKernels(*r), RegisterNnKernels(*r),
+          RegisterRandomKernels(*r), RegisterTrainingKernels(*r)}) {
+      if (!s.ok()) {  // A duplicate kernel is a programmer error.
+        std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
+                     std::string(s.message()).c_str());
+        std::abort();
+      }
+    }
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace graphflow

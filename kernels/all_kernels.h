@@ -1,0 +1,21 @@
+// The standard CPU kernel registry, one registration call per family.
+#ifndef GRAPHFLOW_KERNELS_ALL_KERNELS_H_
+#define GRAPHFLOW_KERNELS_ALL_KERNELS_H_
+
+#include "absl/status/status.h"
+#include "kernels/kernel.h"
+
+namespace graphflow {
+
+const KernelRegistry& GlobalKernelRegistry();
+
+absl::Status RegisterStateKernels(KernelRegistry& registry);
+absl::Status RegisterArrayKernels(KernelRegistry& registry);
+absl::Status RegisterMathKernels(KernelRegistry& registry);
+absl::Status RegisterNnKernels(KernelRegistry& registry);
+absl::Status RegisterRandomKernels(KernelRegistry& registry);
+absl::Status RegisterTrainingKernels(KernelRegistry& registry);
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_KERNELS_ALL_KERNELS_H_

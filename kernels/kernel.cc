@@ -1,0 +1,51 @@
+#include "kernels/kernel.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace graphflow {
+
+absl::StatusOr<Tensor*> KernelContext::AllocateOutput(
+    int i, const TensorShape& shape) {
+  return AllocateOutput(i, BaseType(node_.output_type(i)), shape);
+}
+
+absl::StatusOr<Tensor*> KernelContext::AllocateOutput(
+    int i, DataType dtype, const TensorShape& shape) {
+  auto t = Tensor::Allocate(dtype, shape);
+  if (!t.ok()) return Error(t.status().code(), t.status().message());
+  Tensor* out = &(*outputs_)[i].tensor;
+  *out = *std::move(t);
+  return out;
+}
+
+absl::Status KernelContext::InvalidArgument(absl::string_view message) const {
+  return Error(absl::StatusCode::kInvalidArgument, message);
+}
+
+absl::Status KernelContext::Error(absl::StatusCode code,
+                                  absl::string_view message) const {
+  return absl::Status(code, absl::StrCat("node '", node_.name(), "' (",
+                                         node_.op(), "): ", message));
+}
+
+absl::Status KernelRegistry::Register(std::string op, KernelFn fn) {
+  if (kernels_.contains(op)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("a kernel for op '", op, "' is registered twice"));
+  }
+  kernels_.emplace(std::move(op), std::move(fn));
+  return absl::OkStatus();
+}
+
+const KernelFn* KernelRegistry::Find(absl::string_view op) const {
+  auto it = kernels_.find(op);
+  return it == kernels_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> KernelRegistry::OpNames() const {
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : kernels_) names.push_back(name);
+  return names;
+}
+
+}  // namespace graphflow

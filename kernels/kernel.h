@@ -1,0 +1,102 @@
+// CPU kernels: one function per op, registered by op name. A kernel reads
+// its node's attrs and input tensors, allocates outputs, and returns a
+// Status; it knows nothing of sessions.
+#ifndef GRAPHFLOW_KERNELS_KERNEL_H_
+#define GRAPHFLOW_KERNELS_KERNEL_H_
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "graph/graph.h"
+#include "graph/tensor.h"
+#include "kernels/variable.h"
+
+namespace Eigen {
+struct ThreadPoolDevice;
+}  // namespace Eigen
+
+namespace graphflow {
+
+// A value on an edge: a tensor, or for ref-typed edges a variable.
+struct KernelValue {
+  Tensor tensor;
+  Variable* ref = nullptr;
+};
+
+// What the caller (a session) provides to every kernel of one step.
+struct KernelEnvironment {
+  Eigen::ThreadPoolDevice* device = nullptr;
+  VariableStore* variables = nullptr;
+  // Random per session: seeds random ops whose seed and seed2 are both 0.
+  uint64_t session_seed = 0;
+};
+
+class KernelContext {
+ public:
+  KernelContext(const Node& node, absl::Span<const KernelValue> inputs,
+                std::vector<KernelValue>* outputs, const KernelEnvironment& env,
+                uint64_t invocation)
+      : node_(node),
+        inputs_(inputs),
+        outputs_(outputs),
+        env_(env),
+        invocation_(invocation) {}
+
+  const Node& node() const { return node_; }
+  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_outputs() const { return node_.num_outputs(); }
+  // Input i's tensor (for a ref input: invalid; use ref_input).
+  const Tensor& input(int i) const { return inputs_[i].tensor; }
+  Variable* ref_input(int i) const { return inputs_[i].ref; }
+
+  // Allocates output i; InvalidArgument/ResourceExhausted on bad sizes.
+  absl::StatusOr<Tensor*> AllocateOutput(int i, const TensorShape& shape);
+  absl::StatusOr<Tensor*> AllocateOutput(int i, DataType dtype,
+                                         const TensorShape& shape);
+  void SetOutput(int i, Tensor t) { (*outputs_)[i].tensor = std::move(t); }
+  void SetRefOutput(int i, Variable* v) { (*outputs_)[i].ref = v; }
+
+  template <typename T>
+  absl::Status GetAttr(absl::string_view name, T* value) const {
+    return node_.GetAttr(name, value);
+  }
+
+  Eigen::ThreadPoolDevice& device() const { return *env_.device; }
+  VariableStore& variables() const { return *env_.variables; }
+  uint64_t session_seed() const { return env_.session_seed; }
+  // How many times this node ran before in this session (random ops use it
+  // so each run draws new numbers from a seed's sequence).
+  uint64_t invocation() const { return invocation_; }
+
+  // InvalidArgument "node 'x' (Op): message".
+  absl::Status InvalidArgument(absl::string_view message) const;
+  absl::Status Error(absl::StatusCode code, absl::string_view message) const;
+
+ private:
+  const Node& node_;
+  absl::Span<const KernelValue> inputs_;
+  std::vector<KernelValue>* outputs_;
+  const KernelEnvironment& env_;
+  uint64_t invocation_;
+};
+
+using KernelFn = std::function<absl::Status(KernelContext&)>;
+
+class KernelRegistry {
+ public:
+  // AlreadyExists for a second kernel of the same op.
+  absl::Status Register(std::string op, KernelFn fn);
+  const KernelFn* Find(absl::string_view op) const;
+  std::vector<std::string> OpNames() const;
+
+ private:
+  std::map<std::string, KernelFn, std::less<>> kernels_;
+};
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_KERNELS_KERNEL_H_

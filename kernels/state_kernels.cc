@@ -1,0 +1,117 @@
+// Kernels of ops/state_ops.cc: constants, placeholders, identity, variables.
+#include "absl/strings/str_cat.h"
+#include "graph/status.h"
+#include "kernels/all_kernels.h"
+
+namespace graphflow {
+namespace {
+
+absl::Status ConstKernel(KernelContext& ctx) {
+  Tensor value;
+  RETURN_IF_ERROR(ctx.GetAttr("value", &value));
+  ctx.SetOutput(0, value);  // Shared, never written: updates copy first.
+  return absl::OkStatus();
+}
+
+absl::Status PlaceholderKernel(KernelContext& ctx) {
+  return ctx.InvalidArgument("a placeholder must be fed");
+}
+
+absl::Status ForwardInputKernel(KernelContext& ctx) {
+  ctx.SetOutput(0, ctx.input(0));
+  return absl::OkStatus();
+}
+
+absl::Status NoOpKernel(KernelContext&) { return absl::OkStatus(); }
+
+absl::Status VariableKernel(KernelContext& ctx) {
+  std::string shared_name;
+  RETURN_IF_ERROR(ctx.GetAttr("shared_name", &shared_name));
+  ctx.SetRefOutput(
+      0, ctx.variables().GetOrCreate(shared_name.empty() ? ctx.node().name()
+                                                         : shared_name));
+  return absl::OkStatus();
+}
+
+// The declared shape of the variable behind ref input 0, if it is visible.
+PartialShape DeclaredVariableShape(const Node& node) {
+  const Node* var = node.input(0).node;
+  while (var->op() != "VariableV2" && var->num_inputs() > 0 &&
+         IsRefType(var->input_type(0))) {
+    var = var->input(0).node;
+  }
+  const PartialShape* shape = var->FindAttr<PartialShape>("shape");
+  return shape ? *shape : PartialShape();
+}
+
+absl::Status AssignKernel(KernelContext& ctx) {
+  Variable* var = ctx.ref_input(0);
+  const Tensor& value = ctx.input(1);
+  bool validate_shape = true;
+  RETURN_IF_ERROR(ctx.GetAttr("validate_shape", &validate_shape));
+  if (validate_shape) {
+    PartialShape declared = DeclaredVariableShape(ctx.node());
+    if (!declared.IsCompatibleWith(value.shape())) {
+      return ctx.InvalidArgument(
+          absl::StrCat("cannot assign a value of shape ",
+                       value.shape().DebugString(), " to variable '",
+                       var->name(), "' of shape ", declared.DebugString()));
+    }
+    if (var->initialized()) {
+      ASSIGN_OR_RETURN(Tensor old, var->Read());
+      if (old.shape() != value.shape()) {
+        return ctx.InvalidArgument(absl::StrCat(
+            "Assign requires shapes of both tensors to match: variable '",
+            var->name(), "' is ", old.shape().DebugString(), ", value is ",
+            value.shape().DebugString()));
+      }
+    }
+  }
+  var->Assign(value);
+  ctx.SetRefOutput(0, var);
+  return absl::OkStatus();
+}
+
+template <int kSign>
+absl::Status AssignUpdateKernel(KernelContext& ctx) {
+  Variable* var = ctx.ref_input(0);
+  const Tensor& value = ctx.input(1);
+  RETURN_IF_ERROR(var->Update([&](Tensor& t) -> absl::Status {
+    if (t.shape() != value.shape()) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "variable '", var->name(), "' has shape ", t.shape().DebugString(),
+          ", update has shape ", value.shape().DebugString()));
+    }
+    return DispatchType(t.dtype(), [&]<typename T>() {
+      if constexpr (std::is_same_v<T, bool>) {
+        return ctx.InvalidArgument("bool variables cannot be added to");
+      } else {
+        T* dst = t.data<T>();
+        const T* src = value.data<T>();
+        for (int64_t i = 0; i < t.num_elements(); ++i) {
+          dst[i] = static_cast<T>(dst[i] + kSign * src[i]);
+        }
+        return absl::OkStatus();
+      }
+    });
+  }));
+  ctx.SetRefOutput(0, var);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RegisterStateKernels(KernelRegistry& r) {
+  RETURN_IF_ERROR(r.Register("Const", ConstKernel));
+  RETURN_IF_ERROR(r.Register("Placeholder", PlaceholderKernel));
+  RETURN_IF_ERROR(r.Register("PlaceholderWithDefault", ForwardInputKernel));
+  RETURN_IF_ERROR(r.Register("Identity", ForwardInputKernel));
+  RETURN_IF_ERROR(r.Register("NoOp", NoOpKernel));
+  RETURN_IF_ERROR(r.Register("VariableV2", VariableKernel));
+  RETURN_IF_ERROR(r.Register("Assign", AssignKernel));
+  RETURN_IF_ERROR(r.Register("AssignAdd", AssignUpdateKernel<1>));
+  RETURN_IF_ERROR(r.Register("AssignSub", AssignUpdateKernel<-1>));
+  return absl::OkStatus();
+}
+
+}  // namespace graphflow

@@ -1,0 +1,58 @@
+#include "kernels/variable.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace graphflow {
+
+absl::StatusOr<Tensor> Variable::Read() const {
+  absl::MutexLock lock(&mu_);
+  if (!initialized_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Attempting to use uninitialized value ", name_,
+                     " (run its initializer, e.g. the 'init' op, first)"));
+  }
+  return value_;
+}
+
+bool Variable::initialized() const {
+  absl::MutexLock lock(&mu_);
+  return initialized_;
+}
+
+void Variable::Assign(Tensor value) {
+  absl::MutexLock lock(&mu_);
+  value_ = std::move(value);
+  initialized_ = true;
+}
+
+absl::Status Variable::Update(const std::function<absl::Status(Tensor&)>& fn) {
+  absl::MutexLock lock(&mu_);
+  if (!initialized_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("Attempting to use uninitialized value ", name_));
+  }
+  if (!value_.RefCountIsOne()) value_ = value_.Clone();
+  return fn(value_);
+}
+
+Variable* VariableStore::GetOrCreate(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  auto& slot = vars_[name];
+  if (!slot) slot = std::make_unique<Variable>(name);
+  return slot.get();
+}
+
+Variable* VariableStore::Find(const std::string& name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = vars_.find(name);
+  return it == vars_.end() ? nullptr : it->second.get();
+}
+
+std::map<std::string, Variable*> VariableStore::All() const {
+  absl::MutexLock lock(&mu_);
+  std::map<std::string, Variable*> out;
+  for (const auto& [name, v] : vars_) out[name] = v.get();
+  return out;
+}
+
+}  // namespace graphflow

@@ -1,0 +1,51 @@
+// Variables: named mutable tensors owned by a session's VariableStore.
+// Kernels get them through ref inputs (VariableV2 -> Assign / ApplyAdam).
+#ifndef GRAPHFLOW_KERNELS_VARIABLE_H_
+#define GRAPHFLOW_KERNELS_VARIABLE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "graph/tensor.h"
+
+namespace graphflow {
+
+class Variable {
+ public:
+  explicit Variable(std::string name) : name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+
+  // The current value (shares the buffer); FailedPrecondition naming the
+  // variable when it was never assigned.
+  absl::StatusOr<Tensor> Read() const;
+  bool initialized() const;
+  void Assign(Tensor value);
+  // Runs fn on the value under the lock, first copying the buffer if a
+  // reader still holds it, so earlier reads keep their snapshot.
+  absl::Status Update(const std::function<absl::Status(Tensor&)>& fn);
+
+ private:
+  const std::string name_;
+  mutable absl::Mutex mu_;
+  Tensor value_ ABSL_GUARDED_BY(mu_);
+  bool initialized_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+class VariableStore {
+ public:
+  Variable* GetOrCreate(const std::string& name);
+  Variable* Find(const std::string& name) const;
+  // name -> variable, sorted by name.
+  std::map<std::string, Variable*> All() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, std::unique_ptr<Variable>> vars_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_KERNELS_VARIABLE_H_

@@ -1,0 +1,20 @@
+// One registration function per op family (ops/<family>_ops.cc).
+#ifndef GRAPHFLOW_OPS_REGISTRATION_H_
+#define GRAPHFLOW_OPS_REGISTRATION_H_
+
+#include "absl/status/status.h"
+#include "graph/op_registry.h"
+
+namespace graphflow {
+
+absl::Status RegisterStateOps(OpRegistry& registry);     // state_ops.cc
+absl::Status RegisterArrayOps(OpRegistry& registry);     // array_ops.cc
+absl::Status RegisterMathOps(OpRegistry& registry);      // math_ops.cc
+absl::Status RegisterNnOps(OpRegistry& registry);        // nn_ops.cc
+absl::Status RegisterRandomOps(OpRegistry& registry);    // random_ops.cc
+absl::Status RegisterTrainingOps(OpRegistry& registry);  // training_ops.cc
+absl::Status RegisterMiscOps(OpRegistry& registry);      // misc_ops.cc
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_OPS_REGISTRATION_H_

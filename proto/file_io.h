@@ -1,0 +1,21 @@
+// Whole-file reads and crash-safe writes.
+#ifndef GRAPHFLOW_PROTO_FILE_IO_H_
+#define GRAPHFLOW_PROTO_FILE_IO_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace graphflow {
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+// Writes to "<path>.tmp.<pid>", fsyncs, then renames over `path`, so a crash
+// leaves either the old file or the new one, never a torn mix.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view contents);
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_PROTO_FILE_IO_H_

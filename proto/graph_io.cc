@@ -1,0 +1,136 @@
+#include "proto/graph_io.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "proto/file_io.h"
+
+namespace graphflow {
+namespace {
+
+using tensorflow::GraphDef;
+using tensorflow::MetaGraphDef;
+
+// Text protos are printable; binary ones carry field tags and lengths below
+// 0x20 almost immediately (a GraphDef starts with 0x0a, a length, a tag).
+bool LooksLikeText(absl::string_view bytes) {
+  size_t n = std::min<size_t>(bytes.size(), 4096);
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char c = bytes[i];
+    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return false;
+  }
+  return true;
+}
+
+class ErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (errors_.size() < 3) {
+      errors_.push_back(
+          absl::StrCat("line ", line + 1, ":", column + 1, ": ", message));
+    }
+  }
+  std::string Summary() const { return absl::StrJoin(errors_, "; "); }
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+template <typename Message>
+absl::Status ParseText(absl::string_view bytes, Message* msg,
+                       std::string* error) {
+  google::protobuf::TextFormat::Parser parser;
+  ErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  parser.AllowUnknownField(true);
+  parser.AllowUnknownExtension(true);
+  google::protobuf::io::ArrayInputStream input(bytes.data(),
+                                               static_cast<int>(bytes.size()));
+  if (parser.Parse(&input, msg)) return absl::OkStatus();
+  *error = errors.Summary();
+  return absl::InvalidArgumentError(*error);
+}
+
+// A binary GraphDef whose nodes all have a name and an op is taken as one;
+// MetaGraphDef bytes parse as a GraphDef too, but into nameless "nodes".
+bool PlausibleGraph(const GraphDef& g) {
+  for (const auto& node : g.node()) {
+    if (node.name().empty() || node.op().empty()) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
+                                       absl::string_view source) {
+  if (bytes.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": empty graph file"));
+  }
+  if (LooksLikeText(bytes)) {
+    GraphDef graph;
+    std::string graph_error;
+    if (ParseText(bytes, &graph, &graph_error).ok() && PlausibleGraph(graph)) {
+      return graph;
+    }
+    MetaGraphDef meta;
+    std::string meta_error;
+    if (ParseText(bytes, &meta, &meta_error).ok() &&
+        meta.graph_def().node_size() > 0) {
+      return meta.graph_def();
+    }
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": not a valid text GraphDef or MetaGraphDef: ", graph_error));
+  }
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ": graph file larger than 2 GiB"));
+  }
+  GraphDef graph;
+  if (graph.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+      PlausibleGraph(graph)) {
+    return graph;
+  }
+  MetaGraphDef meta;
+  if (meta.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
+      meta.graph_def().node_size() > 0 && PlausibleGraph(meta.graph_def())) {
+    return meta.graph_def();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      source,
+      ": not a valid binary GraphDef or MetaGraphDef (truncated or corrupt "
+      "protobuf, ",
+      bytes.size(), " bytes)"));
+}
+
+absl::StatusOr<GraphDef> ReadGraphDefFile(const std::string& path) {
+  auto bytes = ReadFileToString(path);
+  if (!bytes.ok()) return bytes.status();
+  return ParseGraphDef(*bytes, path);
+}
+
+std::string SerializeGraphDef(const GraphDef& graph, GraphFormat format) {
+  std::string out;
+  if (format == GraphFormat::kText) {
+    google::protobuf::TextFormat::PrintToString(graph, &out);
+  } else {
+    graph.SerializeToString(&out);
+  }
+  return out;
+}
+
+absl::Status WriteGraphDefFile(const std::string& path, const GraphDef& graph,
+                               GraphFormat format) {
+  return WriteFileAtomically(path, SerializeGraphDef(graph, format));
+}
+
+GraphFormat GraphFormatForPath(absl::string_view path) {
+  return absl::EndsWith(path, ".pbtxt") || absl::EndsWith(path, ".txt")
+             ? GraphFormat::kText
+             : GraphFormat::kBinary;
+}
+
+}  // namespace graphflow

@@ -1,0 +1,329 @@
+#include "session/session.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "graph/graph_def.h"
+#include "graph/status.h"
+#include "kernels/all_kernels.h"
+#include "kernels/eigen.h"
+#include "ops/all_ops.h"
+
+namespace graphflow {
+
+// One node of a plan: its kernel and where its inputs and outputs live.
+struct Step {
+  const Node* node;
+  const KernelFn* kernel;
+  std::vector<int> input_slots;
+  std::vector<bool> deref;  // Read the variable behind a ref input.
+  int first_output_slot;
+  std::vector<int> free_after;  // Slots whose last reader is this step.
+};
+
+struct Session::Plan {
+  std::vector<Step> steps;
+  int num_slots = 0;
+  std::vector<std::pair<Endpoint, int>> feeds;  // In the caller's feed order.
+  std::vector<int> fetch_slots;
+  std::vector<std::string> feed_names;  // Sorted, as keyed.
+};
+
+namespace {
+
+std::string PlanKey(std::vector<std::string> feeds,
+                    const std::vector<std::string>& fetches,
+                    std::vector<std::string> targets) {
+  std::sort(feeds.begin(), feeds.end());
+  std::sort(targets.begin(), targets.end());
+  return absl::StrCat(absl::StrJoin(feeds, ","), "|",
+                      absl::StrJoin(fetches, ","), "|",
+                      absl::StrJoin(targets, ","));
+}
+
+absl::Status CheckFeed(const Endpoint& e, const Tensor& value,
+                       absl::string_view feed_name) {
+  const Node& node = *e.node;
+  DataType expected = BaseType(node.output_type(e.index));
+  if (value.dtype() != expected) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("feed '", feed_name, "' for node '", node.name(), "' (",
+                     node.op(), "): expected dtype ", DataTypeString(expected),
+                     ", got ", DataTypeString(value.dtype())));
+  }
+  PartialShape declared = node.output_shape(e.index);
+  if (node.op() == "Placeholder") {
+    if (const PartialShape* s = node.FindAttr<PartialShape>("shape"))
+      declared = *s;
+  }
+  if (!declared.IsCompatibleWith(value.shape())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("feed '", feed_name, "' for node '", node.name(), "' (",
+                     node.op(), "): expected shape ", declared.DebugString(),
+                     ", got ", value.shape().DebugString()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
+    : graph_(std::move(graph)),
+      kernels_(options.kernels ? options.kernels : &GlobalKernelRegistry()) {
+  env_.device = &DefaultDevice();
+  env_.variables = &variables_;
+  env_.session_seed = options.seed != 0 ? options.seed : std::random_device{}();
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(
+    const Scope& scope, SessionOptions options) {
+  RETURN_IF_ERROR(scope.status());
+  return Create(std::shared_ptr<const Graph>(scope.shared_graph()), options);
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(
+    std::shared_ptr<const Graph> graph, SessionOptions options) {
+  if (graph == nullptr) return absl::InvalidArgumentError("null graph");
+  return std::unique_ptr<Session>(new Session(std::move(graph), options));
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(
+    const tensorflow::GraphDef& graph_def, SessionOptions options) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph,
+                   GraphFromGraphDef(graph_def, GlobalOpRegistry()));
+  return Create(std::shared_ptr<const Graph>(std::move(graph)), options);
+}
+
+int Session::num_cached_plans() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(plans_.size());
+}
+
+uint64_t Session::NextInvocation(const Node* node) {
+  absl::MutexLock lock(&mu_);
+  return invocations_[node]++;
+}
+
+absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
+    const std::vector<std::string>& feed_names,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets) const {
+  auto plan = std::make_shared<Plan>();
+  absl::flat_hash_map<Endpoint, int> slots;
+  absl::flat_hash_set<Endpoint> fed;
+  for (const std::string& name : feed_names) {
+    ASSIGN_OR_RETURN(Endpoint e, graph_->FindEndpoint(name));
+    if (!fed.insert(e).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("tensor '", name, "' is fed twice"));
+    }
+    int slot = plan->num_slots++;
+    slots[e] = slot;
+    plan->feeds.emplace_back(e, slot);
+  }
+  // Walk back from fetches and targets, stopping at fed tensors.
+  std::vector<const Node*> stack;
+  std::vector<Endpoint> fetch_endpoints;
+  for (const std::string& name : fetches) {
+    ASSIGN_OR_RETURN(Endpoint e, graph_->FindEndpoint(name));
+    fetch_endpoints.push_back(e);
+    if (!fed.contains(e)) stack.push_back(e.node);
+  }
+  for (const std::string& name : targets) {
+    std::string node_name = name;
+    if (!node_name.empty() && node_name[0] == '^') node_name.erase(0, 1);
+    const Node* node = graph_->FindNode(node_name);
+    if (node == nullptr) {
+      return absl::NotFoundError(absl::StrCat(
+          "target '", name, "': no node named '", node_name, "' in the graph"));
+    }
+    stack.push_back(node);
+  }
+  absl::flat_hash_set<const Node*> needed;
+  while (!stack.empty()) {
+    const Node* node = stack.back();
+    stack.pop_back();
+    if (!needed.insert(node).second) continue;
+    for (const Endpoint& in : node->inputs()) {
+      if (!fed.contains(in)) stack.push_back(in.node);
+    }
+    for (const Node* c : node->control_inputs()) stack.push_back(c);
+  }
+  // Node ids are a topological order: a node is added after its inputs.
+  std::vector<const Node*> order(needed.begin(), needed.end());
+  std::sort(order.begin(), order.end(),
+            [](const Node* a, const Node* b) { return a->id() < b->id(); });
+
+  absl::flat_hash_map<int, int> last_reader;  // slot -> step index
+  for (const Node* node : order) {
+    if (node->op() == "Placeholder") {
+      const PartialShape* shape = node->FindAttr<PartialShape>("shape");
+      return absl::InvalidArgumentError(absl::StrCat(
+          "You must feed a value for placeholder tensor '", node->name(),
+          "' with dtype ", DataTypeString(node->output_type(0)), " and shape ",
+          shape ? shape->DebugString() : "<unknown>"));
+    }
+    Step step;
+    step.node = node;
+    step.kernel = kernels_->Find(node->op());
+    if (step.kernel == nullptr) {
+      return absl::UnimplementedError(absl::StrCat("node '", node->name(),
+                                                   "': no CPU kernel for op '",
+                                                   node->op(), "'"));
+    }
+    for (int i = 0; i < node->num_inputs(); ++i) {
+      const Endpoint& in = node->input(i);
+      auto it = slots.find(in);
+      if (it == slots.end()) {
+        return absl::InternalError(absl::StrCat("node '", node->name(),
+                                                "': input ", EndpointName(in),
+                                                " is not produced before it"));
+      }
+      step.input_slots.push_back(it->second);
+      if (IsRefType(node->input_type(i)) && fed.contains(in)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "node '", node->name(), "' (", node->op(), "): input ", i,
+            " must be a variable, but ", EndpointName(in), " is fed"));
+      }
+      bool ref_producer =
+          IsRefType(in.node->output_type(in.index)) && !fed.contains(in);
+      step.deref.push_back(ref_producer && !IsRefType(node->input_type(i)));
+      last_reader[it->second] = static_cast<int>(plan->steps.size());
+    }
+    step.first_output_slot = plan->num_slots;
+    for (int o = 0; o < node->num_outputs(); ++o) {
+      Endpoint e{const_cast<Node*>(node), o};
+      if (!fed.contains(e)) slots[e] = plan->num_slots + o;
+    }
+    plan->num_slots += node->num_outputs();
+    plan->steps.push_back(std::move(step));
+  }
+  absl::flat_hash_set<int> fetched;
+  for (const Endpoint& e : fetch_endpoints) {
+    plan->fetch_slots.push_back(slots.at(e));
+    fetched.insert(slots.at(e));
+  }
+  for (const auto& [slot, reader] : last_reader) {
+    if (!fetched.contains(slot)) plan->steps[reader].free_after.push_back(slot);
+  }
+  plan->feed_names = feed_names;
+  return plan;
+}
+
+absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::GetPlan(
+    const NamedTensors& feeds, const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets) {
+  std::vector<std::string> feed_names;
+  for (const auto& [name, value] : feeds) feed_names.push_back(name);
+  std::string key = PlanKey(feed_names, fetches, targets);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = plans_.find(key);
+    if (it != plans_.end()) return it->second;
+  }
+  std::sort(feed_names.begin(), feed_names.end());
+  ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan,
+                   BuildPlan(feed_names, fetches, targets));
+  absl::MutexLock lock(&mu_);
+  plans_.emplace(key, plan);
+  return plan;
+}
+
+absl::StatusOr<std::vector<Tensor>> Session::Run(
+    const NamedTensors& feeds, const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan,
+                   GetPlan(feeds, fetches, targets));
+  std::vector<KernelValue> values(plan->num_slots);
+  // The plan lists feeds sorted by name; match the caller's by name.
+  absl::flat_hash_map<absl::string_view, const Tensor*> by_name;
+  for (const auto& [name, value] : feeds) by_name[name] = &value;
+  for (size_t i = 0; i < plan->feeds.size(); ++i) {
+    const auto& [endpoint, slot] = plan->feeds[i];
+    const std::string& name = plan->feed_names[i];
+    const Tensor& value = *by_name.at(name);
+    RETURN_IF_ERROR(CheckFeed(endpoint, value, name));
+    values[slot].tensor = value;
+  }
+  std::vector<KernelValue> inputs, outputs;
+  for (const Step& step : plan->steps) {
+    const Node& node = *step.node;
+    inputs.assign(step.input_slots.size(), KernelValue{});
+    for (size_t i = 0; i < step.input_slots.size(); ++i) {
+      const KernelValue& v = values[step.input_slots[i]];
+      if (step.deref[i]) {
+        auto t = v.ref->Read();
+        if (!t.ok()) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("node '", node.name(), "' (", node.op(),
+                           "): ", t.status().message()));
+        }
+        inputs[i].tensor = *std::move(t);
+      } else {
+        inputs[i] = v;
+      }
+    }
+    outputs.assign(node.num_outputs(), KernelValue{});
+    uint64_t invocation = node.op_def().is_stateful ? NextInvocation(&node) : 0;
+    KernelContext ctx(node, inputs, &outputs, env_, invocation);
+    RETURN_IF_ERROR((*step.kernel)(ctx));
+    for (int o = 0; o < node.num_outputs(); ++o) {
+      KernelValue& out = outputs[o];
+      DataType declared = node.output_type(o);
+      bool ok = IsRefType(declared)
+                    ? out.ref != nullptr
+                    : out.tensor.valid() && out.tensor.dtype() == declared;
+      if (!ok) {
+        return absl::InternalError(absl::StrCat(
+            "node '", node.name(), "' (", node.op(), "): kernel produced no ",
+            DataTypeString(declared), " value for output ", o,
+            out.tensor.valid()
+                ? absl::StrCat(" (got ", DataTypeString(out.tensor.dtype()),
+                               ")")
+                : ""));
+      }
+      values[step.first_output_slot + o] = std::move(out);
+    }
+    inputs.clear();
+    for (int slot : step.free_after) values[slot] = KernelValue{};
+  }
+  std::vector<Tensor> results;
+  for (size_t i = 0; i < plan->fetch_slots.size(); ++i) {
+    const KernelValue& v = values[plan->fetch_slots[i]];
+    if (v.ref != nullptr) {
+      ASSIGN_OR_RETURN(Tensor t, v.ref->Read());
+      results.push_back(std::move(t));
+    } else {
+      results.push_back(v.tensor);
+    }
+  }
+  return results;
+}
+
+absl::StatusOr<std::vector<Tensor>> Session::Run(
+    const FeedDict& feeds, const std::vector<Output>& fetches,
+    const std::vector<Output>& targets) {
+  NamedTensors named;
+  for (const auto& [output, value] : feeds) {
+    if (!output.valid())
+      return absl::InvalidArgumentError("feed of an invalid Output");
+    named.emplace_back(output.name(), value);
+  }
+  std::vector<std::string> fetch_names, target_names;
+  for (const Output& o : fetches) {
+    if (!o.valid())
+      return absl::InvalidArgumentError("fetch of an invalid Output");
+    fetch_names.push_back(o.name());
+  }
+  for (const Output& o : targets) {
+    if (!o.valid())
+      return absl::InvalidArgumentError("target of an invalid Output");
+    target_names.push_back(o.node->name());
+  }
+  return Run(named, fetch_names, target_names);
+}
+
+}  // namespace graphflow

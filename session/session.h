@@ -1,0 +1,86 @@
+// Session: runs a graph. Run(feeds, fetches, targets) resolves the names,
+// keeps only the nodes the fetches and targets need (a fed tensor cuts off
+// its producer), runs their kernels in dependency order and frees every
+// intermediate after its last use. Variables persist across Run calls.
+// Concurrent Run calls on one Session are safe.
+#ifndef GRAPHFLOW_SESSION_SESSION_H_
+#define GRAPHFLOW_SESSION_SESSION_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "graph/scope.h"
+#include "kernels/kernel.h"
+#include "kernels/variable.h"
+#include "proto/graph.pb.h"
+
+namespace graphflow {
+
+struct SessionOptions {
+  const KernelRegistry* kernels = nullptr;  // nullptr: all CPU kernels.
+  // Seed for random ops with seed = seed2 = 0; 0 draws one at random.
+  uint64_t seed = 0;
+};
+
+using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
+using FeedDict = std::vector<std::pair<Output, Tensor>>;
+
+class Session {
+ public:
+  // Reports the scope's first builder error, if any.
+  static absl::StatusOr<std::unique_ptr<Session>> Create(
+      const Scope& scope, SessionOptions options = {});
+  static absl::StatusOr<std::unique_ptr<Session>> Create(
+      std::shared_ptr<const Graph> graph, SessionOptions options = {});
+  // Imports with the standard op registry.
+  static absl::StatusOr<std::unique_ptr<Session>> Create(
+      const tensorflow::GraphDef& graph_def, SessionOptions options = {});
+
+  // Fetches and feeds are "node" or "node:index"; targets are node names.
+  // Returns one tensor per fetch, in order.
+  absl::StatusOr<std::vector<Tensor>> Run(
+      const NamedTensors& feeds, const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets = {});
+  absl::StatusOr<std::vector<Tensor>> Run(
+      const FeedDict& feeds, const std::vector<Output>& fetches,
+      const std::vector<Output>& targets = {});
+  absl::StatusOr<std::vector<Tensor>> Run(const std::vector<Output>& fetches) {
+    return Run(FeedDict{}, fetches);
+  }
+
+  const Graph& graph() const { return *graph_; }
+  VariableStore& variables() { return variables_; }
+  // Number of distinct (feeds, fetches, targets) plans built so far.
+  int num_cached_plans() const;
+
+ private:
+  struct Plan;
+  Session(std::shared_ptr<const Graph> graph, SessionOptions options);
+  absl::StatusOr<std::shared_ptr<const Plan>> GetPlan(
+      const NamedTensors& feeds, const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets);
+  absl::StatusOr<std::shared_ptr<const Plan>> BuildPlan(
+      const std::vector<std::string>& feed_names,
+      const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets) const;
+  uint64_t NextInvocation(const Node* node);
+
+  std::shared_ptr<const Graph> graph_;
+  const KernelRegistry* kernels_;
+  KernelEnvironment env_;
+  VariableStore variables_;
+
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const Plan>> plans_
+      ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<const Node*, uint64_t> invocations_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_SESSION_SESSION_H_
