@@ -12,7 +12,9 @@ const KernelRegistry& GlobalKernelRegistry();
 absl::Status RegisterStateKernels(KernelRegistry& registry);
 absl::Status RegisterArrayKernels(KernelRegistry& registry);
 absl::Status RegisterMathKernels(KernelRegistry& registry);
+absl::Status RegisterReductionKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);
+absl::Status RegisterConvKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
 

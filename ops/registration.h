@@ -1,4 +1,5 @@
-// One registration function per op family (ops/<family>_ops.cc).
+// One registration function per op family (ops/<family>_ops.cc); all_ops.cc
+// calls each once.
 #ifndef GRAPHFLOW_OPS_REGISTRATION_H_
 #define GRAPHFLOW_OPS_REGISTRATION_H_
 
@@ -7,13 +8,15 @@
 
 namespace graphflow {
 
-absl::Status RegisterStateOps(OpRegistry& registry);     // state_ops.cc
-absl::Status RegisterArrayOps(OpRegistry& registry);     // array_ops.cc
-absl::Status RegisterMathOps(OpRegistry& registry);      // math_ops.cc
-absl::Status RegisterNnOps(OpRegistry& registry);        // nn_ops.cc
-absl::Status RegisterRandomOps(OpRegistry& registry);    // random_ops.cc
-absl::Status RegisterTrainingOps(OpRegistry& registry);  // training_ops.cc
-absl::Status RegisterMiscOps(OpRegistry& registry);      // misc_ops.cc
+absl::Status RegisterStateOps(OpRegistry& registry);      // state_ops.cc
+absl::Status RegisterArrayOps(OpRegistry& registry);      // array_ops.cc
+absl::Status RegisterMathOps(OpRegistry& registry);       // math_ops.cc
+absl::Status RegisterReductionOps(OpRegistry& registry);  // reduction_ops.cc
+absl::Status RegisterNnOps(OpRegistry& registry);         // nn_ops.cc
+absl::Status RegisterConvOps(OpRegistry& registry);       // conv_ops.cc
+absl::Status RegisterRandomOps(OpRegistry& registry);     // random_ops.cc
+absl::Status RegisterTrainingOps(OpRegistry& registry);   // training_ops.cc
+absl::Status RegisterMiscOps(OpRegistry& registry);       // misc_ops.cc
 
 }  // namespace graphflow
 
