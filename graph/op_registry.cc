@@ -80,6 +80,25 @@ absl::StatusOr<AttrValue> ParseList(
   return AttrValue(std::move(out));
 }
 
+// TF's named type sets ("T: numbertype").
+const DataTypeVector* TypeGroup(absl::string_view name) {
+  static const auto* kReal = new DataTypeVector{
+      DT_FLOAT, DT_DOUBLE,   DT_INT32,  DT_UINT8, DT_INT16,  DT_INT8,
+      DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF,  DT_UINT32, DT_UINT64};
+  static const auto* kNumber = [] {
+    auto* v = new DataTypeVector(*kReal);
+    v->insert(v->end(),
+              {DT_COMPLEX64, DT_COMPLEX128, DT_QINT8, DT_QUINT8, DT_QINT32});
+    return v;
+  }();
+  static const auto* kFloat =
+      new DataTypeVector{DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE};
+  if (name == "realnumbertype") return kReal;
+  if (name == "numbertype") return kNumber;
+  if (name == "floattype") return kFloat;
+  return nullptr;
+}
+
 absl::Status ParseArg(absl::string_view spec, const std::vector<AttrDef>& attrs,
                       ArgDef* arg) {
   std::pair<absl::string_view, absl::string_view> parts =
@@ -163,6 +182,9 @@ absl::Status ParseAttr(absl::string_view spec, AttrDef* attr) {
         attr->allowed_types.push_back(t);
       }
     }
+  } else if (const DataTypeVector* group = TypeGroup(rest)) {
+    elem = "type";
+    attr->allowed_types = *group;
   } else {
     elem = std::string(rest);
   }

@@ -2,7 +2,10 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <new>
+#include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace graphflow {
@@ -24,7 +27,16 @@ Tensor::Tensor(DataType dtype, const TensorShape& shape)
     : dtype_(BaseType(dtype)),
       shape_(shape),
       num_elements_(shape.num_elements()) {
-  buffer_ = AllocateBuffer(total_bytes());
+  if (dtype_ == DT_STRING) {
+    auto* strings =
+        new (std::nothrow) std::string[std::max<int64_t>(num_elements_, 1)];
+    if (strings != nullptr) {
+      buffer_ = std::shared_ptr<void>(
+          strings, [](void* p) { delete[] static_cast<std::string*>(p); });
+    }
+  } else {
+    buffer_ = AllocateBuffer(total_bytes());
+  }
   data_ = buffer_.get();
 }
 
@@ -63,12 +75,20 @@ absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
 Tensor Tensor::Clone() const {
   if (!valid()) return Tensor();
   Tensor t(dtype_, shape_);
-  if (total_bytes() > 0) std::memcpy(t.data_, data_, total_bytes());
+  if (dtype_ == DT_STRING) {
+    std::copy_n(data<std::string>(), num_elements_, t.data<std::string>());
+  } else if (total_bytes() > 0) {
+    std::memcpy(t.data_, data_, total_bytes());
+  }
   return t;
 }
 
 void Tensor::FillZero() {
-  if (total_bytes() > 0) std::memset(data_, 0, total_bytes());
+  if (dtype_ == DT_STRING) {
+    std::fill_n(data<std::string>(), num_elements_, std::string());
+  } else if (total_bytes() > 0) {
+    std::memset(data_, 0, total_bytes());
+  }
 }
 
 double Tensor::ValueAsDouble(int64_t i) const {
@@ -86,7 +106,9 @@ std::string Tensor::SummarizeValues(int max_values) const {
   int64_t shown = std::min<int64_t>(n, max_values);
   for (int64_t i = 0; i < shown; ++i) {
     if (i > 0) out += " ";
-    if (dtype_ == DT_BOOL) {
+    if (dtype_ == DT_STRING) {
+      absl::StrAppend(&out, "\"", absl::CEscape(data<std::string>()[i]), "\"");
+    } else if (dtype_ == DT_BOOL) {
       out += data<bool>()[i] ? "True" : "False";
     } else {
       absl::StrAppend(&out, ValueAsDouble(i));
@@ -104,6 +126,11 @@ std::string Tensor::DebugString(int max_values) const {
 
 bool TensorsEqual(const Tensor& a, const Tensor& b) {
   if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
+  if (a.dtype() == DT_STRING) {
+    return std::equal(a.data<std::string>(),
+                      a.data<std::string>() + a.num_elements(),
+                      b.data<std::string>());
+  }
   if (a.total_bytes() == 0) return true;
   if (a.dtype() == DT_BOOL) {
     for (int64_t i = 0; i < a.num_elements(); ++i) {

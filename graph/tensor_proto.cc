@@ -63,13 +63,19 @@ absl::StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto) {
         "tensor shape ", partial.DebugString(), " is not fully defined"));
   }
   ASSIGN_OR_RETURN(TensorShape shape, TensorShape::Make(partial.dims()));
-  int64_t bytes = shape.num_elements() * DataTypeSize(dtype);
+  int64_t bytes = shape.num_elements() * (dtype == DT_STRING
+                                              ? int64_t{sizeof(std::string)}
+                                              : int64_t{DataTypeSize(dtype)});
   if (bytes > kMaxProtoTensorBytes) {
     return absl::InvalidArgumentError(absl::StrCat(
         "tensor of shape ", shape.DebugString(), " would take ", bytes,
         " bytes, more than the ", kMaxProtoTensorBytes, " a graph may hold"));
   }
   ASSIGN_OR_RETURN(Tensor t, Tensor::Allocate(dtype, shape));
+  if (dtype == DT_STRING) {
+    RETURN_IF_ERROR(FillFromField<std::string>(proto.string_val(), &t));
+    return t;
+  }
   if (!proto.tensor_content().empty()) {
     if (static_cast<int64_t>(proto.tensor_content().size()) != bytes) {
       return absl::InvalidArgumentError(
@@ -121,6 +127,10 @@ void TensorToProto(const Tensor& t, tensorflow::TensorProto* proto) {
   proto->Clear();
   proto->set_dtype(static_cast<tensorflow::DataType>(t.dtype()));
   ShapeToProto(PartialShape(t.shape()), proto->mutable_tensor_shape());
+  if (t.dtype() == DT_STRING) {
+    for (const std::string& v : t.flat<std::string>()) proto->add_string_val(v);
+    return;
+  }
   if (t.num_elements() != 1) {
     proto->set_tensor_content(static_cast<const char*>(t.raw_data()),
                               t.total_bytes());

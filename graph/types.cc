@@ -38,7 +38,9 @@ const TypeName* Find(DataType t) {
 
 }  // namespace
 
-bool IsSupportedType(DataType t) { return DataTypeSize(t) > 0; }
+bool IsSupportedType(DataType t) {
+  return DataTypeSize(t) > 0 || BaseType(t) == DT_STRING;
+}
 
 int DataTypeSize(DataType t) {
   const TypeName* tn = Find(BaseType(t));

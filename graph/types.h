@@ -50,9 +50,10 @@ inline DataType BaseType(DataType t) {
 }
 
 // True for the types graphflow tensors can hold (float, double, int32, int64,
-// bool, uint8, int8, int16, uint16).
+// bool, uint8, int8, int16, uint16, and string).
 bool IsSupportedType(DataType t);
-// Bytes per element; 0 for types graphflow cannot hold.
+// Bytes per element of the numeric types; 0 for string and for types
+// graphflow cannot hold.
 int DataTypeSize(DataType t);
 // "float", "int32", "float_ref", ... as TensorFlow prints them.
 std::string DataTypeString(DataType t);

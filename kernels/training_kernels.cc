@@ -1,8 +1,157 @@
+// Kernels of ops/training_ops.cc. Each update runs under the variables'
+// locks (always taken in input order, so concurrent steps cannot deadlock)
+// and in place unless a reader still holds the old buffer.
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "graph/status.h"
 #include "kernels/all_kernels.h"
+#include "kernels/eigen.h"
 
 namespace graphflow {
+namespace {
 
-absl::Status RegisterTrainingKernels(KernelRegistry&) {
+absl::Status CheckSameShape(const KernelContext& ctx, const Tensor& var,
+                            const Tensor& other, absl::string_view what) {
+  if (var.shape() != other.shape()) {
+    return ctx.InvalidArgument(absl::StrCat(
+        what, " has shape ", other.shape().DebugString(), ", variable '",
+        ctx.ref_input(0)->name(), "' has shape ", var.shape().DebugString()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckScalar(const KernelContext& ctx, int i) {
+  if (ctx.input(i).num_elements() != 1) {
+    return ctx.InvalidArgument(
+        absl::StrCat("input ", i, " must be a scalar, got shape ",
+                     ctx.input(i).shape().DebugString()));
+  }
+  return absl::OkStatus();
+}
+
+// Runs fn(begin, end) over element ranges of a variable update.
+void ForRanges(KernelContext& ctx, int64_t n,
+               const std::function<void(int64_t, int64_t)>& fn) {
+  ParallelFor(ctx.device(), n, 8, fn);
+}
+
+template <typename T>
+absl::Status GradientDescent(KernelContext& ctx) {
+  RETURN_IF_ERROR(CheckScalar(ctx, 1));
+  const T alpha = ctx.input(1).data<T>()[0];
+  const Tensor& delta = ctx.input(2);
+  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) -> absl::Status {
+    RETURN_IF_ERROR(CheckSameShape(ctx, var, delta, "delta"));
+    T* w = var.data<T>();
+    const T* d = delta.data<T>();
+    ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) w[i] -= alpha * d[i];
+    });
+    return absl::OkStatus();
+  }));
+  ctx.SetRefOutput(0, ctx.ref_input(0));
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status Momentum(KernelContext& ctx) {
+  RETURN_IF_ERROR(CheckScalar(ctx, 2));
+  RETURN_IF_ERROR(CheckScalar(ctx, 4));
+  const T lr = ctx.input(2).data<T>()[0];
+  const T momentum = ctx.input(4).data<T>()[0];
+  const Tensor& grad = ctx.input(3);
+  bool nesterov = false;
+  RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
+  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) {
+    return ctx.ref_input(1)->Update([&](Tensor& accum) -> absl::Status {
+      RETURN_IF_ERROR(CheckSameShape(ctx, var, accum, "accum"));
+      RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
+      T* w = var.data<T>();
+      T* a = accum.data<T>();
+      const T* g = grad.data<T>();
+      ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) {
+          a[i] = a[i] * momentum + g[i];
+          w[i] -= nesterov ? g[i] * lr + a[i] * momentum * lr : lr * a[i];
+        }
+      });
+      return absl::OkStatus();
+    });
+  }));
+  ctx.SetRefOutput(0, ctx.ref_input(0));
+  return absl::OkStatus();
+}
+
+template <typename T>
+absl::Status Adam(KernelContext& ctx) {
+  for (int i = 3; i <= 8; ++i) RETURN_IF_ERROR(CheckScalar(ctx, i));
+  auto scalar = [&](int i) { return ctx.input(i).data<T>()[0]; };
+  const T beta1_power = scalar(3), beta2_power = scalar(4), lr = scalar(5),
+          beta1 = scalar(6), beta2 = scalar(7), epsilon = scalar(8);
+  const Tensor& grad = ctx.input(9);
+  bool nesterov = false;
+  RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
+  const T lr_t = lr * std::sqrt(T(1) - beta2_power) / (T(1) - beta1_power);
+  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) {
+    return ctx.ref_input(1)->Update([&](Tensor& m_t) {
+      return ctx.ref_input(2)->Update([&](Tensor& v_t) -> absl::Status {
+        RETURN_IF_ERROR(CheckSameShape(ctx, var, m_t, "m"));
+        RETURN_IF_ERROR(CheckSameShape(ctx, var, v_t, "v"));
+        RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
+        T* w = var.data<T>();
+        T* m = m_t.data<T>();
+        T* v = v_t.data<T>();
+        const T* g = grad.data<T>();
+        ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
+          for (int64_t i = b; i < e; ++i) {
+            m[i] += (g[i] - m[i]) * (T(1) - beta1);
+            v[i] += (g[i] * g[i] - v[i]) * (T(1) - beta2);
+            T step = nesterov ? g[i] * (T(1) - beta1) + beta1 * m[i] : m[i];
+            w[i] -= lr_t * step / (std::sqrt(v[i]) + epsilon);
+          }
+        });
+        return absl::OkStatus();
+      });
+    });
+  }));
+  ctx.SetRefOutput(0, ctx.ref_input(0));
+  return absl::OkStatus();
+}
+
+// Dispatches a float/double kernel template on the node's T attr.
+template <template <typename> class K>
+KernelFn FloatKernel() {
+  return [](KernelContext& ctx) -> absl::Status {
+    DataType t;
+    RETURN_IF_ERROR(ctx.GetAttr("T", &t));
+    if (t == DT_FLOAT) return K<float>::Run(ctx);
+    if (t == DT_DOUBLE) return K<double>::Run(ctx);
+    return ctx.InvalidArgument(absl::StrCat(
+        "only float and double are supported, got ", DataTypeString(t)));
+  };
+}
+
+template <typename T>
+struct GradientDescentKernel {
+  static absl::Status Run(KernelContext& c) { return GradientDescent<T>(c); }
+};
+template <typename T>
+struct MomentumKernel {
+  static absl::Status Run(KernelContext& c) { return Momentum<T>(c); }
+};
+template <typename T>
+struct AdamKernel {
+  static absl::Status Run(KernelContext& c) { return Adam<T>(c); }
+};
+
+}  // namespace
+
+absl::Status RegisterTrainingKernels(KernelRegistry& r) {
+  RETURN_IF_ERROR(
+      r.Register("ApplyGradientDescent", FloatKernel<GradientDescentKernel>()));
+  RETURN_IF_ERROR(r.Register("ApplyMomentum", FloatKernel<MomentumKernel>()));
+  RETURN_IF_ERROR(r.Register("ApplyAdam", FloatKernel<AdamKernel>()));
   return absl::OkStatus();
 }
 
