@@ -146,7 +146,11 @@ absl::Status ParseAttr(absl::string_view spec, AttrDef* attr) {
   attr->name = std::string(Trim(parts.first));
   absl::string_view rest = Trim(parts.second);
   absl::string_view default_text;
-  if (size_t eq = rest.find('='); eq != absl::string_view::npos) {
+  size_t eq = rest.find('=');
+  while (eq != absl::string_view::npos && eq > 0 && rest[eq - 1] == '>') {
+    eq = rest.find('=', eq + 1);  // Skip the '=' of ">=".
+  }
+  if (eq != absl::string_view::npos) {
     default_text = Trim(rest.substr(eq + 1));
     rest = Trim(rest.substr(0, eq));
   }
