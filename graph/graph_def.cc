@@ -1,7 +1,5 @@
 #include "graph/graph_def.h"
 
-#include <deque>
-
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -42,47 +40,50 @@ absl::StatusOr<std::vector<ParsedInput>> ParseInputs(
   return out;
 }
 
-// Kahn's algorithm; on a cycle names the nodes that could not be ordered.
+// Depth-first, inputs before consumers, otherwise in file order (so a file
+// that is already ordered round-trips unchanged); names a node on a cycle.
 absl::StatusOr<std::vector<int>> TopologicalOrder(
     const tensorflow::GraphDef& gd,
     const std::vector<std::vector<ParsedInput>>& inputs,
     const absl::flat_hash_map<std::string, int>& index) {
   int n = gd.node_size();
-  std::vector<int> pending(n, 0);
-  std::vector<std::vector<int>> consumers(n);
-  for (int i = 0; i < n; ++i) {
-    for (const ParsedInput& in : inputs[i]) {
+  enum State : char { kNew, kActive, kDone };
+  std::vector<State> state(n, kNew);
+  std::vector<int> order;
+  order.reserve(n);
+  // (node, next input to visit) frames, so deep graphs do not overflow.
+  std::vector<std::pair<int, size_t>> stack;
+  for (int root = 0; root < n; ++root) {
+    if (state[root] != kNew) continue;
+    stack.emplace_back(root, 0);
+    state[root] = kActive;
+    while (!stack.empty()) {
+      auto& [i, next] = stack.back();
+      if (next == inputs[i].size()) {
+        state[i] = kDone;
+        order.push_back(i);
+        stack.pop_back();
+        continue;
+      }
+      const ParsedInput& in = inputs[i][next++];
       auto it = index.find(in.node);
       if (it == index.end()) {
         return absl::InvalidArgumentError(absl::StrCat(
             "node '", gd.node(i).name(), "' (", gd.node(i).op(), "): input '",
             in.control ? "^" : "", in.node, "' names a node not in the graph"));
       }
-      ++pending[i];
-      consumers[it->second].push_back(i);
+      int j = it->second;
+      if (state[j] == kActive) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("graph has a cycle: node '", gd.node(i).name(), "' (",
+                         gd.node(i).op(), ") depends on itself through input '",
+                         in.node, "'"));
+      }
+      if (state[j] == kNew) {
+        state[j] = kActive;
+        stack.emplace_back(j, 0);
+      }
     }
-  }
-  std::deque<int> ready;
-  for (int i = 0; i < n; ++i) {
-    if (pending[i] == 0) ready.push_back(i);
-  }
-  std::vector<int> order;
-  while (!ready.empty()) {
-    int i = ready.front();
-    ready.pop_front();
-    order.push_back(i);
-    for (int c : consumers[i]) {
-      if (--pending[c] == 0) ready.push_back(c);
-    }
-  }
-  if (static_cast<int>(order.size()) != n) {
-    std::vector<std::string> stuck;
-    for (int i = 0; i < n && stuck.size() < 6; ++i) {
-      if (pending[i] > 0) stuck.push_back(gd.node(i).name());
-    }
-    return absl::InvalidArgumentError(
-        absl::StrCat("graph has a cycle; nodes on or after it: ",
-                     absl::StrJoin(stuck, ", ")));
   }
   return order;
 }

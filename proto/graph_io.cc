@@ -73,15 +73,18 @@ absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
   if (LooksLikeText(bytes)) {
     GraphDef graph;
     std::string graph_error;
-    if (ParseText(bytes, &graph, &graph_error).ok() && PlausibleGraph(graph)) {
-      return graph;
-    }
+    bool graph_ok =
+        ParseText(bytes, &graph, &graph_error).ok() && PlausibleGraph(graph);
+    if (graph_ok && graph.node_size() > 0) return graph;
+    // Unknown fields are skipped, so a text MetaGraphDef parses as an empty
+    // GraphDef: look for its graph_def before settling for an empty graph.
     MetaGraphDef meta;
     std::string meta_error;
     if (ParseText(bytes, &meta, &meta_error).ok() &&
         meta.graph_def().node_size() > 0) {
       return meta.graph_def();
     }
+    if (graph_ok) return graph;
     return absl::InvalidArgumentError(absl::StrCat(
         source, ": not a valid text GraphDef or MetaGraphDef: ", graph_error));
   }
