@@ -310,6 +310,12 @@ absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
   return raw;
 }
 
+const std::vector<Node*>& Graph::GetCollection(const std::string& key) const {
+  static const std::vector<Node*>* empty = new std::vector<Node*>();
+  auto it = collections_.find(key);
+  return it == collections_.end() ? *empty : it->second;
+}
+
 Node* Graph::FindNode(absl::string_view name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;

@@ -115,6 +115,13 @@ class Graph {
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
   const OpRegistry& registry() const { return *registry_; }
 
+  // Named node lists, like TF's graph collections ("variables",
+  // "trainable_variables"); kept in memory only, as in a GraphDef.
+  void AddToCollection(const std::string& key, Node* node) {
+    collections_[key].push_back(node);
+  }
+  const std::vector<Node*>& GetCollection(const std::string& key) const;
+
   // GraphDef versions, kept for round trips.
   int producer_version = 27;
   int min_consumer_version = 0;
@@ -123,6 +130,7 @@ class Graph {
   const OpRegistry* registry_;
   std::vector<std::unique_ptr<Node>> nodes_;
   absl::flat_hash_map<std::string, Node*> by_name_;
+  absl::flat_hash_map<std::string, std::vector<Node*>> collections_;
 };
 
 // "name:index" for an endpoint, "name" for output 0 (TF's tensor naming).

@@ -40,6 +40,7 @@ std::string Scope::UniqueName(const std::string& base) const {
 }
 
 std::string Scope::GetUniqueNameForOp(absl::string_view op) const {
+  if (exact_name_) return op_name_;
   std::string base = op_name_.empty() ? std::string(op) : op_name_;
   return UniqueName(prefix_.empty() ? base : absl::StrCat(prefix_, "/", base));
 }
@@ -47,16 +48,33 @@ std::string Scope::GetUniqueNameForOp(absl::string_view op) const {
 Scope Scope::WithOpName(absl::string_view name) const {
   Scope s = *this;
   s.op_name_ = std::string(name);
+  s.exact_name_ = false;
   return s;
 }
 
 Scope Scope::NewSubScope(absl::string_view name) const {
   Scope s = *this;
   s.op_name_.clear();
+  s.exact_name_ = false;
   if (name.empty()) return s;
   std::string full =
       prefix_.empty() ? std::string(name) : absl::StrCat(prefix_, "/", name);
   s.prefix_ = UniqueName(full);
+  return s;
+}
+
+Scope Scope::WithExactName(absl::string_view full_name) const {
+  Scope s = *this;
+  s.op_name_ = std::string(full_name);
+  s.exact_name_ = true;
+  return s;
+}
+
+Scope Scope::WithNamePrefix(absl::string_view prefix) const {
+  Scope s = *this;
+  s.op_name_.clear();
+  s.exact_name_ = false;
+  s.prefix_ = std::string(prefix);
   return s;
 }
 

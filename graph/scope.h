@@ -74,6 +74,12 @@ class Scope {
   Scope WithOpName(absl::string_view name) const;
   // A child name scope "prefix/name" (uniquified like TF's name_scope).
   Scope NewSubScope(absl::string_view name) const;
+  // The next node gets exactly `full_name` (no prefix, no suffix); a clash
+  // is an error. Like TF's name_scope("x/") for ops named after a scope.
+  Scope WithExactName(absl::string_view full_name) const;
+  // A scope whose prefix is exactly `prefix` (not uniquified), for builders
+  // that own a name, as a variable "w" owns "w/Assign" and "w/read".
+  Scope WithNamePrefix(absl::string_view prefix) const;
   Scope WithControlDependencies(const std::vector<Output>& deps) const;
   Scope WithDevice(absl::string_view device) const;
 
@@ -114,7 +120,8 @@ class Scope {
 
   std::shared_ptr<State> state_;
   std::string prefix_;   // "" or "a/b".
-  std::string op_name_;  // Exact name for the next node, if set.
+  std::string op_name_;      // Name for the next node, if set.
+  bool exact_name_ = false;  // op_name_ is the full name, used as is.
   std::vector<Node*> control_deps_;
   std::string device_;
 };

@@ -1,0 +1,49 @@
+// Variables as TF 1.x builds them: VariableV2 "<name>", its initializer
+// "<name>/Assign" fed by "<name>/Initializer/...", and "<name>/read".
+#ifndef GRAPHFLOW_OPS_VARIABLES_H_
+#define GRAPHFLOW_OPS_VARIABLES_H_
+
+#include <string>
+#include <vector>
+
+#include "graph/scope.h"
+#include "ops/initializers.h"
+
+namespace graphflow {
+
+inline constexpr char kGlobalVariables[] = "variables";
+inline constexpr char kTrainableVariables[] = "trainable_variables";
+
+struct Variable {
+  Output ref;          // VariableV2: what optimizers and gradients target.
+  Output read;         // Identity snapshot: what the model computes with.
+  Output initializer;  // The Assign that sets the initial value.
+
+  bool valid() const { return ref.valid(); }
+  std::string name() const { return ref.valid() ? ref.node->name() : ""; }
+  const PartialShape& shape() const { return ref.shape(); }
+  operator Output() const { return read; }  // NOLINT: use like a tensor.
+  operator Input() const { return read; }   // NOLINT
+};
+
+// tf.get_variable: `name` under the scope's prefix, exactly (an existing
+// name is an error, as TF's reuse=False). Added to the "variables"
+// collection and, when trainable, to "trainable_variables".
+Variable GetVariable(const Scope& s, const std::string& name,
+                     const TensorShape& shape, const Initializer& initializer,
+                     DataType dtype = DT_FLOAT, bool trainable = true);
+
+// The variables of a graph's collection, in creation order.
+std::vector<Variable> GlobalVariables(const Graph& graph);
+std::vector<Variable> TrainableVariables(const Graph& graph);
+// A Variable handle for an existing VariableV2 node ("<name>/Assign" and
+// "<name>/read" are found by TF's naming; either may be invalid).
+Variable VariableFromNode(const Graph& graph, Node* var);
+
+// tf.global_variables_initializer(): a NoOp "init" that runs every
+// variable's initializer.
+Output GlobalVariablesInitializer(const Scope& s);
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_OPS_VARIABLES_H_
