@@ -1,6 +1,9 @@
 #include "kernels/philox_random.h"
 
 #include <math.h>
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
@@ -65,45 +68,98 @@ Philox::Block Philox::Compute(const Block& counter, const Key& key) {
   return c;
 }
 
+#if defined(__AVX2__)
+namespace {
+
+// Eight counters per register: word w of lane j is counter j's word w.
+struct Lanes8 {
+  __m256i c0, c1, c2, c3;
+};
+
+// (hi, lo) halves of the 32x32-bit products of each lane with m.
+inline void MulHiLo(__m256i a, __m256i m, __m256i* hi, __m256i* lo) {
+  const __m256i even = _mm256_mul_epu32(a, m);
+  const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), m);
+  *lo = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+  *hi = _mm256_blend_epi32(_mm256_srli_epi64(even, 32), odd, 0xAA);
+}
+
+inline void Round(Lanes8& x, __m256i k0, __m256i k1) {
+  const __m256i m0 = _mm256_set1_epi64x(kRoundMul0);
+  const __m256i m1 = _mm256_set1_epi64x(kRoundMul1);
+  __m256i hi0, lo0, hi1, lo1;
+  MulHiLo(x.c0, m0, &hi0, &lo0);
+  MulHiLo(x.c2, m1, &hi1, &lo1);
+  x.c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, x.c1), k0);
+  x.c1 = lo1;
+  x.c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, x.c3), k1);
+  x.c3 = lo0;
+}
+
+// Counters lo + j (j < 8) with the carry into the upper 64 bits.
+Lanes8 LoadCounters(uint64_t lo, uint64_t hi) {
+  if (static_cast<uint32_t>(lo) <= 0xffffffffu - 7) {  // No carry: broadcast.
+    return {_mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(lo)),
+                             _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)),
+            _mm256_set1_epi32(static_cast<int>(lo >> 32)),
+            _mm256_set1_epi32(static_cast<int>(hi)),
+            _mm256_set1_epi32(static_cast<int>(hi >> 32))};
+  }
+  alignas(32) uint32_t w[4][8];
+  for (int j = 0; j < 8; ++j) {
+    const uint64_t l = lo + j;
+    const uint64_t h = hi + (l < lo ? 1 : 0);
+    w[0][j] = static_cast<uint32_t>(l);
+    w[1][j] = static_cast<uint32_t>(l >> 32);
+    w[2][j] = static_cast<uint32_t>(h);
+    w[3][j] = static_cast<uint32_t>(h >> 32);
+  }
+  auto load = [](const uint32_t* p) {
+    return _mm256_load_si256(reinterpret_cast<const __m256i*>(p));
+  };
+  return {load(w[0]), load(w[1]), load(w[2]), load(w[3])};
+}
+
+// Writes the 8 blocks as 32 consecutive words (a 4x8 transpose).
+void StoreBlocks(const Lanes8& x, uint32_t* out) {
+  const __m256i t0 = _mm256_unpacklo_epi32(x.c0, x.c1);
+  const __m256i t1 = _mm256_unpackhi_epi32(x.c0, x.c1);
+  const __m256i t2 = _mm256_unpacklo_epi32(x.c2, x.c3);
+  const __m256i t3 = _mm256_unpackhi_epi32(x.c2, x.c3);
+  const __m256i u0 = _mm256_unpacklo_epi64(t0, t2);  // Blocks 0 and 4.
+  const __m256i u1 = _mm256_unpackhi_epi64(t0, t2);  // Blocks 1 and 5.
+  const __m256i u2 = _mm256_unpacklo_epi64(t1, t3);  // Blocks 2 and 6.
+  const __m256i u3 = _mm256_unpackhi_epi64(t1, t3);  // Blocks 3 and 7.
+  __m256i* dst = reinterpret_cast<__m256i*>(out);
+  _mm256_storeu_si256(dst, _mm256_permute2x128_si256(u0, u1, 0x20));
+  _mm256_storeu_si256(dst + 1, _mm256_permute2x128_si256(u2, u3, 0x20));
+  _mm256_storeu_si256(dst + 2, _mm256_permute2x128_si256(u0, u1, 0x31));
+  _mm256_storeu_si256(dst + 3, _mm256_permute2x128_si256(u2, u3, 0x31));
+}
+
+}  // namespace
+
 void Philox::Fill(uint32_t* out, int64_t n) {
-  // Structure-of-arrays lanes: each round is a plain loop over kLanes
-  // independent counters, which the compiler turns into SIMD multiplies.
-  constexpr int kLanes = 16;
+  // Two independent groups of eight counters hide the multiply latency.
   uint64_t lo = Low64(counter_), hi = High64(counter_);
   int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes) {
-    uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
-    for (int j = 0; j < kLanes; ++j) {
-      const uint64_t l = lo + j;
-      const uint64_t h = hi + (l < lo ? 1 : 0);
-      c0[j] = static_cast<uint32_t>(l);
-      c1[j] = static_cast<uint32_t>(l >> 32);
-      c2[j] = static_cast<uint32_t>(h);
-      c3[j] = static_cast<uint32_t>(h >> 32);
-    }
-    uint32_t k0 = key_[0], k1 = key_[1];
+  for (; i + 16 <= n; i += 16) {
+    Lanes8 a = LoadCounters(lo, hi);
+    const uint64_t mid = lo + 8;
+    Lanes8 b = LoadCounters(mid, hi + (mid < lo ? 1 : 0));
+    __m256i k0 = _mm256_set1_epi32(static_cast<int>(key_[0]));
+    __m256i k1 = _mm256_set1_epi32(static_cast<int>(key_[1]));
+    const __m256i bump0 = _mm256_set1_epi32(static_cast<int>(kKeyBump0));
+    const __m256i bump1 = _mm256_set1_epi32(static_cast<int>(kKeyBump1));
     for (int round = 0; round < kRounds; ++round) {
-      for (int j = 0; j < kLanes; ++j) {
-        const uint64_t p0 = static_cast<uint64_t>(kRoundMul0) * c0[j];
-        const uint64_t p1 = static_cast<uint64_t>(kRoundMul1) * c2[j];
-        const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1[j] ^ k0;
-        const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3[j] ^ k1;
-        c1[j] = static_cast<uint32_t>(p1);
-        c3[j] = static_cast<uint32_t>(p0);
-        c0[j] = n0;
-        c2[j] = n2;
-      }
-      k0 += kKeyBump0;
-      k1 += kKeyBump1;
+      Round(a, k0, k1);
+      Round(b, k0, k1);
+      k0 = _mm256_add_epi32(k0, bump0);
+      k1 = _mm256_add_epi32(k1, bump1);
     }
-    uint32_t* dst = out + 4 * i;
-    for (int j = 0; j < kLanes; ++j) {
-      dst[4 * j] = c0[j];
-      dst[4 * j + 1] = c1[j];
-      dst[4 * j + 2] = c2[j];
-      dst[4 * j + 3] = c3[j];
-    }
-    const uint64_t new_lo = lo + kLanes;
+    StoreBlocks(a, out + 4 * i);
+    StoreBlocks(b, out + 4 * i + 32);
+    const uint64_t new_lo = lo + 16;
     hi += new_lo < lo ? 1 : 0;
     lo = new_lo;
   }
@@ -113,6 +169,14 @@ void Philox::Fill(uint32_t* out, int64_t n) {
     std::copy(b.begin(), b.end(), out + 4 * i);
   }
 }
+#else
+void Philox::Fill(uint32_t* out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const Block b = (*this)();
+    std::copy(b.begin(), b.end(), out + 4 * i);
+  }
+}
+#endif  // __AVX2__
 
 void BoxMullerFloat(uint32_t x0, uint32_t x1, float* f0, float* f1) {
   const float epsilon = 1.0e-7f;
