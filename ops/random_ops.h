@@ -1,7 +1,9 @@
 // Random number ops (TensorFlow's stateful RandomUniform family). With seed
 // and seed2 both 0 every session and every run draws new numbers; otherwise
 // the numbers are TensorFlow's for that (seed, seed2): the n-th run of a node
-// in a session returns the n-th chunk of the seeded sequence.
+// in a session returns the n-th chunk of the seeded sequence. Seeds are the
+// op's own attrs: to reproduce Python's tf.random_uniform(..., seed=s) pass
+// (graph seed, s), or (87654321, s) when no graph-level seed was set.
 #ifndef GRAPHFLOW_OPS_RANDOM_OPS_H_
 #define GRAPHFLOW_OPS_RANDOM_OPS_H_
 
