@@ -4,6 +4,7 @@
 #ifndef GRAPHFLOW_KERNELS_KERNEL_H_
 #define GRAPHFLOW_KERNELS_KERNEL_H_
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <string>
@@ -35,16 +36,23 @@ struct KernelEnvironment {
   uint64_t session_seed = 0;
 };
 
+// Per-session state of a stateful node (random ops), owned by the caller.
+struct NodeCounters {
+  std::atomic<uint64_t> runs{0};
+  std::atomic<uint64_t> reserved{0};
+};
+
 class KernelContext {
  public:
   KernelContext(const Node& node, absl::Span<const KernelValue> inputs,
                 std::vector<KernelValue>* outputs, const KernelEnvironment& env,
-                uint64_t invocation)
+                NodeCounters* counters = nullptr)
       : node_(node),
         inputs_(inputs),
         outputs_(outputs),
         env_(env),
-        invocation_(invocation) {}
+        counters_(counters),
+        invocation_(counters ? counters->runs.fetch_add(1) : 0) {}
 
   const Node& node() const { return node_; }
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
@@ -71,6 +79,11 @@ class KernelContext {
   // How many times this node ran before in this session (random ops use it
   // so each run draws new numbers from a seed's sequence).
   uint64_t invocation() const { return invocation_; }
+  // Atomically advances this node's session counter by n and returns its
+  // previous value (random ops reserve the counter range they consume).
+  uint64_t ReserveCounter(uint64_t n) const {
+    return counters_ ? counters_->reserved.fetch_add(n) : 0;
+  }
 
   // InvalidArgument "node 'x' (Op): message".
   absl::Status InvalidArgument(absl::string_view message) const;
@@ -81,6 +94,7 @@ class KernelContext {
   absl::Span<const KernelValue> inputs_;
   std::vector<KernelValue>* outputs_;
   const KernelEnvironment& env_;
+  NodeCounters* counters_;
   uint64_t invocation_;
 };
 

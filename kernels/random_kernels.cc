@@ -44,10 +44,10 @@ uint64_t SplitMix64(uint64_t x) {
 }
 
 // The generator this run of the node starts from. Seeded: TensorFlow's
-// generator for (seed, seed2), past the `blocks_per_run` blocks each earlier
-// run reserved (exactly TensorFlow's position when every run has the same
-// output size). Unseeded: a key drawn from the session seed and the node's
-// name, and a separate 2^64-block counter stream for every run.
+// generator for (seed, seed2), past the blocks earlier runs reserved (as TF's
+// GuardedPhiloxRandom does, so sizes may change between runs). Unseeded: a key
+// drawn from the session seed and the node's name, and a separate 2^64-block
+// counter stream for every run.
 absl::StatusOr<Philox> RunGenerator(const KernelContext& ctx,
                                     uint64_t blocks_per_run) {
   int64_t seed = 0, seed2 = 0;
@@ -60,7 +60,7 @@ absl::StatusOr<Philox> RunGenerator(const KernelContext& ctx,
     return Philox(key, stream + ctx.invocation());
   }
   Philox gen(static_cast<uint64_t>(seed), static_cast<uint64_t>(seed2));
-  gen.Skip(blocks_per_run, ctx.invocation());
+  gen.Skip(ctx.ReserveCounter(blocks_per_run));
   return gen;
 }
 

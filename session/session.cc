@@ -102,9 +102,11 @@ int Session::num_cached_plans() const {
   return static_cast<int>(plans_.size());
 }
 
-uint64_t Session::NextInvocation(const Node* node) {
+NodeCounters* Session::CountersFor(const Node* node) {
   absl::MutexLock lock(&mu_);
-  return invocations_[node]++;
+  auto& slot = counters_[node];
+  if (!slot) slot = std::make_unique<NodeCounters>();
+  return slot.get();
 }
 
 absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
@@ -267,8 +269,9 @@ absl::StatusOr<std::vector<Tensor>> Session::Run(
       }
     }
     outputs.assign(node.num_outputs(), KernelValue{});
-    uint64_t invocation = node.op_def().is_stateful ? NextInvocation(&node) : 0;
-    KernelContext ctx(node, inputs, &outputs, env_, invocation);
+    NodeCounters* counters =
+        node.op_def().is_stateful ? CountersFor(&node) : nullptr;
+    KernelContext ctx(node, inputs, &outputs, env_, counters);
     RETURN_IF_ERROR((*step.kernel)(ctx));
     for (int o = 0; o < node.num_outputs(); ++o) {
       KernelValue& out = outputs[o];

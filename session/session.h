@@ -68,7 +68,7 @@ class Session {
       const std::vector<std::string>& feed_names,
       const std::vector<std::string>& fetches,
       const std::vector<std::string>& targets) const;
-  uint64_t NextInvocation(const Node* node);
+  NodeCounters* CountersFor(const Node* node);
 
   std::shared_ptr<const Graph> graph_;
   const KernelRegistry* kernels_;
@@ -78,7 +78,8 @@ class Session {
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const Plan>> plans_
       ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<const Node*, uint64_t> invocations_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<const Node*, std::unique_ptr<NodeCounters>> counters_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace graphflow
