@@ -1,0 +1,131 @@
+// Graph files written by TensorFlow 1.x itself (../shared/tfgraphs).
+#include <filesystem>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "graph/graph_def.h"
+#include "gtest/gtest.h"
+#include "proto/graph_io.h"
+#include "tests/support/mnist.h"
+#include "tests/support/test_util.h"
+
+namespace graphflow {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+std::unique_ptr<Graph> Load(const std::string& path) {
+  auto gd = ReadGraphDefFile(path);
+  EXPECT_TRUE(gd.ok()) << gd.status();
+  if (!gd.ok()) return nullptr;
+  auto g = GraphFromGraphDef(*gd, GlobalOpRegistry());
+  EXPECT_TRUE(g.ok()) << path << ": " << g.status();
+  return g.ok() ? *std::move(g) : nullptr;
+}
+
+std::unique_ptr<Session> SessionFor(const std::string& path) {
+  std::unique_ptr<Graph> g = Load(path);
+  if (!g) return nullptr;
+  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : nullptr;
+}
+
+TEST(TfGraphsTest, EveryFileImports) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string path = entry.path().string();
+    if (entry.path().extension() == ".md") continue;
+    SCOPED_TRACE(path);
+    std::unique_ptr<Graph> g = Load(path);
+    ASSERT_NE(g, nullptr);
+    EXPECT_GT(g->num_nodes(), 0);
+    // What we write back is a GraphDef that imports again to the same graph.
+    tensorflow::GraphDef out = GraphToGraphDef(*g);
+    auto again = GraphFromGraphDef(out, GlobalOpRegistry());
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(MessageDifferencer::Equals(out, GraphToGraphDef(**again)));
+    ++count;
+  }
+  EXPECT_EQ(count, 15);
+}
+
+TEST(TfGraphsTest, TextAndBinaryTwinsLoadToTheSameGraph) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  for (const char* stem : {"tiny_vars", "mlp9_adam_train"}) {
+    SCOPED_TRACE(stem);
+    auto text = Load(dir + "/" + stem + ".pbtxt");
+    auto binary = Load(dir + "/" + stem + ".pb");
+    ASSERT_TRUE(text && binary);
+    std::string diff;
+    MessageDifferencer differ;
+    differ.ReportDifferencesToString(&diff);
+    EXPECT_TRUE(
+        differ.Compare(GraphToGraphDef(*text), GraphToGraphDef(*binary)))
+        << diff.substr(0, 2000);
+  }
+}
+
+TEST(TfGraphsTest, MetaGraphTwinMatchesItsText) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  auto text = Load(dir + "/xor_adam_train.pbtxt");
+  auto meta = Load(dir + "/xor_adam_train.meta");
+  ASSERT_TRUE(text && meta);
+  EXPECT_EQ(text->num_nodes(), meta->num_nodes());
+  for (const auto& node : text->nodes()) {
+    const Node* other = meta->FindNode(node->name());
+    ASSERT_NE(other, nullptr) << node->name();
+    EXPECT_EQ(other->op(), node->op());
+    EXPECT_EQ(other->num_inputs(), node->num_inputs());
+  }
+}
+
+TEST(TfGraphsTest, TinyVarsComputesThirty) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  for (const char* file : {"/tiny_vars.pbtxt", "/tiny_vars.pb"}) {
+    auto session = SessionFor(dir + file);
+    ASSERT_NE(session, nullptr);
+    auto before = session->Run({}, {"c"}, {});
+    EXPECT_EQ(before.status().code(), absl::StatusCode::kFailedPrecondition);
+    ASSERT_OK(session->Run({}, {}, {"init"}).status());
+    auto c = session->Run({}, {"c"}, {});
+    ASSERT_OK(c.status());
+    EXPECT_EQ((*c)[0].ValueAsDouble(0), 30);
+  }
+}
+
+TEST(TfGraphsTest, XorFrozenGivesTheDocumentedSoftmax) {
+  GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/xor_frozen.pb");
+  auto session = SessionFor(path);
+  ASSERT_NE(session, nullptr);
+  auto out = session->Run(
+      {{"Placeholder", testing::F({0, 0, 0, 1, 1, 0, 1, 1}, {4, 2})}},
+      {"softmax"}, {});
+  ASSERT_OK(out.status());
+  EXPECT_TENSOR_NEAR(
+      (*out)[0],
+      testing::F({.7311, .2689, .2689, .7311, .5, .5, .5, .5}, {4, 2}), 1e-4);
+}
+
+TEST(TfGraphsTest, MnistMlpFrozenClassifiesTheTestSet) {
+  GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/mnist_mlp_frozen.pb");
+  auto digits = testing::LoadMnistTestSet();
+  if (!digits.ok()) GTEST_SKIP() << digits.status();
+  auto session = SessionFor(path);
+  ASSERT_NE(session, nullptr);
+  auto out = session->Run({{"Placeholder", digits->images}}, {"softmax"}, {});
+  ASSERT_OK(out.status());
+  const Tensor& probs = (*out)[0];
+  ASSERT_EQ(probs.shape(), (TensorShape{10000, 10}));
+  int correct = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const float* row = probs.data<float>() + i * 10;
+    int best = std::max_element(row, row + 10) - row;
+    correct += best == digits->labels.data<int64_t>()[i];
+  }
+  EXPECT_NEAR(correct / 100.0, 96.16, 0.05);
+}
+
+}  // namespace
+}  // namespace graphflow
