@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages graphflow builds with (only those missing) and
+# builds it. Safe to run again: it only redoes what changed.
+#   ./setup.sh             release build in build/
+#   ./setup.sh --sanitize  AddressSanitizer + UBSan build in build-asan/
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
+          protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
+          libeigen3-dev zlib1g-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+    missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+build=build
+options=(-DCMAKE_BUILD_TYPE=Release)
+if [ "${1:-}" = "--sanitize" ]; then
+  build=build-asan
+  options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
+           -DGRAPHFLOW_BUILD_BENCH=OFF)
+fi
+cmake -S . -B "$build" -G Ninja "${options[@]}" >/dev/null
+cmake --build "$build"
