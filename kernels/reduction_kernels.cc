@@ -125,7 +125,19 @@ typename R::Acc ReduceRow(const T* x, int64_t n) {
 template <class R, typename T>
 void ReduceColumns(const T* __restrict x, int64_t inner, int64_t r0, int64_t r1,
                    int64_t c0, int64_t w, typename R::Acc* __restrict acc) {
-  for (int64_t r = r0; r < r1; ++r) {
+  int64_t r = r0;
+  // Four rows per sweep: a quarter of the accumulator loads and stores.
+  for (; r + 4 <= r1; r += 4) {
+    const T* a = x + r * inner + c0;
+    const T* b = a + inner;
+    const T* c = b + inner;
+    const T* d = c + inner;
+    for (int64_t j = 0; j < w; ++j) {
+      acc[j] = R::Op(acc[j], R::Op(R::Op(R::Load(a[j]), R::Load(b[j])),
+                                   R::Op(R::Load(c[j]), R::Load(d[j]))));
+    }
+  }
+  for (; r < r1; ++r) {
     const T* row = x + r * inner + c0;
     for (int64_t j = 0; j < w; ++j) acc[j] = R::Op(acc[j], R::Load(row[j]));
   }
