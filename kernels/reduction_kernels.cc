@@ -90,7 +90,7 @@ struct Reducer {
 };
 
 // Columns per accumulator tile in the inner > 1 case.
-constexpr int64_t kTile = 256;
+constexpr int64_t kTile = 1024;
 
 // Reduces n contiguous values: independent lanes the compiler vectorizes,
 // combined pairwise at the end.
