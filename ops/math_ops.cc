@@ -90,7 +90,6 @@ absl::Status SelectShape(InferenceContext& c) {
 }
 
 absl::Status AddNShape(InferenceContext& c) {
-  // Stands in for the schema's "N: int >= 1" (see RegisterMathOps).
   if (c.num_inputs() < 1) return c.Error("AddN needs at least one input");
   PartialShape cur = c.input_shape(c.num_inputs() - 1);
   for (int i = c.num_inputs() - 2; i >= 0; --i) {
@@ -253,10 +252,7 @@ absl::Status RegisterMathOps(OpRegistry& r) {
   RETURN_IF_ERROR(r.Register(OpDefBuilder("AddN")
                                  .Input("inputs: N * T")
                                  .Output("sum: T")
-                                 // TF: "N: int >= 1". The spec parser
-                                 // reads ">=" as a default; AddNShape
-                                 // checks the minimum instead.
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 1")
                                  .Attr(kNumberTypes)
                                  .SetShapeFn(AddNShape)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BroadcastGradientArgs")

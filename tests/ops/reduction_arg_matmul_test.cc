@@ -5,7 +5,6 @@
 #include "gtest/gtest.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
-#include "tests/ops/reduction_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {
@@ -16,7 +15,6 @@ using testing::EvalStatus;
 using testing::F;
 using testing::I32;
 using testing::I64;
-using testing::ReductionScope;
 
 // Deterministic pseudo-random values in [-1, 1), with ties when `levels` is
 // small (values quantized to that many steps).
@@ -35,7 +33,7 @@ std::vector<float> Pattern(int64_t n, uint32_t seed, int levels = 0) {
 // ---------------------------------------------------------------- ArgMax/Min
 
 TEST(ArgMaxTest, HandComputedWithTies) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Tensor x = F({1, 3, 3, 5, 2, 5}, {2, 3});
   EXPECT_TENSOR_NEAR(Eval(s, ops::ArgMax(s, x, 1)), I64({1, 0}, {2}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::ArgMax(s, x, 0)), I64({1, 0, 1}, {3}));
@@ -57,7 +55,7 @@ TEST(ArgMaxTest, MatchesReferenceOnMiddleAxis) {
   const int64_t a = 3, r = 50, c = 300;
   std::vector<float> v = Pattern(a * r * c, 7, /*levels=*/6);
   Tensor x = Tensor::FromVector<float>(v, {a, r, c});
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   auto [amax, amin] = std::pair{ops::ArgMax(s, x, 1), ops::ArgMin(s, x, 1)};
   std::vector<Tensor> out = testing::EvalAll(s, {amax, amin});
   ASSERT_EQ(out[0].shape(), TensorShape({a, c}));
@@ -76,14 +74,14 @@ TEST(ArgMaxTest, MatchesReferenceOnMiddleAxis) {
 }
 
 TEST(ArgMaxTest, ErrorsNameTheNode) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Output dim = ops::Placeholder(s, DT_INT32);
   Output arg = ops::ArgMax(s.WithOpName("fed_argmax"), F({1, 2}, {1, 2}), dim);
   absl::Status st = EvalStatus(s, arg, {{dim, Tensor::Scalar<int32_t>(2)}});
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(st.message().find("fed_argmax"), std::string::npos) << st;
   // Empty reduced dimension.
-  Scope e = ReductionScope();
+  Scope e = NewRootScope();
   Output empty = ops::ArgMin(e.WithOpName("empty_argmin"),
                              Tensor(DT_FLOAT, TensorShape({2, 0})), 1);
   st = EvalStatus(e, empty);
@@ -92,7 +90,7 @@ TEST(ArgMaxTest, ErrorsNameTheNode) {
 }
 
 TEST(ArgMaxShapeTest, Shapes) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, PartialShape({-1, 10}));
   EXPECT_EQ(ops::ArgMax(s, x, 1).shape(), PartialShape({-1}));
   EXPECT_EQ(ops::ArgMax(s, x, 1).dtype(), DT_INT64);
@@ -109,11 +107,11 @@ TEST(ArgMaxShapeTest, Shapes) {
   EXPECT_TRUE(ops::ArgMax(s, unknown, 0).shape().unknown_rank());
   ASSERT_OK(s.status());
 
-  Scope bad = ReductionScope();
+  Scope bad = NewRootScope();
   ops::ArgMax(bad.WithOpName("bad_dim"), x3, 3);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(bad.status().message().find("bad_dim"), std::string::npos);
-  Scope bad2 = ReductionScope();
+  Scope bad2 = NewRootScope();
   ops::ArgMax(bad2.WithOpName("vector_dim"), x3, {1});
   EXPECT_NE(bad2.status().message().find("vector_dim"), std::string::npos);
 }
@@ -147,7 +145,7 @@ void CheckMatMul(int64_t m, int64_t n, int64_t k, double tol) {
   for (size_t i = 0; i < fb.size(); ++i) b[i] = static_cast<T>(fb[i] * 8);
   for (bool ta : {false, true}) {
     for (bool tb : {false, true}) {
-      Scope s = ReductionScope();
+      Scope s = NewRootScope();
       Tensor at =
           Tensor::FromVector<T>(a, ta ? TensorShape{k, m} : TensorShape{m, k});
       Tensor bt =
@@ -172,7 +170,7 @@ TEST(MatMulTest, AllTransposesMatchReference) {
 }
 
 TEST(MatMulTest, HandComputedAndEmpty) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Tensor a = F({1, 2, 3, 4, 5, 6}, {2, 3});
   Tensor b = F({1, 0, 0, 1, 1, 1}, {3, 2});
   EXPECT_TENSOR_NEAR(Eval(s, ops::MatMul(s, a, b)), F({4, 5, 10, 11}, {2, 2}));
@@ -185,7 +183,7 @@ TEST(MatMulTest, HandComputedAndEmpty) {
 }
 
 TEST(MatMulShapeTest, Shapes) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Output a = ops::Placeholder(s, DT_FLOAT, PartialShape({-1, 784}));
   Output w = ops::Placeholder(s, DT_FLOAT, PartialShape({784, 10}));
   EXPECT_EQ(ops::MatMul(s, a, w).shape(), PartialShape({-1, 10}));
@@ -196,22 +194,22 @@ TEST(MatMulShapeTest, Shapes) {
             PartialShape({-1, -1}));
   ASSERT_OK(s.status());
 
-  Scope bad = ReductionScope();
+  Scope bad = NewRootScope();
   ops::MatMul(bad.WithOpName("bad_matmul"), w, w);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   const std::string msg(bad.status().message());
   EXPECT_NE(msg.find("bad_matmul"), std::string::npos) << msg;
   EXPECT_NE(msg.find("[784,10]"), std::string::npos) << msg;
-  Scope rank3 = ReductionScope();
+  Scope rank3 = NewRootScope();
   ops::MatMul(rank3.WithOpName("rank3"), Tensor(DT_FLOAT, {1, 2, 3}), w);
   EXPECT_NE(rank3.status().message().find("rank3"), std::string::npos);
-  Scope types = ReductionScope();
+  Scope types = NewRootScope();
   ops::MatMul(types.WithOpName("mixed"), F({1}, {1, 1}), I32({1}, {1, 1}));
   EXPECT_EQ(types.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(MatMulTest, RuntimeMismatchNamesTheNode) {
-  Scope s = ReductionScope();
+  Scope s = NewRootScope();
   Output a = ops::Placeholder(s, DT_FLOAT);
   Output b = ops::Placeholder(s, DT_FLOAT);
   Output c = ops::MatMul(s.WithOpName("fed_matmul"), a, b);

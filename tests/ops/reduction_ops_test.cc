@@ -10,7 +10,6 @@
 
 #include "gtest/gtest.h"
 #include "ops/state_ops.h"
-#include "tests/ops/reduction_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {
@@ -26,7 +25,7 @@ using Builder = Output (*)(const Scope&, Input, Input, bool);
 
 Tensor Reduce(Builder op, const Tensor& x, const Tensor& axes,
               bool keep_dims = false) {
-  Scope s = testing::ReductionScope();
+  Scope s = NewRootScope();
   return Eval(s, op(s, x, axes, keep_dims));
 }
 
@@ -251,20 +250,20 @@ TEST(ReductionTest, LargeReductionsStayAccurate) {
 
 TEST(ReductionTest, InvalidAxesAreErrorsNamingTheNode) {
   // Graph-time: a constant axis out of range fails in the shape function.
-  Scope s = testing::ReductionScope();
+  Scope s = NewRootScope();
   ops::Sum(s.WithOpName("bad_sum"), X23(), 2);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.status().message().find("bad_sum"), std::string::npos)
       << s.status();
-  Scope s2 = testing::ReductionScope();
+  Scope s2 = NewRootScope();
   ops::Max(s2.WithOpName("bad_max"), X23(), Axes({-3}));
   EXPECT_NE(s2.status().message().find("bad_max"), std::string::npos);
-  Scope s3 = testing::ReductionScope();
+  Scope s3 = NewRootScope();
   ops::Mean(s3.WithOpName("matrix_axes"), X23(), I32({0, 1}, {1, 2}));
   EXPECT_NE(s3.status().message().find("matrix_axes"), std::string::npos);
 
   // Run-time: fed axes.
-  Scope r = testing::ReductionScope();
+  Scope r = NewRootScope();
   Output axes = ops::Placeholder(r, DT_INT32);
   Output sum = ops::Sum(r.WithOpName("fed_sum"), X23(), axes);
   absl::Status st = EvalStatus(r, sum, {{axes, Axes({0, 5})}});
@@ -274,7 +273,7 @@ TEST(ReductionTest, InvalidAxesAreErrorsNamingTheNode) {
 }
 
 TEST(ReductionShapeTest, KnownAxes) {
-  Scope s = testing::ReductionScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, PartialShape({-1, 3, 4}));
   EXPECT_EQ(ops::Sum(s, x, 1).shape(), PartialShape({-1, 4}));
   EXPECT_EQ(ops::Sum(s, x, Axes({0, 2}), true).shape(),
@@ -288,7 +287,7 @@ TEST(ReductionShapeTest, KnownAxes) {
 }
 
 TEST(ReductionShapeTest, UnknownAxesOrRank) {
-  Scope s = testing::ReductionScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, PartialShape({-1, 3}));
   Output axes = ops::Placeholder(s, DT_INT32);
   EXPECT_EQ(ops::Sum(s, x, axes, true).shape(), PartialShape({-1, -1}));
@@ -298,7 +297,7 @@ TEST(ReductionShapeTest, UnknownAxesOrRank) {
   EXPECT_TRUE(ops::Mean(s, unknown, Axes({0})).shape().unknown_rank());
   ASSERT_OK(s.status());
   // Bad T (bool) is rejected by the schema.
-  Scope b = testing::ReductionScope();
+  Scope b = NewRootScope();
   ops::Sum(b.WithOpName("bool_sum"), Tensor::Scalar(true), Axes({}));
   EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
 }
