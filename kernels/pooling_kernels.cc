@@ -215,6 +215,31 @@ absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
   return absl::OkStatus();
 }
 
+// idx[c] = offset (within the image) of the first maximum of channel c in
+// the window rows [h0, h1) x cols [w0, w1), scanned row-major. Only a
+// strictly greater value replaces (TF's tie-break). best: depth scratch.
+template <typename T>
+void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
+                  int64_t w0, int64_t w1, T* best, int64_t* idx) {
+  const int64_t depth = g.depth;
+  const int64_t first = (h0 * g.in_cols + w0) * depth;
+  for (int64_t c = 0; c < depth; ++c) {
+    best[c] = image[first + c];
+    idx[c] = first + c;
+  }
+  for (int64_t h = h0; h < h1; ++h) {
+    for (int64_t w = w0; w < w1; ++w) {
+      const int64_t off = (h * g.in_cols + w) * depth;
+      const T* p = image + off;
+      for (int64_t c = 0; c < depth; ++c) {
+        const bool gt = best[c] < p[c];  // Branch-free: vectorizes.
+        best[c] = gt ? p[c] : best[c];
+        idx[c] = gt ? off + c : idx[c];
+      }
+    }
+  }
+}
+
 // Routes each output gradient to the first maximum of its window in
 // row-major window order (TF's tie-break), summing where windows overlap.
 absl::Status MaxPoolGradKernel(KernelContext& ctx) {
@@ -239,31 +264,14 @@ absl::Status MaxPoolGradKernel(KernelContext& ctx) {
                   std::vector<T> best(depth);
                   for (int64_t t = begin; t < end; ++t) {
                     const int64_t n = t / g.out_rows, oh = t % g.out_rows;
-                    const int64_t image = g.In(n, 0, 0);
+                    const T* image = pin + g.In(n, 0, 0);
                     int64_t h0, h1;
                     g.Rows(oh, &h0, &h1);
                     for (int64_t ow = 0; ow < g.out_cols; ++ow) {
                       int64_t w0, w1;
                       g.Cols(ow, &w0, &w1);
-                      int64_t* idx = argmax.data() + g.Out(n, oh, ow);
-                      const int64_t first = g.In(n, h0, w0);
-                      for (int64_t c = 0; c < depth; ++c) {
-                        best[c] = pin[first + c];
-                        idx[c] = first - image + c;
-                      }
-                      for (int64_t h = h0; h < h1; ++h) {
-                        for (int64_t w = w0; w < w1; ++w) {
-                          const int64_t off = g.In(n, h, w);
-                          const T* p = pin + off;
-                          for (int64_t c = 0; c < depth; ++c) {
-                            // Strictly greater: a later equal value never wins.
-                            if (best[c] < p[c]) {
-                              best[c] = p[c];
-                              idx[c] = off - image + c;
-                            }
-                          }
-                        }
-                      }
+                      WindowArgmax(g, image, h0, h1, w0, w1, best.data(),
+                                   argmax.data() + g.Out(n, oh, ow));
                     }
                   }
                 });

@@ -121,6 +121,10 @@ absl::Status XentKernel(KernelContext& ctx) {
         ASSIGN_OR_RETURN(Tensor * loss, ctx.AllocateOutput(0, {rows}));
         ASSIGN_OR_RETURN(Tensor * back, ctx.AllocateOutput(1, {rows, cols}));
         if (rows == 0) return absl::OkStatus();
+        if (cols == 0) {  // No classes: nothing to lose.
+          std::fill_n(loss->data<T>(), rows, T(0));
+          return absl::OkStatus();
+        }
         const T* pf = features.data<T>();
         const T* pl = labels.data<T>();
         T* ploss = loss->data<T>();

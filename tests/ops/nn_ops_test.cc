@@ -4,6 +4,7 @@
 #include "ops/nn_ops.h"
 
 #include <cmath>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -36,33 +37,59 @@ Tensor FromVec(const std::vector<float>& v, const TensorShape& shape) {
   return Tensor::FromVector<float>(absl::MakeConstSpan(v), shape);
 }
 
-// Every activation and gradient keeps (or merges) its input shapes.
+using UnaryOp = std::function<Output(const Scope&, Input)>;
+using BinaryOp = std::function<Output(const Scope&, Input, Input)>;
+
+const std::vector<UnaryOp>& Activations() {
+  static const auto* ops = new std::vector<UnaryOp>{
+      ops::Relu, ops::Relu6, ops::Elu, ops::Selu,
+      [](const Scope& s, Input x) { return ops::LeakyRelu(s, x); }};
+  return *ops;
+}
+const std::vector<BinaryOp>& ActivationGrads() {
+  static const auto* ops = new std::vector<BinaryOp>{
+      ops::ReluGrad, ops::Relu6Grad, ops::EluGrad, ops::SeluGrad,
+      [](const Scope& s, Input g, Input x) {
+        return ops::LeakyReluGrad(s, g, x);
+      }};
+  return *ops;
+}
+
+// Every activation keeps its input's shape; every gradient merges both.
 TEST(NnOpsTest, ActivationShapes) {
   Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, PartialShape({-1, 10}));
   Output u = ops::Placeholder(s, DT_FLOAT);
   Output y = ops::Placeholder(s, DT_FLOAT, PartialShape({4, -1}));
-  for (Output out : {ops::Relu(s, x), ops::Relu6(s, x), ops::Elu(s, x),
-                     ops::Selu(s, x), ops::LeakyRelu(s, x)}) {
+  Output k = ops::Placeholder(s, DT_FLOAT, PartialShape({4, 10}));
+  for (const UnaryOp& op : Activations()) {
+    Output out = op(s, x);
     EXPECT_EQ(out.shape(), PartialShape({-1, 10})) << out.op();
+    EXPECT_EQ(op(s, u).shape(), PartialShape()) << out.op();
+    EXPECT_EQ(op(s, k).shape(), PartialShape({4, 10})) << out.op();
   }
-  EXPECT_EQ(ops::Relu(s, u).shape(), PartialShape());
-  for (Output out :
-       {ops::ReluGrad(s, x, y), ops::Relu6Grad(s, x, y), ops::EluGrad(s, x, y),
-        ops::SeluGrad(s, x, y), ops::LeakyReluGrad(s, x, y)}) {
+  for (const BinaryOp& op : ActivationGrads()) {
+    Output out = op(s, x, y);
     EXPECT_EQ(out.shape(), PartialShape({4, 10})) << out.op();
+    EXPECT_EQ(op(s, u, u).shape(), PartialShape()) << out.op();
+    EXPECT_EQ(op(s, u, x).shape(), PartialShape({-1, 10})) << out.op();
   }
-  EXPECT_EQ(ops::ReluGrad(s, u, u).shape(), PartialShape());
-  EXPECT_EQ(ops::ReluGrad(s, u, x).shape(), PartialShape({-1, 10}));
   ASSERT_OK(s.status());
 }
 
-TEST(NnOpsTest, GradShapeMismatchNamesNode) {
-  Scope s = NewRootScope();
-  Output g = ops::Placeholder(s, DT_FLOAT, PartialShape({2, 3}));
-  Output f = ops::Placeholder(s, DT_FLOAT, PartialShape({3, 2}));
-  ops::ReluGrad(s.WithOpName("bad_relu_grad"), g, f);
-  ExpectBuildError(s, "bad_relu_grad");
+TEST(NnOpsTest, BadInputsNameNode) {
+  for (const UnaryOp& op : Activations()) {
+    Scope s = NewRootScope();
+    Output out = op(s.WithOpName("bool_act"), Tensor::Scalar(true));
+    ExpectBuildError(s, "bool_act");
+  }
+  for (const BinaryOp& op : ActivationGrads()) {
+    Scope s = NewRootScope();
+    Output g = ops::Placeholder(s, DT_FLOAT, PartialShape({2, 3}));
+    Output f = ops::Placeholder(s, DT_FLOAT, PartialShape({3, 2}));
+    op(s.WithOpName("bad_grad"), g, f);
+    ExpectBuildError(s, "bad_grad");
+  }
 }
 
 TEST(NnOpsTest, EluRejectsIntegersNamingNode) {

@@ -260,6 +260,10 @@ TEST(PoolingOpsTest, MaxPoolV2MatchesMaxPool) {
   Output k = ops::Placeholder(s, DT_INT32, PartialShape({4}));
   Output v2u = ops::MaxPoolV2(s, x, k, k, "SAME");
   EXPECT_EQ(v2u.shape(), PartialShape({-1, -1, -1, 2}));
+  Output unknown = ops::Placeholder(s, DT_FLOAT);
+  EXPECT_EQ(
+      ops::MaxPoolV2(s, unknown, {1, 2, 2, 1}, {1, 2, 2, 1}, "SAME").shape(),
+      PartialShape::UnknownOfRank(4));
   std::vector<float> in = Random(50, 3, false);
   auto out = testing::EvalAll(s, {v1, v2}, {{x, T(in, {1, 5, 5, 2})}});
   EXPECT_TENSOR_NEAR(out[1], out[0], 0);
@@ -360,6 +364,12 @@ TEST(PoolingOpsTest, BadShapesNameNode) {
         ops::MaxPoolGrad(s, x, x, x, {1, 2, 2, 1}, {1, 2, 2, 1}, "SAME");
       },
       "rank2_grad");
+  expect_error(
+      [](const Scope& s) {
+        ops::MaxPoolV2(s, F({1, 2, 3, 4}, {1, 2, 2, 1}), {1, 2, 2},
+                       {1, 1, 1, 1}, "VALID");
+      },
+      "v2_short_ksize");
 }
 
 TEST(PoolingOpsTest, RuntimeErrorsNameNode) {

@@ -63,6 +63,7 @@ TEST(SoftmaxOpsTest, Shapes) {
   EXPECT_EQ(ops::Softmax(s, x).shape(), PartialShape({-1, 10}));
   EXPECT_EQ(ops::LogSoftmax(s, x).shape(), PartialShape({-1, 10}));
   EXPECT_EQ(ops::Softmax(s, u).shape(), PartialShape());
+  EXPECT_EQ(ops::LogSoftmax(s, u).shape(), PartialShape());
   ASSERT_OK(s.status());
   Scope bad = NewRootScope();
   ops::Softmax(bad.WithOpName("scalar_softmax"), 3.0f);
