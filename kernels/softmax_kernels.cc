@@ -1,0 +1,227 @@
+// Softmax, LogSoftmax and the two softmax cross-entropy losses. Every row is
+// shifted by its maximum first (so logits of +-1000 stay finite) and rows
+// run in parallel.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "graph/status.h"
+#include "kernels/eigen.h"
+#include "kernels/nn_kernels_internal.h"
+
+namespace graphflow::nn_internal {
+namespace {
+
+template <typename T>
+using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+template <typename T>
+using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+// Rough cycles per class of one row (exp, log, a few passes).
+constexpr double kCostPerClass = 30;
+
+// e = exp(shifted) with denormal results flushed to zero: TF runs with
+// flush-to-zero, and Eigen's vectorized exp returns a denormal (not 0) far
+// below the double range, so exp(-2000) must still give exactly 0.
+template <typename T>
+void ExpFlushed(const ConstArrayMap<T>& shifted, ArrayMap<T>& e) {
+  e = shifted.exp();
+  e = (e < std::numeric_limits<T>::min()).select(T(0), e);
+}
+
+template <bool kLog>
+absl::Status SoftmaxKernel(KernelContext& ctx) {
+  const Tensor& logits = ctx.input(0);
+  if (logits.rank() < 1) {
+    return ctx.InvalidArgument(absl::StrCat("logits must have rank >= 1, got ",
+                                            logits.shape().DebugString()));
+  }
+  return DispatchFloat(ctx, logits.dtype(), [&]<typename T>() -> absl::Status {
+    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, logits.shape()));
+    const int64_t cols = logits.dim(logits.rank() - 1);
+    if (cols == 0 || logits.num_elements() == 0) return absl::OkStatus();
+    const int64_t rows = logits.num_elements() / cols;
+    const T* px = logits.data<T>();
+    T* py = out->data<T>();
+    ParallelFor(ctx.device(), rows, kCostPerClass * cols,
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t r = begin; r < end; ++r) {
+                    ConstArrayMap<T> x(px + r * cols, cols);
+                    ArrayMap<T> y(py + r * cols, cols);
+                    y = x - x.maxCoeff();
+                    if constexpr (kLog) {
+                      y -= std::log(y.exp().sum());
+                    } else {
+                      ConstArrayMap<T> shifted(y.data(), cols);
+                      ExpFlushed<T>(shifted, y);
+                      y /= y.sum();
+                    }
+                  }
+                });
+    return absl::OkStatus();
+  });
+}
+
+// Loss and backprop of one row: logits x, labels l (both of `cols`), into
+// back (shifted logits, then softmax - labels); e is scratch.
+template <typename T>
+T XentRow(const T* x, const T* l, T* back, T* e, int64_t cols) {
+  ConstArrayMap<T> logits(x, cols), labels(l, cols);
+  ArrayMap<T> b(back, cols), ex(e, cols);
+  b = logits - logits.maxCoeff();
+  ExpFlushed<T>(ConstArrayMap<T>(back, cols), ex);
+  T sum = ex.sum();
+  T loss = (labels * (std::log(sum) - b)).sum();
+  b = ex / sum - labels;
+  return loss;
+}
+
+// A rank <= 2 operand of the dense loss viewed as [rows, cols] (leading 1s).
+struct Matrix2 {
+  int64_t rows = 1, cols = 1;
+};
+
+absl::StatusOr<Matrix2> AsMatrix(const KernelContext& ctx, const Tensor& t,
+                                 absl::string_view what) {
+  if (t.rank() > 2) {
+    return ctx.InvalidArgument(absl::StrCat(
+        what, " must be 2-D [batch, classes], got ", t.shape().DebugString()));
+  }
+  Matrix2 m;
+  if (t.rank() >= 1) m.cols = t.dim(t.rank() - 1);
+  if (t.rank() == 2) m.rows = t.dim(0);
+  return m;
+}
+
+absl::Status XentKernel(KernelContext& ctx) {
+  const Tensor& features = ctx.input(0);
+  const Tensor& labels = ctx.input(1);
+  if (features.shape() == labels.shape() && features.rank() != 2) {
+    return ctx.InvalidArgument(
+        absl::StrCat("features and labels must be 2-D [batch, classes], got ",
+                     features.shape().DebugString()));
+  }
+  ASSIGN_OR_RETURN(Matrix2 f, AsMatrix(ctx, features, "features"));
+  ASSIGN_OR_RETURN(Matrix2 l, AsMatrix(ctx, labels, "labels"));
+  auto broadcast = [](int64_t a, int64_t b) -> int64_t {
+    return a == b || b == 1 ? a : a == 1 ? b : -1;
+  };
+  const int64_t rows = broadcast(f.rows, l.rows);
+  const int64_t cols = broadcast(f.cols, l.cols);
+  if (rows < 0 || cols < 0 || std::max(features.rank(), labels.rank()) != 2) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "features ", features.shape().DebugString(), " and labels ",
+        labels.shape().DebugString(),
+        " must be equal or broadcast to one 2-D shape [batch, classes]"));
+  }
+  return DispatchFloat(
+      ctx, features.dtype(), [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * loss, ctx.AllocateOutput(0, {rows}));
+        ASSIGN_OR_RETURN(Tensor * back, ctx.AllocateOutput(1, {rows, cols}));
+        if (rows == 0) return absl::OkStatus();
+        if (cols == 0) {  // No classes: nothing to lose.
+          std::fill_n(loss->data<T>(), rows, T(0));
+          return absl::OkStatus();
+        }
+        const T* pf = features.data<T>();
+        const T* pl = labels.data<T>();
+        T* ploss = loss->data<T>();
+        T* pback = back->data<T>();
+        ParallelFor(ctx.device(), rows, kCostPerClass * cols,
+                    [&](int64_t begin, int64_t end) {
+                      // Scratch rows: exp, and operands broadcast along
+                      // classes.
+                      std::vector<T> e(cols), fx(cols), lx(cols);
+                      for (int64_t r = begin; r < end; ++r) {
+                        const T* x = pf + (f.rows == 1 ? 0 : r) * f.cols;
+                        const T* y = pl + (l.rows == 1 ? 0 : r) * l.cols;
+                        if (f.cols != cols) {
+                          std::fill(fx.begin(), fx.end(), x[0]);
+                          x = fx.data();
+                        }
+                        if (l.cols != cols) {
+                          std::fill(lx.begin(), lx.end(), y[0]);
+                          y = lx.data();
+                        }
+                        ploss[r] =
+                            XentRow(x, y, pback + r * cols, e.data(), cols);
+                      }
+                    });
+        return absl::OkStatus();
+      });
+}
+
+absl::Status SparseXentKernel(KernelContext& ctx) {
+  const Tensor& features = ctx.input(0);
+  const Tensor& labels = ctx.input(1);
+  if (features.rank() != 2) {
+    return ctx.InvalidArgument(
+        absl::StrCat("features must be 2-D [batch, classes], got ",
+                     features.shape().DebugString()));
+  }
+  if (labels.rank() != 1 || labels.dim(0) != features.dim(0)) {
+    return ctx.InvalidArgument(
+        absl::StrCat("labels must be 1-D [batch] matching features ",
+                     features.shape().DebugString(), ", got ",
+                     labels.shape().DebugString()));
+  }
+  const int64_t rows = features.dim(0), cols = features.dim(1);
+  if (rows > 0 && cols == 0) {
+    return ctx.InvalidArgument(
+        absl::StrCat("must have at least one class, got features ",
+                     features.shape().DebugString()));
+  }
+  return DispatchFloat(
+      ctx, features.dtype(), [&]<typename T>() -> absl::Status {
+        auto run = [&]<typename L>() -> absl::Status {
+          const L* label = labels.data<L>();
+          for (int64_t r = 0; r < rows; ++r) {
+            if (label[r] < 0 || label[r] >= cols) {
+              return ctx.InvalidArgument(absl::StrCat(
+                  "received a label value of ", label[r], " at row ", r,
+                  " which is outside the valid range of [0, ", cols, ")"));
+            }
+          }
+          ASSIGN_OR_RETURN(Tensor * loss, ctx.AllocateOutput(0, {rows}));
+          ASSIGN_OR_RETURN(Tensor * back, ctx.AllocateOutput(1, {rows, cols}));
+          const T* pf = features.data<T>();
+          T* ploss = loss->data<T>();
+          T* pback = back->data<T>();
+          ParallelFor(ctx.device(), rows, kCostPerClass * cols,
+                      [&](int64_t begin, int64_t end) {
+                        std::vector<T> e(cols);
+                        ArrayMap<T> ex(e.data(), cols);
+                        for (int64_t r = begin; r < end; ++r) {
+                          ConstArrayMap<T> x(pf + r * cols, cols);
+                          ArrayMap<T> b(pback + r * cols, cols);
+                          b = x - x.maxCoeff();
+                          ExpFlushed<T>(ConstArrayMap<T>(b.data(), cols), ex);
+                          T sum = ex.sum();
+                          int64_t k = static_cast<int64_t>(label[r]);
+                          ploss[r] = std::log(sum) - b[k];
+                          b = ex / sum;
+                          b[k] -= T(1);
+                        }
+                      });
+          return absl::OkStatus();
+        };
+        if (labels.dtype() == DT_INT32)
+          return run.template operator()<int32_t>();
+        if (labels.dtype() == DT_INT64)
+          return run.template operator()<int64_t>();
+        return UnsupportedType(ctx, labels.dtype());
+      });
+}
+
+}  // namespace
+
+absl::Status RegisterSoftmaxKernels(KernelRegistry& r) {
+  RETURN_IF_ERROR(r.Register("Softmax", SoftmaxKernel<false>));
+  RETURN_IF_ERROR(r.Register("LogSoftmax", SoftmaxKernel<true>));
+  RETURN_IF_ERROR(r.Register("SoftmaxCrossEntropyWithLogits", XentKernel));
+  return r.Register("SparseSoftmaxCrossEntropyWithLogits", SparseXentKernel);
+}
+
+}  // namespace graphflow::nn_internal
