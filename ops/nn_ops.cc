@@ -21,10 +21,8 @@ constexpr char kRealNumberTypes[] =
 constexpr char kFloatTypes[] = "{half, bfloat16, float, double}";
 constexpr char kPaddingAttr[] = "padding: {'SAME', 'VALID'}";
 constexpr char kDataFormatAttr[] = "data_format: {'NHWC', 'NCHW'} = 'NHWC'";
-// TF declares these "list(int) >= 4", but the core spec parser takes the '='
-// of ">=" for a default; the shape functions and kernels check the length.
-constexpr char kKsizeAttr[] = "ksize: list(int)";
-constexpr char kStridesAttr[] = "strides: list(int)";
+constexpr char kKsizeAttr[] = "ksize: list(int) >= 4";
+constexpr char kStridesAttr[] = "strides: list(int) >= 4";
 
 // The gradient ops: both inputs must have compatible shapes.
 absl::Status MergeBothInputsShape(InferenceContext& c) {
