@@ -34,31 +34,31 @@ absl::Status ReshapeKernel(KernelContext& ctx) {
   for (size_t i = 0; i < sizes.size(); ++i) {
     if (sizes[i] == -1) {
       if (infer >= 0) {
-        return ctx.InvalidArgument(absl::StrCat(
-            "can only infer one dimension, got shape [",
-            absl::StrJoin(sizes, ","), "]"));
+        return ctx.InvalidArgument(
+            absl::StrCat("can only infer one dimension, got shape [",
+                         absl::StrJoin(sizes, ","), "]"));
       }
       infer = static_cast<int>(i);
     } else if (sizes[i] < 0) {
-      return ctx.InvalidArgument(absl::StrCat("size ", sizes[i], " at index ",
-                                              i, " is invalid"));
+      return ctx.InvalidArgument(
+          absl::StrCat("size ", sizes[i], " at index ", i, " is invalid"));
     } else {
       product *= sizes[i];
     }
   }
   if (infer >= 0) {
     if (product == 0 || in.num_elements() % product != 0) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "input to reshape is a tensor with ", in.num_elements(),
-          " values, which cannot be reshaped to [", absl::StrJoin(sizes, ","),
-          "]"));
+      return ctx.InvalidArgument(
+          absl::StrCat("input to reshape is a tensor with ", in.num_elements(),
+                       " values, which cannot be reshaped to [",
+                       absl::StrJoin(sizes, ","), "]"));
     }
     sizes[infer] = in.num_elements() / product;
   } else if (product != in.num_elements()) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "input to reshape is a tensor with ", in.num_elements(),
-        " values, but the requested shape [", absl::StrJoin(sizes, ","),
-        "] has ", product));
+    return ctx.InvalidArgument(
+        absl::StrCat("input to reshape is a tensor with ", in.num_elements(),
+                     " values, but the requested shape [",
+                     absl::StrJoin(sizes, ","), "] has ", product));
   }
   return SetReshaped(ctx, TensorShape(sizes));
 }
@@ -70,8 +70,8 @@ absl::Status WriteShape(KernelContext& ctx, int i, const TensorShape& shape) {
     if (out->dtype() == DT_INT64) {
       out->data<int64_t>()[j] = shape.dim(j);
     } else if (shape.dim(j) > std::numeric_limits<int32_t>::max()) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "shape ", shape.DebugString(), " does not fit out_type int32"));
+      return ctx.InvalidArgument(absl::StrCat("shape ", shape.DebugString(),
+                                              " does not fit out_type int32"));
     } else {
       out->data<int32_t>()[j] = static_cast<int32_t>(shape.dim(j));
     }
@@ -111,9 +111,9 @@ absl::Status ExpandDimsKernel(KernelContext& ctx) {
   TensorShape shape = ctx.input(0).shape();
   const int64_t rank = shape.rank();
   if (dim < -rank - 1 || dim > rank) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "dim ", dim, " is out of range [", -rank - 1, ", ", rank,
-        "] for input shape ", shape.DebugString()));
+    return ctx.InvalidArgument(
+        absl::StrCat("dim ", dim, " is out of range [", -rank - 1, ", ", rank,
+                     "] for input shape ", shape.DebugString()));
   }
   shape.InsertDim(static_cast<int>(dim < 0 ? dim + rank + 1 : dim), 1);
   return SetReshaped(ctx, shape);
@@ -126,9 +126,9 @@ absl::Status SqueezeKernel(KernelContext& ctx) {
   std::vector<bool> chosen(in.rank(), squeeze.empty());
   for (int64_t d : squeeze) {
     if (d < -in.rank() || d >= in.rank()) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "squeeze dim ", d, " is out of range for input shape ",
-          in.DebugString()));
+      return ctx.InvalidArgument(
+          absl::StrCat("squeeze dim ", d, " is out of range for input shape ",
+                       in.DebugString()));
     }
     chosen[d < 0 ? d + in.rank() : d] = true;
   }
@@ -202,9 +202,9 @@ absl::Status OneHotKernel(KernelContext& ctx) {
   }
   const int rank = indices.rank();
   if (axis < -1 || axis > rank) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "axis ", axis, " must be in [-1, ", rank, "] for indices of shape ",
-        indices.shape().DebugString()));
+    return ctx.InvalidArgument(absl::StrCat("axis ", axis, " must be in [-1, ",
+                                            rank, "] for indices of shape ",
+                                            indices.shape().DebugString()));
   }
   if (axis == -1) axis = rank;
   TensorShape out_shape = indices.shape();
@@ -238,10 +238,11 @@ absl::Status OneHotKernel(KernelContext& ctx) {
 absl::Status RangeKernel(KernelContext& ctx) {
   for (int i = 0; i < 3; ++i) {
     if (ctx.input(i).rank() != 0) {
-      return ctx.InvalidArgument(
-          absl::StrCat(i == 0 ? "start" : i == 1 ? "limit" : "delta",
-                       " must be a scalar, got shape ",
-                       ctx.input(i).shape().DebugString()));
+      return ctx.InvalidArgument(absl::StrCat(
+          i == 0   ? "start"
+          : i == 1 ? "limit"
+                   : "delta",
+          " must be a scalar, got shape ", ctx.input(i).shape().DebugString()));
     }
   }
   return DispatchType(ctx.input(0).dtype(), [&]<typename T>() {
@@ -270,8 +271,8 @@ absl::Status RangeKernel(KernelContext& ctx) {
       for (int64_t i = 0; i < size; ++i, v += delta) o[i] = v;
       return absl::OkStatus();
     } else {
-      return ctx.InvalidArgument(
-          absl::StrCat("unsupported Tidx ", DataTypeString(DataTypeOf<T>::value)));
+      return ctx.InvalidArgument(absl::StrCat(
+          "unsupported Tidx ", DataTypeString(DataTypeOf<T>::value)));
     }
   });
 }
@@ -327,8 +328,8 @@ absl::Status DynamicStitchKernel(KernelContext& ctx) {
     for (int64_t k = 0; k < idx.num_elements(); ++k) {
       int32_t v = idx.data<int32_t>()[k];
       if (v < 0) {
-        return ctx.InvalidArgument(absl::StrCat("indices[", i, "] holds ", v,
-                                                ", which is negative"));
+        return ctx.InvalidArgument(
+            absl::StrCat("indices[", i, "] holds ", v, ", which is negative"));
       }
       if (static_cast<size_t>(v) >= source.size()) source.resize(v + 1);
       source[v] = rows + k * row_bytes;

@@ -17,10 +17,9 @@ absl::Status ConcatImpl(KernelContext& ctx, int axis_input, int first, int n) {
     return ctx.InvalidArgument("can't concatenate scalars (use tf.stack)");
   }
   if (axis < -rank || axis >= rank) {
-    return ctx.InvalidArgument(absl::StrCat("axis ", axis,
-                                            " is out of range [", -rank, ", ",
-                                            rank, ") for input shape ",
-                                            ref.DebugString()));
+    return ctx.InvalidArgument(
+        absl::StrCat("axis ", axis, " is out of range [", -rank, ", ", rank,
+                     ") for input shape ", ref.DebugString()));
   }
   if (axis < 0) axis += rank;
   TensorShape out_shape = ref;
@@ -33,10 +32,10 @@ absl::Status ConcatImpl(KernelContext& ctx, int axis_input, int first, int n) {
       match = j == axis || s.dim(j) == ref.dim(j);
     }
     if (!match) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "dimensions of inputs should match except on axis ", axis,
-          ": shape[0] = ", ref.DebugString(), " vs. shape[", i - first,
-          "] = ", s.DebugString()));
+      return ctx.InvalidArgument(
+          absl::StrCat("dimensions of inputs should match except on axis ",
+                       axis, ": shape[0] = ", ref.DebugString(), " vs. shape[",
+                       i - first, "] = ", s.DebugString()));
     }
     total += s.dim(axis);
     if (ctx.input(i).num_elements() > 0) {
@@ -77,17 +76,16 @@ absl::Status PackKernel(KernelContext& ctx) {
   const TensorShape& ref = ctx.input(0).shape();
   const int rank = ref.rank();
   if (axis < -(rank + 1) || axis > rank) {
-    return ctx.InvalidArgument(absl::StrCat("axis ", axis,
-                                            " is out of range [", -(rank + 1),
-                                            ", ", rank + 1, ")"));
+    return ctx.InvalidArgument(absl::StrCat("axis ", axis, " is out of range [",
+                                            -(rank + 1), ", ", rank + 1, ")"));
   }
   if (axis < 0) axis += rank + 1;
   for (int i = 1; i < ctx.num_inputs(); ++i) {
     if (ctx.input(i).shape() != ref) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "shapes of all inputs must match: values[0].shape = ",
-          ref.DebugString(), " != values[", i,
-          "].shape = ", ctx.input(i).shape().DebugString()));
+      return ctx.InvalidArgument(
+          absl::StrCat("shapes of all inputs must match: values[0].shape = ",
+                       ref.DebugString(), " != values[", i,
+                       "].shape = ", ctx.input(i).shape().DebugString()));
     }
   }
   TensorShape out_shape = ref;
@@ -120,10 +118,9 @@ absl::Status UnpackKernel(KernelContext& ctx) {
   }
   if (axis < 0) axis += rank;
   if (in.dim(axis) != num) {
-    return ctx.InvalidArgument(
-        absl::StrCat("input shape ", in.shape().DebugString(),
-                     " has size ", in.dim(axis), " on axis ", axis,
-                     ", expected num = ", num));
+    return ctx.InvalidArgument(absl::StrCat(
+        "input shape ", in.shape().DebugString(), " has size ", in.dim(axis),
+        " on axis ", axis, ", expected num = ", num));
   }
   const int es = DataTypeSize(in.dtype());
   DimVector in_steps = ByteStrides(in.shape(), es);
@@ -173,8 +170,7 @@ absl::Status SliceKernel(KernelContext& ctx) {
       static_cast<int>(size.size()) != rank) {
     return ctx.InvalidArgument(absl::StrCat(
         "expected begin and size to have ", rank,
-        " entries (the input rank), got ", begin.size(), " and ",
-        size.size()));
+        " entries (the input rank), got ", begin.size(), " and ", size.size()));
   }
   for (int j = 0; j < rank; ++j) {
     if (size[j] == -1) size[j] = in.dim(j) - begin[j];
@@ -205,8 +201,8 @@ absl::Status StridedSliceKernel(KernelContext& ctx) {
   RETURN_IF_ERROR(ctx.GetAttr("ellipsis_mask", &m.ellipsis));
   RETURN_IF_ERROR(ctx.GetAttr("new_axis_mask", &m.new_axis));
   RETURN_IF_ERROR(ctx.GetAttr("shrink_axis_mask", &m.shrink_axis));
-  auto spec = strided_slice::Compute(in.shape().dim_sizes(), begin, end,
-                                     strides, m);
+  auto spec =
+      strided_slice::Compute(in.shape().dim_sizes(), begin, end, strides, m);
   if (!spec.ok()) {
     return ctx.InvalidArgument(absl::StrCat(spec.status().message(),
                                             " (input shape ",
@@ -232,16 +228,16 @@ absl::Status TileKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(DimVector multiples, ReadIndexVector(ctx, 1, "multiples"));
   const int rank = in.rank();
   if (static_cast<int>(multiples.size()) != rank) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "expected multiples to have ", rank, " entries (the input rank), got ",
-        multiples.size()));
+    return ctx.InvalidArgument(absl::StrCat("expected multiples to have ", rank,
+                                            " entries (the input rank), got ",
+                                            multiples.size()));
   }
   TensorShape out_shape = in.shape();
   bool identity = true;
   for (int j = 0; j < rank; ++j) {
     if (multiples[j] < 0) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "expected multiples[", j, "] >= 0, got ", multiples[j]));
+      return ctx.InvalidArgument(
+          absl::StrCat("expected multiples[", j, "] >= 0, got ", multiples[j]));
     }
     out_shape.set_dim(j, in.dim(j) * multiples[j]);
     identity &= multiples[j] == 1;
@@ -274,9 +270,9 @@ absl::Status TransposeKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(DimVector perm, ReadIndexVector(ctx, 1, "perm"));
   const int rank = in.rank();
   if (static_cast<int>(perm.size()) != rank) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "transpose expects a vector of size ", rank, " (the input rank), got ",
-        perm.size(), " entries"));
+    return ctx.InvalidArgument(
+        absl::StrCat("transpose expects a vector of size ", rank,
+                     " (the input rank), got ", perm.size(), " entries"));
   }
   std::vector<bool> seen(rank);
   bool identity = true;

@@ -36,9 +36,9 @@ inline absl::StatusOr<Spec> Compute(absl::Span<const int64_t> input_dims,
                                     const Masks& m) {
   constexpr int64_t kNewAxis = -1, kShrinkAxis = -2;
   if (begin.size() != end.size() || begin.size() != strides.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "begin, end and strides must have the same length, got ", begin.size(),
-        ", ", end.size(), " and ", strides.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("begin, end and strides must have the same length, got ",
+                     begin.size(), ", ", end.size(), " and ", strides.size()));
   }
   int sparse_dims = static_cast<int>(begin.size());
   if (sparse_dims > 60) {
@@ -71,9 +71,8 @@ inline absl::StatusOr<Spec> Compute(absl::Span<const int64_t> input_dims,
   int full = 0;
   for (int i = 0; i < sparse_dims; ++i) {
     if (bit(ellipsis, i)) {
-      int next = std::min(n - (sparse_dims - i) + 1 +
-                              num_add_axis_after_ellipsis,
-                          n);
+      int next =
+          std::min(n - (sparse_dims - i) + 1 + num_add_axis_after_ellipsis, n);
       for (; full < next; ++full) {
         d_begin_mask[full] = d_end_mask[full] = true;
         gather.push_back(full);

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#ifdef __AVX__
+#include <immintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "kernels/array_kernels_internal.h"
 
@@ -58,19 +62,54 @@ class Odometer {
   int64_t in_ = 0, out_ = 0;
 };
 
-// out[r][c] = in[c][r] over the last two dims (rows contiguous in the input,
-// columns contiguous in the output), tile by tile so both stay in cache.
+#ifdef __AVX__
+// dst[r][c] = src[c][r] for an 8x8 block of 4-byte elements; strides are in
+// elements.
+inline void Transpose8x8(const char* src_bytes, int64_t ss, char* dst_bytes,
+                         int64_t ds) {
+  const float* src = reinterpret_cast<const float*>(src_bytes);
+  float* dst = reinterpret_cast<float*>(dst_bytes);
+  __m256 r[8], t[8], u[8];
+  for (int k = 0; k < 8; ++k) r[k] = _mm256_loadu_ps(src + k * ss);
+  for (int k = 0; k < 8; k += 2) {
+    t[k] = _mm256_unpacklo_ps(r[k], r[k + 1]);
+    t[k + 1] = _mm256_unpackhi_ps(r[k], r[k + 1]);
+  }
+  for (int k = 0; k < 8; k += 4) {
+    u[k] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    u[k + 1] = _mm256_shuffle_ps(t[k], t[k + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    u[k + 2] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    u[k + 3] = _mm256_shuffle_ps(t[k + 1], t[k + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int k = 0; k < 4; ++k) {
+    _mm256_storeu_ps(dst + k * ds,
+                     _mm256_permute2f128_ps(u[k], u[k + 4], 0x20));
+    _mm256_storeu_ps(dst + (k + 4) * ds,
+                     _mm256_permute2f128_ps(u[k], u[k + 4], 0x31));
+  }
+}
+#endif
+
+// out[r][c] = in[c][r] over dims k ("rows", contiguous in the input) and
+// the last ("columns", contiguous in the output), tile by tile so both sides
+// stay in cache; the other dims are batches.
 void TiledTranspose(Eigen::ThreadPoolDevice& device, const char* in,
                     absl::Span<const int64_t> in_steps, char* out,
                     absl::Span<const int64_t> out_steps,
-                    absl::Span<const int64_t> dims, int es) {
-  constexpr int64_t kTile = 32;
+                    absl::Span<const int64_t> dims, int k, int es) {
+  constexpr int64_t kTile = 64;
   const int r = static_cast<int>(dims.size());
-  const int64_t rows = dims[r - 2], cols = dims[r - 1];
-  const int64_t row_out = out_steps[r - 2], col_in = in_steps[r - 1];
+  const int64_t rows = dims[k], cols = dims[r - 1];
+  const int64_t row_out = out_steps[k], col_in = in_steps[r - 1];
   const int64_t row_tiles = (rows + kTile - 1) / kTile;
   const int64_t col_tiles = (cols + kTile - 1) / kTile;
-  auto batch_dims = dims.first(r - 2);
+  DimVector batch_dims, batch_in, batch_out;
+  for (int j = 0; j < r - 1; ++j) {
+    if (j == k) continue;
+    batch_dims.push_back(dims[j]);
+    batch_in.push_back(in_steps[j]);
+    batch_out.push_back(out_steps[j]);
+  }
   int64_t batches = 1;
   for (int64_t d : batch_dims) batches *= d;
   const int64_t units = batches * row_tiles * col_tiles;
@@ -80,16 +119,34 @@ void TiledTranspose(Eigen::ThreadPoolDevice& device, const char* in,
         int64_t b = u / (row_tiles * col_tiles);
         int64_t t = u % (row_tiles * col_tiles);
         int64_t r0 = t / col_tiles * kTile, c0 = t % col_tiles * kTile;
-        Odometer batch(batch_dims, in_steps.first(r - 2),
-                       out_steps.first(r - 2), b);
+        Odometer batch(batch_dims, batch_in, batch_out, b);
         const char* src = in + batch.in();
         char* dst = out + batch.out();
-        int64_t r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
-        for (int64_t i = r0; i < r1; ++i) {
-          U* o = reinterpret_cast<U*>(dst + i * row_out);
+        int64_t r1 = std::min(rows, r0 + kTile),
+                c1 = std::min(cols, c0 + kTile);
+        int64_t i = r0;
+#ifdef __AVX__
+        if constexpr (sizeof(U) == 4) {
+          for (; i + 8 <= r1; i += 8) {
+            int64_t j = c0;
+            for (; j + 8 <= c1; j += 8) {
+              Transpose8x8(src + i * 4 + j * col_in, col_in / 4,
+                           dst + i * row_out + j * 4, row_out / 4);
+            }
+            for (int64_t k = i; k < i + 8; ++k) {
+              for (int64_t jj = j; jj < c1; ++jj) {
+                std::memcpy(dst + k * row_out + jj * 4,
+                            src + k * 4 + jj * col_in, 4);
+              }
+            }
+          }
+        }
+#endif
+        for (; i < r1; ++i) {
+          char* o = dst + i * row_out;
           const char* src_row = src + i * static_cast<int64_t>(sizeof(U));
           for (int64_t j = c0; j < c1; ++j) {
-            std::memcpy(&o[j], src_row + j * col_in, sizeof(U));
+            std::memcpy(o + j * sizeof(U), src_row + j * col_in, sizeof(U));
           }
         }
       }
@@ -160,10 +217,13 @@ void StridedCopy(Eigen::ThreadPoolDevice& device, const char* in,
   }
   const int r = static_cast<int>(d.size());
   const int64_t inner = d[r - 1], inner_is = is[r - 1], inner_os = os[r - 1];
-  if (r >= 2 && inner_os == es && is[r - 2] == es && inner_is != es &&
-      inner_is != 0) {
-    TiledTranspose(device, in, is, out, os, d, es);
-    return;
+  if (inner_os == es && inner_is != es && inner_is != 0) {
+    for (int k = r - 2; k >= 0; --k) {
+      if (is[k] == es) {
+        TiledTranspose(device, in, is, out, os, d, k, es);
+        return;
+      }
+    }
   }
   auto outer = absl::MakeConstSpan(d).first(r - 1);
   int64_t rows = 1;
@@ -179,6 +239,10 @@ void StridedCopy(Eigen::ThreadPoolDevice& device, const char* in,
         char* dst = out + pos.out();
         if (contiguous) {
           std::memcpy(dst, src, inner * es);
+        } else if (inner_is == 0 && inner_os == es) {  // Tile's repeats.
+          U v;
+          std::memcpy(&v, src, sizeof(U));
+          std::fill_n(reinterpret_cast<U*>(dst), inner, v);
         } else {
           for (int64_t k = 0; k < inner; ++k) {
             std::memcpy(dst + k * inner_os, src + k * inner_is, sizeof(U));
@@ -195,9 +259,8 @@ void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
     U v;
     std::memcpy(&v, value, sizeof(U));
     U* o = reinterpret_cast<U*>(out);
-    ParallelFor(device, n, 0.5, [&](int64_t s, int64_t e) {
-      std::fill(o + s, o + e, v);
-    });
+    ParallelFor(device, n, 0.5,
+                [&](int64_t s, int64_t e) { std::fill(o + s, o + e, v); });
   });
 }
 

@@ -326,9 +326,8 @@ Output Transpose(const Scope& s, Input x, Input perm) {
 Output DynamicStitch(const Scope& s, const InputList& indices,
                      const InputList& data) {
   // Two lists of length N: N cannot be inferred from the input count alone.
-  return s.AddOp1(
-      "DynamicStitch", Concatenated(indices, data),
-      {{"N", static_cast<int64_t>(indices.inputs().size())}});
+  return s.AddOp1("DynamicStitch", Concatenated(indices, data),
+                  {{"N", static_cast<int64_t>(indices.inputs().size())}});
 }
 
 Output StopGradient(const Scope& s, Input input) {

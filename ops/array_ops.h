@@ -15,7 +15,8 @@ class InputList {
   InputList(const OutputList& outputs)  // NOLINT
       : inputs_(outputs.begin(), outputs.end()) {}
   InputList(std::initializer_list<Input> inputs) : inputs_(inputs) {}  // NOLINT
-  InputList(std::vector<Input> inputs) : inputs_(std::move(inputs)) {}  // NOLINT
+  InputList(std::vector<Input> inputs)
+      : inputs_(std::move(inputs)) {}  // NOLINT
   const std::vector<Input>& inputs() const { return inputs_; }
 
  private:

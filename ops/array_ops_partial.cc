@@ -61,8 +61,8 @@ PartialValue EvaluateConcat(const Node& n, bool axis_first, int depth) {
   PartialValue v;
   int axis_index = axis_first ? 0 : n.num_inputs() - 1;
   PartialValue axis = EvaluatePartial(n.input(axis_index), depth + 1);
-  if (!axis.known || !axis.scalar || (axis.values[0] != 0 &&
-                                      axis.values[0] != -1)) {
+  if (!axis.known || !axis.scalar ||
+      (axis.values[0] != 0 && axis.values[0] != -1)) {
     return v;
   }
   for (int i = 0; i < n.num_inputs(); ++i) {

@@ -14,15 +14,15 @@ namespace graphflow::array_internal {
 namespace {
 
 std::string ValuesString(const std::vector<int64_t>& values) {
-  return absl::StrCat(
-      "[",
-      absl::StrJoin(values, ",",
-                    [](std::string* out, int64_t v) {
-                      absl::StrAppend(out, v == kUnknownValue
-                                               ? std::string("?")
-                                               : absl::StrCat(v));
-                    }),
-      "]");
+  return absl::StrCat("[",
+                      absl::StrJoin(values, ",",
+                                    [](std::string* out, int64_t v) {
+                                      absl::StrAppend(out,
+                                                      v == kUnknownValue
+                                                          ? std::string("?")
+                                                          : absl::StrCat(v));
+                                    }),
+                      "]");
 }
 
 // The schema parser cannot express "N: int >= 2", so minimums live here.
@@ -94,10 +94,9 @@ absl::Status ReshapeShape(InferenceContext& c) {
   }
   const int64_t in_elements = c.input_shape(0).num_elements();
   if (in_elements >= 0 && unknowns == 0 && known_product != in_elements) {
-    return c.Error(absl::StrCat("cannot reshape a tensor with ", in_elements,
-                                " elements to shape ",
-                                ValuesString(shape.values), " (",
-                                known_product, " elements)"));
+    return c.Error(absl::StrCat(
+        "cannot reshape a tensor with ", in_elements, " elements to shape ",
+        ValuesString(shape.values), " (", known_product, " elements)"));
   }
   // A single missing dim follows from the element count (whether it is an
   // explicit -1 or just unknown here, it must take that value at run time).
@@ -128,9 +127,10 @@ absl::Status ShapeNShape(InferenceContext& c) {
 absl::Status ExpandDimsShape(InferenceContext& c) {
   PartialValue dim = InputValue(c, 1);
   if (dim.known && dim.values.size() != 1) {
-    return c.Error(absl::StrCat("'dim' must be a tensor with a single value, "
-                                "got ",
-                                ValuesString(dim.values)));
+    return c.Error(
+        absl::StrCat("'dim' must be a tensor with a single value, "
+                     "got ",
+                     ValuesString(dim.values)));
   }
   const PartialShape& in = c.input_shape(0);
   if (in.unknown_rank()) return absl::OkStatus();
@@ -152,7 +152,8 @@ absl::Status SqueezeShape(InferenceContext& c) {
   if (in.unknown_rank()) return absl::OkStatus();
   std::set<int64_t> chosen;
   for (int64_t d : squeeze) {
-    ASSIGN_OR_RETURN(int64_t axis, NormalizeAxis(c, d, in.rank(), "squeeze dim"));
+    ASSIGN_OR_RETURN(int64_t axis,
+                     NormalizeAxis(c, d, in.rank(), "squeeze dim"));
     chosen.insert(axis);
   }
   std::vector<int64_t> dims;
@@ -217,10 +218,12 @@ absl::Status ConcatShapeImpl(InferenceContext& c, int axis_input, int first,
     for (int j = 0; j < rank; ++j) {
       if (j == axis) continue;
       if (!MergeDim(dims[j], s.dim(j), &dims[j])) {
-        return c.Error(absl::StrCat(
-            "dimension ", j, " of the inputs must match (except the concat "
-            "axis ", axis, "): values[", i - first, "] has shape ",
-            s.DebugString(), ", expected size ", dims[j]));
+        return c.Error(
+            absl::StrCat("dimension ", j,
+                         " of the inputs must match (except the concat "
+                         "axis ",
+                         axis, "): values[", i - first, "] has shape ",
+                         s.DebugString(), ", expected size ", dims[j]));
       }
     }
     sum = sum < 0 || s.dim(axis) < 0 ? -1 : sum + s.dim(axis);
@@ -248,11 +251,11 @@ absl::Status PackShape(InferenceContext& c) {
   for (int i = 1; i < c.num_inputs(); ++i) {
     auto m = merged.Merge(c.input_shape(i));
     if (!m.ok()) {
-      return c.Error(absl::StrCat("shapes of all inputs must match: values[0]"
-                                  ".shape = ",
-                                  c.input_shape(0).DebugString(), " != values[",
-                                  i, "].shape = ",
-                                  c.input_shape(i).DebugString()));
+      return c.Error(
+          absl::StrCat("shapes of all inputs must match: values[0]"
+                       ".shape = ",
+                       c.input_shape(0).DebugString(), " != values[", i,
+                       "].shape = ", c.input_shape(i).DebugString()));
     }
     merged = *m;
   }

@@ -34,8 +34,9 @@ absl::Status OneHotShape(InferenceContext& c) {
   for (int i = 1; i <= 3; ++i) {
     const PartialShape& s = c.input_shape(i);
     if (s.known_rank() && s.rank() != 0) {
-      return c.Error(absl::StrCat(i == 1 ? "depth" : i == 2 ? "on_value"
-                                                            : "off_value",
+      return c.Error(absl::StrCat(i == 1   ? "depth"
+                                  : i == 2 ? "on_value"
+                                           : "off_value",
                                   " must be a scalar, got shape ",
                                   s.DebugString()));
     }
@@ -48,7 +49,8 @@ absl::Status OneHotShape(InferenceContext& c) {
   const PartialShape& in = c.input_shape(0);
   if (in.unknown_rank()) return absl::OkStatus();
   if (axis > in.rank()) {
-    return c.Error(absl::StrCat("axis ", axis, " is out of range for indices "
+    return c.Error(absl::StrCat("axis ", axis,
+                                " is out of range for indices "
                                 "of shape ",
                                 in.DebugString()));
   }
@@ -71,17 +73,18 @@ absl::Status TileShape(InferenceContext& c) {
   }
   const int rank = static_cast<int>(multiples.values.size());
   if (in.known_rank() && in.rank() != rank) {
-    return c.Error(absl::StrCat("multiples must have one entry per input "
-                                "dimension: input has shape ",
-                                in.DebugString(), ", multiples has ", rank));
+    return c.Error(
+        absl::StrCat("multiples must have one entry per input "
+                     "dimension: input has shape ",
+                     in.DebugString(), ", multiples has ", rank));
   }
   std::vector<int64_t> dims;
   for (int i = 0; i < rank; ++i) {
     int64_t m = multiples.values[i];
     int64_t d = in.known_rank() ? in.dim(i) : -1;
     if (m != kUnknownValue && m < 0) {
-      return c.Error(absl::StrCat("multiples[", i, "] = ", m,
-                                  " must be non-negative"));
+      return c.Error(
+          absl::StrCat("multiples[", i, "] = ", m, " must be non-negative"));
     }
     dims.push_back(m == 0 ? 0 : (m == kUnknownValue || d < 0) ? -1 : d * m);
   }
@@ -153,7 +156,8 @@ absl::Status DynamicStitchShape(InferenceContext& c) {
     }
     bool prefix_ok = data.rank() >= idx.rank();
     for (int k = 0; prefix_ok && k < idx.rank(); ++k) {
-      prefix_ok = idx.dim(k) < 0 || data.dim(k) < 0 || idx.dim(k) == data.dim(k);
+      prefix_ok =
+          idx.dim(k) < 0 || data.dim(k) < 0 || idx.dim(k) == data.dim(k);
     }
     if (!prefix_ok) {
       return c.Error(absl::StrCat("data[", i, "].shape = ", data.DebugString(),
@@ -163,10 +167,10 @@ absl::Status DynamicStitchShape(InferenceContext& c) {
     PartialShape rest(data.dims().subspan(idx.rank()));
     auto merged = suffix.Merge(rest);
     if (!merged.ok()) {
-      return c.Error(absl::StrCat(
-          "data[", i, "].shape = ", data.DebugString(), " has trailing dims ",
-          rest.DebugString(), " that differ from the other inputs' ",
-          suffix.DebugString()));
+      return c.Error(absl::StrCat("data[", i, "].shape = ", data.DebugString(),
+                                  " has trailing dims ", rest.DebugString(),
+                                  " that differ from the other inputs' ",
+                                  suffix.DebugString()));
     }
     suffix = *merged;
   }
@@ -188,10 +192,9 @@ template <typename T>
 absl::Status CheckRangeArgs(InferenceContext& c, T start, T limit, T delta) {
   if (delta == 0) return c.Error("requires delta != 0");
   if (delta > 0 ? start > limit : start < limit) {
-    return c.Error(absl::StrCat("requires start ", delta > 0 ? "<=" : ">=",
-                                " limit when delta ",
-                                delta > 0 ? "> 0" : "< 0", ": ", start, "/",
-                                limit));
+    return c.Error(absl::StrCat(
+        "requires start ", delta > 0 ? "<=" : ">=", " limit when delta ",
+        delta > 0 ? "> 0" : "< 0", ": ", start, "/", limit));
   }
   return absl::OkStatus();
 }

@@ -62,8 +62,9 @@ TEST(ConcatTest, ShapeFunction) {
   ops::ConcatV2(s.WithOpName("mismatch"), {a, b}, 0);
   ExpectError(s, "mismatch", "dimension 1");
   Scope s2 = NewRootScope();
-  ops::ConcatV2(s2.WithOpName("axis"), {ops::Placeholder(s2, DT_FLOAT, {2}),
-                                         ops::Placeholder(s2, DT_FLOAT, {2})},
+  ops::ConcatV2(s2.WithOpName("axis"),
+                {ops::Placeholder(s2, DT_FLOAT, {2}),
+                 ops::Placeholder(s2, DT_FLOAT, {2})},
                 1);
   ExpectError(s2, "axis", "out of range");
   Scope s3 = NewRootScope();
@@ -82,17 +83,18 @@ TEST(ConcatTest, Forward) {
                      F({1, 2, 5, 3, 4, 6}, {2, 3}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::ConcatV2(s, {a, b, a}, -1)),
                      F({1, 2, 5, 1, 2, 3, 4, 6, 3, 4}, {2, 5}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::ConcatV2(s, {a, a}, ops::Const(
-                                                          s, Tensor::Scalar<
-                                                                 int64_t>(0)))),
-                     F({1, 2, 3, 4, 1, 2, 3, 4}, {4, 2}));
   EXPECT_TENSOR_NEAR(
-      Eval(s, ops::ConcatV1(s, 0, {ops::Const(s, I32({1, 2}, {2})),
-                                   ops::Const(s, I32({3}, {1}))})),
-      I32({1, 2, 3}, {3}));
+      Eval(s,
+           ops::ConcatV2(s, {a, a}, ops::Const(s, Tensor::Scalar<int64_t>(0)))),
+      F({1, 2, 3, 4, 1, 2, 3, 4}, {4, 2}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::ConcatV1(s, 0,
+                                           {ops::Const(s, I32({1, 2}, {2})),
+                                            ops::Const(s, I32({3}, {1}))})),
+                     I32({1, 2, 3}, {3}));
   Output bools = ops::ConcatV2(
-      s, {ops::Const(s, Tensor::FromVector<bool>({true}, {1})),
-          ops::Const(s, Tensor::FromVector<bool>({false, true}, {2}))},
+      s,
+      {ops::Const(s, Tensor::FromVector<bool>({true}, {1})),
+       ops::Const(s, Tensor::FromVector<bool>({false, true}, {2}))},
       0);
   EXPECT_TENSOR_NEAR(Eval(s, bools),
                      Tensor::FromVector<bool>({true, false, true}, {3}));
@@ -105,8 +107,8 @@ TEST(ConcatTest, Forward) {
 TEST(ConcatTest, LargeMatchesReference) {
   Scope s = NewRootScope();
   Tensor a = Iota({300, 200}), b = Iota({300, 350});
-  Tensor out = Eval(s, ops::ConcatV2(s, {ops::Const(s, a), ops::Const(s, b)},
-                                     1));
+  Tensor out =
+      Eval(s, ops::ConcatV2(s, {ops::Const(s, a), ops::Const(s, b)}, 1));
   Tensor expected(DT_FLOAT, {300, 550});
   for (int i = 0; i < 300; ++i) {
     for (int j = 0; j < 550; ++j) {
@@ -121,7 +123,8 @@ TEST(ConcatTest, LargeMatchesReference) {
 TEST(ConcatTest, RunTimeMismatchNamesNode) {
   Scope s = NewRootScope();
   Output a = ops::Placeholder(s, DT_FLOAT, {-1, -1});
-  Output c = ops::ConcatV2(s.WithOpName("cat"), {a, a, ops::Const(s, Iota({2, 3}))}, 0);
+  Output c = ops::ConcatV2(s.WithOpName("cat"),
+                           {a, a, ops::Const(s, Iota({2, 3}))}, 0);
   ExpectRunError(s, c, "cat", {{a, Iota({2, 2})}}, "should match");
   EXPECT_TENSOR_NEAR(Eval(s, c, {{a, F({9, 9, 9}, {1, 3})}}),
                      F({9, 9, 9, 9, 9, 9, 0, 1, 2, 3, 4, 5}, {4, 3}));
@@ -181,7 +184,8 @@ TEST(UnpackTest, ShapeAndForward) {
   EXPECT_TENSOR_NEAR(out[0], F({0, 3}, {2}));
   EXPECT_TENSOR_NEAR(out[1], F({2, 5}, {2}));
   EXPECT_TENSOR_NEAR(out[2], F({1, 4}, {2}));
-  OutputList first = ops::Unpack(s, ops::Const(s, I32({1, 2, 3, 4}, {2, 2})), 2);
+  OutputList first =
+      ops::Unpack(s, ops::Const(s, I32({1, 2, 3, 4}, {2, 2})), 2);
   EXPECT_TENSOR_NEAR(Eval(s, first[1]), I32({3, 4}, {2}));
   EXPECT_OK(s.status());
   ExpectRunError(s, ops::Unpack(s.WithOpName("u0"), x, 4)[0], "u0",
@@ -202,9 +206,9 @@ TEST(SliceTest, ShapeFunction) {
             PartialShape({1, 2, -1}));
   EXPECT_EQ(ops::Slice(s, x, begin, begin).shape(),
             PartialShape::UnknownOfRank(3));
-  EXPECT_EQ(ops::Slice(s, ops::Placeholder(s, DT_FLOAT), {1, 1}, {2, -1})
-                .shape(),
-            PartialShape({2, -1}));
+  EXPECT_EQ(
+      ops::Slice(s, ops::Placeholder(s, DT_FLOAT), {1, 1}, {2, -1}).shape(),
+      PartialShape({2, -1}));
   EXPECT_OK(s.status());
   ops::Slice(s.WithOpName("len"), x, {0, 0}, {1, 1});
   ExpectError(s, "len", "one entry per input dimension");
@@ -229,9 +233,9 @@ TEST(SliceTest, Forward) {
   Tensor whole = Eval(s, ops::Slice(s, x, {0, 0}, {-1, -1}));
   EXPECT_TRUE(whole.SharesBufferWith(value));
   Output b64 = ops::Const(s, I64({2, 1}, {2}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Slice(s, x, b64, ops::Const(s, I64({1, 2},
-                                                                       {2})))),
-                     F({9, 10}, {1, 2}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Slice(s, x, b64, ops::Const(s, I64({1, 2}, {2})))),
+      F({9, 10}, {1, 2}));
   Output p = ops::Placeholder(s, DT_INT32, {2});
   ExpectRunError(s, ops::Slice(s.WithOpName("sl"), x, p, {2, 2}), "sl",
                  {{p, I32({2, 0}, {2})}}, "size[0]");
@@ -241,8 +245,8 @@ TEST(SliceTest, LargeMatchesReference) {
   Scope s = NewRootScope();
   TensorShape shape({20, 60, 70});
   Tensor value = Iota(shape);
-  Tensor out = Eval(s, ops::Slice(s, ops::Const(s, value), {3, 5, 7},
-                                  {15, 50, -1}));
+  Tensor out =
+      Eval(s, ops::Slice(s, ops::Const(s, value), {3, 5, 7}, {15, 50, -1}));
   Tensor expected = Gather(value, {15, 50, 63}, [&](const DimVector& i) {
     return FlatIndex(shape, {i[0] + 3, i[1] + 5, i[2] + 7});
   });

@@ -50,10 +50,10 @@ TEST(OneHotTest, AxisLastAndFirst) {
   // -1 and 3 are out of [0, 3): all-off rows.
   Output idx = ops::Const(s, I32({0, 2, -1, 1, 3}, {5}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::OneHot(s, idx, 3, 5.0f, -1.0f)),
-                     F({5, -1, -1,  //
-                        -1, -1, 5,  //
+                     F({5, -1, -1,   //
+                        -1, -1, 5,   //
                         -1, -1, -1,  //
-                        -1, 5, -1,  //
+                        -1, 5, -1,   //
                         -1, -1, -1},
                        {5, 3}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::OneHot(s, idx, 3, 5.0f, -1.0f, 0)),
@@ -67,13 +67,11 @@ TEST(OneHotTest, MiddleAxisInt64IndicesAndIntValues) {
   Scope s = NewRootScope();
   Output idx = ops::Const(s, I64({1, 0, 0, 1}, {2, 2}));
   // output[i, d, j] = idx[i, j] == d.
-  EXPECT_TENSOR_NEAR(
-      Eval(s, ops::OneHot(s, idx, 2, 1, 0, 1)),
-      I32({0, 1, 1, 0,  //
-           1, 0, 0, 1},
-          {2, 2, 2}));
-  Output u8 = ops::Const(
-      s, Tensor::FromVector<uint8_t>({2, 0}, {2}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::OneHot(s, idx, 2, 1, 0, 1)),
+                     I32({0, 1, 1, 0,  //
+                          1, 0, 0, 1},
+                         {2, 2, 2}));
+  Output u8 = ops::Const(s, Tensor::FromVector<uint8_t>({2, 0}, {2}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::OneHot(s, u8, 3, 1.0, 0.0)),
                      Tensor::FromVector<double>({0, 0, 1, 1, 0, 0}, {2, 3}));
   // Depth 0 gives an empty output.
@@ -102,11 +100,11 @@ TEST(DynamicStitchTest, ShapeFunction) {
                      {ops::Placeholder(s, DT_FLOAT, {3, 2})});
   ExpectError(s, "bad", "does not start with");
   Scope s2 = NewRootScope();
-  ops::DynamicStitch(
-      s2.WithOpName("trail"),
-      {ops::Placeholder(s2, DT_INT32, {2}), ops::Placeholder(s2, DT_INT32, {1})},
-      {ops::Placeholder(s2, DT_FLOAT, {2, 3}),
-       ops::Placeholder(s2, DT_FLOAT, {1, 4})});
+  ops::DynamicStitch(s2.WithOpName("trail"),
+                     {ops::Placeholder(s2, DT_INT32, {2}),
+                      ops::Placeholder(s2, DT_INT32, {1})},
+                     {ops::Placeholder(s2, DT_FLOAT, {2, 3}),
+                      ops::Placeholder(s2, DT_FLOAT, {1, 4})});
   ExpectError(s2, "trail", "trailing dims");
 }
 
@@ -115,7 +113,8 @@ TEST(DynamicStitchTest, OverlappingIndicesLaterWin) {
   // The shape computation of Sum's gradient: input shape [2,3,4,5] reduced
   // over axes [1,2] keeps those dims as 1.
   Output merged = ops::DynamicStitch(
-      s, {ops::Const(s, I32({0, 1, 2, 3}, {4})), ops::Const(s, I32({1, 2}, {2}))},
+      s,
+      {ops::Const(s, I32({0, 1, 2, 3}, {4})), ops::Const(s, I32({1, 2}, {2}))},
       {ops::Const(s, I32({2, 3, 4, 5}, {4})), ops::Const(s, I32({1, 1}, {2}))});
   EXPECT_EQ(merged.shape(), PartialShape({4}));
   EXPECT_TENSOR_NEAR(Eval(s, merged), I32({2, 1, 1, 5}, {4}));
@@ -134,9 +133,9 @@ TEST(DynamicStitchTest, RowsAndMatrixIndices) {
   Output d1 = ops::Const(s, F({20, 21, 50, 51, 30, 31}, {3, 2}));
   Output merged = ops::DynamicStitch(s, {i0, i1}, {d0, d1});
   EXPECT_EQ(merged.shape(), PartialShape({7, 2}));
-  EXPECT_TENSOR_NEAR(Eval(s, merged),
-                     F({0, 1, 10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 60, 61},
-                       {7, 2}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, merged),
+      F({0, 1, 10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 60, 61}, {7, 2}));
   Output idx = ops::Placeholder(s, DT_INT32, {-1});
   ExpectRunError(s, ops::DynamicStitch(s.WithOpName("neg"), {idx}, {idx}),
                  "neg", {{idx, I32({0, -2}, {2})}}, "negative");
@@ -185,8 +184,7 @@ TEST(RangeTest, Forward) {
   EXPECT_TENSOR_NEAR(Eval(s, r, {{delta, Tensor::Scalar(0.25f)}}),
                      F({0, 0.25, 0.5, 0.75}, {4}));
   ExpectRunError(s, r, "r", {{delta, Tensor::Scalar(0.0f)}}, "delta != 0");
-  ExpectRunError(s, r, "r", {{delta, Tensor::Scalar(-1.0f)}},
-                 "start >= limit");
+  ExpectRunError(s, r, "r", {{delta, Tensor::Scalar(-1.0f)}}, "start >= limit");
 }
 
 // ---- Where ----
@@ -204,8 +202,9 @@ TEST(WhereTest, ShapeAndForward) {
            {{b, Tensor::FromVector<bool>({true, false, false, true, true, true},
                                          {3, 2})}}),
       I64({0, 0, 1, 1, 2, 0, 2, 1}, {4, 2}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Where(s, ops::Const(s, F({0, 3, 0, -1}, {4})))),
-                     I64({1, 3}, {2, 1}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Where(s, ops::Const(s, F({0, 3, 0, -1}, {4})))),
+      I64({1, 3}, {2, 1}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Where(s, ops::Const(s, F({0, 0}, {2})))),
                      I64({}, {0, 1}));
 }

@@ -59,8 +59,8 @@ TEST(StridedSliceTest, CommonPythonIndexing) {
   EXPECT_EQ(last.shape(), PartialShape({4}));
   EXPECT_TENSOR_NEAR(Eval(s, last), F({8, 9, 10, 11}, {4}));
   // x[..., :2]
-  Output head = SS(s, x, {0, 0}, {0, 2}, {1, 1},
-                   {.begin_mask = 2, .ellipsis_mask = 1});
+  Output head =
+      SS(s, x, {0, 0}, {0, 2}, {1, 1}, {.begin_mask = 2, .ellipsis_mask = 1});
   EXPECT_EQ(head.shape(), PartialShape({3, 2}));
   EXPECT_TENSOR_NEAR(Eval(s, head), F({0, 1, 4, 5, 8, 9}, {3, 2}));
   // x[::-1]
@@ -68,8 +68,8 @@ TEST(StridedSliceTest, CommonPythonIndexing) {
   EXPECT_TENSOR_NEAR(Eval(s, rev),
                      F({8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3}, {3, 4}));
   // x[:, ::2]
-  Output even = SS(s, x, {0, 0}, {0, 0}, {1, 2},
-                   {.begin_mask = 3, .end_mask = 3});
+  Output even =
+      SS(s, x, {0, 0}, {0, 0}, {1, 2}, {.begin_mask = 3, .end_mask = 3});
   EXPECT_TENSOR_NEAR(Eval(s, even), F({0, 2, 4, 6, 8, 10}, {3, 2}));
   // x[1:, tf.newaxis, -2:]
   Output na = SS(s, x, {1, 0, -2}, {0, 0, 0}, {1, 1, 1},
@@ -77,10 +77,9 @@ TEST(StridedSliceTest, CommonPythonIndexing) {
   EXPECT_EQ(na.shape(), PartialShape({2, 1, 2}));
   EXPECT_TENSOR_NEAR(Eval(s, na), F({6, 7, 10, 11}, {2, 1, 2}));
   // x[:, -1:0:-1]
-  Output back = SS(s, x, {0, -1}, {0, 0}, {1, -1},
-                   {.begin_mask = 1, .end_mask = 1});
-  EXPECT_TENSOR_NEAR(Eval(s, back),
-                     F({3, 2, 1, 7, 6, 5, 11, 10, 9}, {3, 3}));
+  Output back =
+      SS(s, x, {0, -1}, {0, 0}, {1, -1}, {.begin_mask = 1, .end_mask = 1});
+  EXPECT_TENSOR_NEAR(Eval(s, back), F({3, 2, 1, 7, 6, 5, 11, 10, 9}, {3, 3}));
   // x[5:10] clamps to empty.
   Output none = SS(s, x, {5}, {10}, {1});
   EXPECT_EQ(none.shape(), PartialShape({0, 4}));
@@ -97,15 +96,17 @@ TEST(StridedSliceTest, EllipsisInThreeDims) {
   EXPECT_TENSOR_NEAR(Eval(s, a), F({1, 5, 9, 13, 17, 21}, {2, 3}));
   // y[1, ..., ::-2]
   Output b = SS(s, y, {1, 0, 0}, {2, 0, 0}, {1, 1, -2},
-                {.begin_mask = 4, .end_mask = 4, .ellipsis_mask = 2,
+                {.begin_mask = 4,
+                 .end_mask = 4,
+                 .ellipsis_mask = 2,
                  .shrink_axis_mask = 1});
   EXPECT_EQ(b.shape(), PartialShape({3, 2}));
   EXPECT_TENSOR_NEAR(Eval(s, b), F({15, 13, 19, 17, 23, 21}, {3, 2}));
   // y[tf.newaxis, ..., 0] on int64 values.
-  Output c = SS(s, ops::Const(s, I64({1, 2, 3, 4}, {2, 2})), {0, 0, 0},
-                {0, 0, 1}, {1, 1, 1},
-                {.ellipsis_mask = 2, .new_axis_mask = 1,
-                 .shrink_axis_mask = 4});
+  Output c =
+      SS(s, ops::Const(s, I64({1, 2, 3, 4}, {2, 2})), {0, 0, 0}, {0, 0, 1},
+         {1, 1, 1},
+         {.ellipsis_mask = 2, .new_axis_mask = 1, .shrink_axis_mask = 4});
   EXPECT_EQ(c.shape(), PartialShape({1, 2}));
   EXPECT_TENSOR_NEAR(Eval(s, c), I64({1, 3}, {1, 2}));
 }
@@ -120,10 +121,10 @@ TEST(StridedSliceTest, ShapeFunctionPartial) {
   EXPECT_EQ(SS(s, x, {1}, {3}, {1}).shape(), PartialShape({-1, 4}));
   EXPECT_EQ(SS(s, x, {-1}, {0}, {1}, {.shrink_axis_mask = 1}).shape(),
             PartialShape({4}));
-  EXPECT_EQ(SS(s, x, {0, 0}, {0, 2}, {1, 1},
-               {.begin_mask = 2, .ellipsis_mask = 1})
-                .shape(),
-            PartialShape({-1, 2}));
+  EXPECT_EQ(
+      SS(s, x, {0, 0}, {0, 2}, {1, 1}, {.begin_mask = 2, .ellipsis_mask = 1})
+          .shape(),
+      PartialShape({-1, 2}));
   EXPECT_EQ(SS(s, ops::Placeholder(s, DT_FLOAT), {0}, {1}, {1}).shape(),
             PartialShape());
   Output begin = ops::Placeholder(s, DT_INT32, {1});
@@ -148,8 +149,8 @@ TEST(StridedSliceTest, ErrorsNameTheNode) {
   }
   {
     Scope s = NewRootScope();
-    SS(s.WithOpName("ell"), ops::Const(s, Iota({3, 4})), {0, 0}, {0, 0},
-       {1, 1}, {.ellipsis_mask = 3});
+    SS(s.WithOpName("ell"), ops::Const(s, Iota({3, 4})), {0, 0}, {0, 0}, {1, 1},
+       {.ellipsis_mask = 3});
     ExpectError(s, "ell", "multiple ellipses");
   }
   {
@@ -159,8 +160,8 @@ TEST(StridedSliceTest, ErrorsNameTheNode) {
   }
   Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {-1, 4});
-  Output row = SS(s.WithOpName("row"), x, {3}, {4}, {1},
-                  {.shrink_axis_mask = 1});
+  Output row =
+      SS(s.WithOpName("row"), x, {3}, {4}, {1}, {.shrink_axis_mask = 1});
   EXPECT_EQ(row.shape(), PartialShape({4}));
   ExpectRunError(s, row, "row", {{x, Iota({2, 4})}}, "out of bounds");
   EXPECT_TENSOR_NEAR(Eval(s, row, {{x, Iota({4, 4})}}),
@@ -185,7 +186,8 @@ TEST(StridedSliceTest, LargeMatchesReferenceAndIdentityShares) {
   EXPECT_TENSOR_NEAR(mid, Gather(value, {40, 30, 60}, [](const DimVector& i) {
                        return DimVector{i[0], i[1] + 10, i[2]};
                      }));
-  Tensor all = Eval(s, SS(s, y, {0}, {0}, {1}, {.begin_mask = 1, .end_mask = 1}));
+  Tensor all =
+      Eval(s, SS(s, y, {0}, {0}, {1}, {.begin_mask = 1, .end_mask = 1}));
   EXPECT_TRUE(all.SharesBufferWith(value));
 }
 
@@ -220,16 +222,16 @@ TEST(TileTest, Forward) {
                      F({1, 2, 3, 4, 1, 2, 3, 4}, {4, 2}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Tile(s, x, {1, 2})),
                      F({1, 2, 1, 2, 3, 4, 3, 4}, {2, 4}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Tile(s, x, {2, 2})),
-                     F({1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4},
-                       {4, 4}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Tile(s, x, {2, 2})),
+      F({1, 2, 1, 2, 3, 4, 3, 4, 1, 2, 1, 2, 3, 4, 3, 4}, {4, 4}));
   EXPECT_EQ(Eval(s, ops::Tile(s, x, {0, 1})).shape(), TensorShape({0, 2}));
   EXPECT_TRUE(Eval(s, ops::Tile(s, x, {1, 1})).SharesBufferWith(value));
-  EXPECT_TENSOR_NEAR(
-      Eval(s, ops::Tile(s, ops::Const(s, I32({7}, {1})), {3})),
-      I32({7, 7, 7}, {3}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Tile(s, ops::Const(s, Tensor::FromVector<bool>(
-                                                            {true, false}, {2})),
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Tile(s, ops::Const(s, I32({7}, {1})), {3})),
+                     I32({7, 7, 7}, {3}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Tile(s,
+                                       ops::Const(s, Tensor::FromVector<bool>(
+                                                         {true, false}, {2})),
                                        {2})),
                      Tensor::FromVector<bool>({true, false, true, false}, {4}));
   Output m = ops::Placeholder(s, DT_INT32, {2});
@@ -272,15 +274,15 @@ TEST(TransposeTest, Forward) {
   Output x = ops::Const(s, F({1, 2, 3, 4, 5, 6}, {2, 3}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Transpose(s, x, {1, 0})),
                      F({1, 4, 2, 5, 3, 6}, {3, 2}));
-  Output i8 = ops::Const(
-      s, Tensor::FromVector<int8_t>({1, 2, 3, 4, 5, 6}, {3, 2}));
+  Output i8 =
+      ops::Const(s, Tensor::FromVector<int8_t>({1, 2, 3, 4, 5, 6}, {3, 2}));
   EXPECT_TENSOR_NEAR(
       Eval(s, ops::Transpose(s, i8, ops::Const(s, I64({1, 0}, {2})))),
       Tensor::FromVector<int8_t>({1, 3, 5, 2, 4, 6}, {2, 3}));
   Tensor value = Iota({2, 3, 4});
   Output y = ops::Const(s, value);
-  const std::vector<std::vector<int>> perms = {
-      {0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  const std::vector<std::vector<int>> perms = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                               {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
   for (const auto& p : perms) {
     Tensor t(DT_INT32, {3});
     std::copy(p.begin(), p.end(), t.data<int32_t>());

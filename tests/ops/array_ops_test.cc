@@ -9,11 +9,11 @@ namespace {
 using testing::Eval;
 using testing::EvalAll;
 using testing::EvalStatus;
+using testing::ExpectError;
+using testing::ExpectRunError;
 using testing::F;
 using testing::I32;
 using testing::I64;
-using testing::ExpectError;
-using testing::ExpectRunError;
 using testing::Iota;
 using testing::Scalar;
 
@@ -31,8 +31,7 @@ TEST(ReshapeTest, ShapeFunction) {
   EXPECT_EQ(ops::Reshape(s, unknown, {-1, 3}).shape(), PartialShape({-1, 3}));
   // A non-constant shape of known length gives the rank.
   Output shape3 = ops::Placeholder(s, DT_INT32, {3});
-  EXPECT_EQ(ops::Reshape(s, x, shape3).shape(),
-            PartialShape::UnknownOfRank(3));
+  EXPECT_EQ(ops::Reshape(s, x, shape3).shape(), PartialShape::UnknownOfRank(3));
   EXPECT_EQ(ops::Reshape(s, x, ops::Placeholder(s, DT_INT32)).shape(),
             PartialShape());
   // Partial knowledge: [Shape(x)[0], -1] keeps the batch dim.
@@ -96,8 +95,8 @@ TEST(ReshapeTest, ForwardSharesBuffer) {
                             ops::Const(s, I64({2, -1}, {2})));
   EXPECT_TENSOR_NEAR(Eval(s, r64), I32({1, 2, 3, 4}, {2, 2}));
   // To a scalar and back.
-  Output scalar = ops::Reshape(s, ops::Const(s, F({5}, {1})),
-                               ops::Const(s, I32({}, {0})));
+  Output scalar =
+      ops::Reshape(s, ops::Const(s, F({5}, {1})), ops::Const(s, I32({}, {0})));
   EXPECT_TENSOR_NEAR(Eval(s, scalar), Tensor::Scalar(5.0f));
 }
 
@@ -112,8 +111,8 @@ TEST(ReshapeTest, RunTimeErrorsNameTheNode) {
                  "only infer one");
   ExpectRunError(s, r, "r", {{x, Iota({6})}, {shape, I32({4, 2}, {2})}},
                  "has 8");
-  EXPECT_TENSOR_NEAR(
-      Eval(s, r, {{x, Iota({6})}, {shape, I32({-1, 2}, {2})}}), Iota({3, 2}));
+  EXPECT_TENSOR_NEAR(Eval(s, r, {{x, Iota({6})}, {shape, I32({-1, 2}, {2})}}),
+                     Iota({3, 2}));
 }
 
 // ---- Shape, ShapeN, Size, Rank ----
@@ -139,8 +138,7 @@ TEST(ShapeTest, ShapeFunctionAndValues) {
   EXPECT_TENSOR_NEAR(out[3], Tensor::Scalar<int32_t>(2));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Size(s, x, DT_INT64), {{x, Iota({0, 3})}}),
                      Tensor::Scalar<int64_t>(0));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Shape(s, ops::Const(s, 1.0f))),
-                     I32({}, {0}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Shape(s, ops::Const(s, 1.0f))), I32({}, {0}));
 }
 
 TEST(ShapeTest, ShapeN) {
@@ -177,8 +175,7 @@ TEST(ExpandDimsTest, ShapeFunction) {
   EXPECT_EQ(ops::ExpandDims(s, ops::Placeholder(s, DT_FLOAT), 0).shape(),
             PartialShape());
   Output dim = ops::Placeholder(s, DT_INT32, Scalar());
-  EXPECT_EQ(ops::ExpandDims(s, x, dim).shape(),
-            PartialShape::UnknownOfRank(3));
+  EXPECT_EQ(ops::ExpandDims(s, x, dim).shape(), PartialShape::UnknownOfRank(3));
   EXPECT_OK(s.status());
   ops::ExpandDims(s.WithOpName("far"), x, 3);
   ExpectError(s, "far", "out of range");
@@ -191,8 +188,9 @@ TEST(ExpandDimsTest, Forward) {
   Tensor out = Eval(s, ops::ExpandDims(s, x, -1));
   EXPECT_TENSOR_NEAR(out, Iota({2, 3, 1}));
   EXPECT_TRUE(out.SharesBufferWith(value));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::ExpandDims(s, x, ops::Const(s, I64({1}, {1})))),
-                     Iota({2, 1, 3}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::ExpandDims(s, x, ops::Const(s, I64({1}, {1})))),
+      Iota({2, 1, 3}));
   Output dim = ops::Placeholder(s, DT_INT32, Scalar());
   ExpectRunError(s, ops::ExpandDims(s.WithOpName("e"), x, dim), "e",
                  {{dim, Tensor::Scalar<int32_t>(-4)}}, "out of range");
@@ -259,9 +257,9 @@ TEST(FillTest, Forward) {
   Scope s = NewRootScope();
   EXPECT_TENSOR_NEAR(Eval(s, ops::Fill(s, {2, 3}, 7.5f)),
                      F({7.5, 7.5, 7.5, 7.5, 7.5, 7.5}, {2, 3}));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::Fill(s, ops::Const(s, I64({3}, {1})),
-                                       int64_t{-9})),
-                     I64({-9, -9, -9}, {3}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Fill(s, ops::Const(s, I64({3}, {1})), int64_t{-9})),
+      I64({-9, -9, -9}, {3}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Fill(s, {2}, true)),
                      Tensor::FromVector<bool>({true, true}, {2}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Fill(s, ops::Const(s, I32({}, {0})), 3.0)),
@@ -295,9 +293,9 @@ TEST(ZerosOnesLikeTest, ShapeAndForward) {
   EXPECT_TENSOR_NEAR(
       Eval(s, ops::OnesLike(s, ops::Const(s, Tensor::Scalar(false)))),
       Tensor::Scalar(true));
-  EXPECT_TENSOR_NEAR(Eval(s, ops::OnesLike(s, ops::Const(s, Tensor::Scalar(
-                                                                2.5)))),
-                     Tensor::Scalar(1.0));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::OnesLike(s, ops::Const(s, Tensor::Scalar(2.5)))),
+      Tensor::Scalar(1.0));
 }
 
 }  // namespace

@@ -22,8 +22,8 @@ inline void ExpectError(const Scope& s, absl::string_view name,
                         absl::string_view fragment = "") {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument)
       << s.status();
-  EXPECT_TRUE(absl::StrContains(s.status().message(),
-                                absl::StrCat("'", name, "'")))
+  EXPECT_TRUE(
+      absl::StrContains(s.status().message(), absl::StrCat("'", name, "'")))
       << s.status();
   EXPECT_TRUE(absl::StrContains(s.status().message(), fragment)) << s.status();
 }
