@@ -43,7 +43,10 @@ absl::Status ReshapeKernel(KernelContext& ctx) {
       return ctx.InvalidArgument(
           absl::StrCat("size ", sizes[i], " at index ", i, " is invalid"));
     } else {
-      product *= sizes[i];
+      // Saturates instead of overflowing; such a shape never matches.
+      product = sizes[i] > 0 && product > kMaxTensorElements / sizes[i]
+                    ? kMaxTensorElements + 1
+                    : product * sizes[i];
     }
   }
   if (infer >= 0) {
@@ -235,6 +238,15 @@ absl::Status OneHotKernel(KernelContext& ctx) {
   });
 }
 
+// ceil(|limit - start| / |delta|) for ints, without overflow (as unsigned).
+uint64_t RangeSize(int64_t start, int64_t limit, int64_t delta) {
+  const uint64_t span = limit >= start ? static_cast<uint64_t>(limit) - start
+                                       : static_cast<uint64_t>(start) - limit;
+  const uint64_t step =
+      delta >= 0 ? static_cast<uint64_t>(delta) : -static_cast<uint64_t>(delta);
+  return span / step + (span % step != 0);
+}
+
 absl::Status RangeKernel(KernelContext& ctx) {
   for (int i = 0; i < 3; ++i) {
     if (ctx.input(i).rank() != 0) {
@@ -256,19 +268,27 @@ absl::Status RangeKernel(KernelContext& ctx) {
             "requires start ", delta > 0 ? "<=" : ">=", " limit when delta ",
             delta > 0 ? "> 0" : "< 0", ": ", start, "/", limit));
       }
-      int64_t size;
+      double size_d;
       if constexpr (std::is_integral_v<T>) {
-        const int64_t span = std::abs(int64_t{limit} - int64_t{start});
-        const int64_t step = std::abs(int64_t{delta});
-        size = (span + step - 1) / step;
+        size_d = static_cast<double>(RangeSize(start, limit, delta));
       } else {
-        size = static_cast<int64_t>(
-            std::ceil(std::abs((double{limit} - start) / delta)));
+        size_d = std::ceil(std::abs((double{limit} - start) / delta));
       }
+      if (!(size_d <= static_cast<double>(kMaxTensorElements))) {
+        return ctx.InvalidArgument(
+            absl::StrCat("range of ", size_d, " elements is too large"));
+      }
+      const int64_t size = static_cast<int64_t>(size_d);
       ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, {size}));
       T* o = out->data<T>();
-      T v = start;  // Accumulated like TF, so float results match it.
-      for (int64_t i = 0; i < size; ++i, v += delta) o[i] = v;
+      if constexpr (std::is_integral_v<T>) {
+        for (int64_t i = 0; i < size; ++i) {
+          o[i] = static_cast<T>(start + i * int64_t{delta});
+        }
+      } else {
+        T v = start;  // Accumulated like TF, so float results match it.
+        for (int64_t i = 0; i < size; ++i, v += delta) o[i] = v;
+      }
       return absl::OkStatus();
     } else {
       return ctx.InvalidArgument(absl::StrCat(

@@ -153,7 +153,8 @@ absl::Status CopyBox(KernelContext& ctx, absl::Span<const int64_t> begin,
   int64_t offset = 0;
   for (int j = 0; j < in.rank(); ++j) {
     offset += begin[j] * in_steps[j];
-    in_steps[j] *= strides[j];
+    // A huge stride only ever takes one element; its step goes unused.
+    in_steps[j] = sizes[j] > 1 ? in_steps[j] * strides[j] : 0;
   }
   StridedCopy(ctx.device(), static_cast<const char*>(in.raw_data()) + offset,
               in_steps, static_cast<char*>(out->raw_data()),
@@ -175,7 +176,7 @@ absl::Status SliceKernel(KernelContext& ctx) {
   for (int j = 0; j < rank; ++j) {
     if (size[j] == -1) size[j] = in.dim(j) - begin[j];
     if (begin[j] < 0 || begin[j] > in.dim(j) || size[j] < 0 ||
-        begin[j] + size[j] > in.dim(j)) {
+        size[j] > in.dim(j) - begin[j]) {
       return ctx.InvalidArgument(absl::StrCat(
           "expected begin[", j, "] in [0, ", in.dim(j), "] and size[", j,
           "] in [0, ", in.dim(j) - begin[j], "], got ", begin[j], " and ",
@@ -238,6 +239,11 @@ absl::Status TileKernel(KernelContext& ctx) {
     if (multiples[j] < 0) {
       return ctx.InvalidArgument(
           absl::StrCat("expected multiples[", j, "] >= 0, got ", multiples[j]));
+    }
+    if (in.dim(j) > 0 && multiples[j] > kMaxTensorElements / in.dim(j)) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "tiling shape ", in.shape().DebugString(), " by multiples[", j,
+          "] = ", multiples[j], " gives too many elements"));
     }
     out_shape.set_dim(j, in.dim(j) * multiples[j]);
     identity &= multiples[j] == 1;

@@ -88,7 +88,9 @@ absl::Status ReshapeShape(InferenceContext& c) {
       return c.Error(absl::StrCat("size ", v, " at index ", i,
                                   " of the requested shape is invalid"));
     } else {
-      known_product *= v;
+      known_product = v > 0 && known_product > kMaxTensorElements / v
+                          ? kMaxTensorElements + 1  // Saturated: too big.
+                          : known_product * v;
       dims.push_back(v);
     }
   }
@@ -318,10 +320,10 @@ absl::Status SliceShape(InferenceContext& c) {
       dims.push_back(b != kUnknownValue && d >= 0 ? d - b : -1);
       continue;
     }
-    if (s != kUnknownValue && b != kUnknownValue && d >= 0 && b + s > d) {
-      return c.Error(absl::StrCat("begin[", i, "] + size[", i, "] = ", b + s,
-                                  " exceeds dimension ", i, " of input shape ",
-                                  in.DebugString()));
+    if (s != kUnknownValue && b != kUnknownValue && d >= 0 && s > d - b) {
+      return c.Error(absl::StrCat("begin[", i, "] + size[", i, "] = ", b, " + ",
+                                  s, " exceeds dimension ", i,
+                                  " of input shape ", in.DebugString()));
     }
     dims.push_back(s == kUnknownValue ? -1 : s);
   }

@@ -86,6 +86,10 @@ absl::Status TileShape(InferenceContext& c) {
       return c.Error(
           absl::StrCat("multiples[", i, "] = ", m, " must be non-negative"));
     }
+    if (m != kUnknownValue && d > 0 && m > kMaxTensorElements / d) {
+      return c.Error(
+          absl::StrCat("multiples[", i, "] = ", m, " gives too many elements"));
+    }
     dims.push_back(m == 0 ? 0 : (m == kUnknownValue || d < 0) ? -1 : d * m);
   }
   c.set_output(0, PartialShape(dims));
@@ -225,13 +229,26 @@ absl::Status RangeShape(InferenceContext& c) {
     };
     const int64_t start = get(0), limit = get(1), delta = get(2);
     RETURN_IF_ERROR(CheckRangeArgs(c, start, limit, delta));
-    size = (std::abs(limit - start) + std::abs(delta) - 1) / std::abs(delta);
+    // Unsigned: no overflow for any int64 start and limit.
+    const uint64_t span = limit >= start ? static_cast<uint64_t>(limit) - start
+                                         : static_cast<uint64_t>(start) - limit;
+    const uint64_t step = delta >= 0 ? static_cast<uint64_t>(delta)
+                                     : -static_cast<uint64_t>(delta);
+    const uint64_t n = span / step + (span % step != 0);
+    if (n > static_cast<uint64_t>(kMaxTensorElements)) {
+      return c.Error(absl::StrCat("range of ", n, " elements is too large"));
+    }
+    size = static_cast<int64_t>(n);
   } else {
     const double start = values[0]->ValueAsDouble(0),
                  limit = values[1]->ValueAsDouble(0),
                  delta = values[2]->ValueAsDouble(0);
     RETURN_IF_ERROR(CheckRangeArgs(c, start, limit, delta));
-    size = static_cast<int64_t>(std::ceil(std::abs((limit - start) / delta)));
+    const double n = std::ceil(std::abs((limit - start) / delta));
+    if (!(n <= static_cast<double>(kMaxTensorElements))) {
+      return c.Error(absl::StrCat("range of ", n, " elements is too large"));
+    }
+    size = static_cast<int64_t>(n);
   }
   c.set_output(0, PartialShape({size}));
   return absl::OkStatus();

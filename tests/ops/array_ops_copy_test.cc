@@ -2,6 +2,7 @@
 // StridedSlice, Tile, Transpose. Large cases (threaded, tiled paths) are
 // checked against plain index loops.
 #include <functional>
+#include <limits>
 
 #include "tests/ops/array_ops_test_util.h"
 
@@ -239,6 +240,13 @@ TEST(SliceTest, Forward) {
   Output p = ops::Placeholder(s, DT_INT32, {2});
   ExpectRunError(s, ops::Slice(s.WithOpName("sl"), x, p, {2, 2}), "sl",
                  {{p, I32({2, 0}, {2})}}, "size[0]");
+  Output size64 = ops::Placeholder(s, DT_INT64, {2});
+  ExpectRunError(s,
+                 ops::Slice(s.WithOpName("huge"), x,
+                            ops::Const(s, I64({1, 0}, {2})), size64),
+                 "huge",
+                 {{size64, I64({std::numeric_limits<int64_t>::max(), 1}, {2})}},
+                 "size[0]");
 }
 
 TEST(SliceTest, LargeMatchesReference) {

@@ -1,5 +1,7 @@
 // Array ops that build index tensors or pass values through: OneHot,
 // DynamicStitch, Range, Where, StopGradient, PreventGradient, IdentityN.
+#include <limits>
+
 #include "tests/ops/array_ops_test_util.h"
 
 namespace graphflow {
@@ -163,6 +165,29 @@ TEST(RangeTest, ShapeFunction) {
   Scope s4 = NewRootScope();
   ops::Range(s4.WithOpName("types"), 0, 5.0f, 1);
   ExpectError(s4, "types");
+  Scope s5 = NewRootScope();
+  ops::Range(s5.WithOpName("huge"), std::numeric_limits<int64_t>::min(),
+             std::numeric_limits<int64_t>::max(), int64_t{1});
+  ExpectError(s5, "huge", "too large");
+}
+
+TEST(RangeTest, HugeRangesAreErrorsAtRunTime) {
+  Scope s = NewRootScope();
+  Output limit = ops::Placeholder(s, DT_INT64, Scalar());
+  Output r = ops::Range(s.WithOpName("r"), std::numeric_limits<int64_t>::min(),
+                        limit, int64_t{1});
+  ExpectRunError(s, r, "r",
+                 {{limit, Tensor::Scalar(std::numeric_limits<int64_t>::max())}},
+                 "too large");
+  Output flimit = ops::Placeholder(s, DT_FLOAT, Scalar());
+  Output fr = ops::Range(s.WithOpName("fr"), 0.0f, flimit, 1e-30f);
+  ExpectRunError(s, fr, "fr", {{flimit, Tensor::Scalar(1.0f)}}, "too large");
+  EXPECT_TENSOR_NEAR(
+      Eval(s, r,
+           {{limit, Tensor::Scalar(std::numeric_limits<int64_t>::min() + 2)}}),
+      I64({std::numeric_limits<int64_t>::min(),
+           std::numeric_limits<int64_t>::min() + 1},
+          {2}));
 }
 
 TEST(RangeTest, Forward) {

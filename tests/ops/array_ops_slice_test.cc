@@ -186,6 +186,15 @@ TEST(StridedSliceTest, LargeMatchesReferenceAndIdentityShares) {
   EXPECT_TENSOR_NEAR(mid, Gather(value, {40, 30, 60}, [](const DimVector& i) {
                        return DimVector{i[0], i[1] + 10, i[2]};
                      }));
+  // A stride far beyond the dim takes one element.
+  Output far = ops::StridedSlice(s, y, ops::Const(s, I64({1}, {1})),
+                                 ops::Const(s, I64({40}, {1})),
+                                 ops::Const(s, I64({int64_t{1} << 62}, {1})));
+  EXPECT_EQ(far.shape(), PartialShape({1, 50, 60}));
+  EXPECT_TENSOR_NEAR(Eval(s, far),
+                     Gather(value, {1, 50, 60}, [](const DimVector& i) {
+                       return DimVector{1, i[1], i[2]};
+                     }));
   Tensor all =
       Eval(s, SS(s, y, {0}, {0}, {1}, {.begin_mask = 1, .end_mask = 1}));
   EXPECT_TRUE(all.SharesBufferWith(value));
@@ -237,6 +246,9 @@ TEST(TileTest, Forward) {
   Output m = ops::Placeholder(s, DT_INT32, {2});
   ExpectRunError(s, ops::Tile(s.WithOpName("t"), x, m), "t",
                  {{m, I32({1, -2}, {2})}}, "multiples[1]");
+  Output m64 = ops::Placeholder(s, DT_INT64, {2});
+  ExpectRunError(s, ops::Tile(s.WithOpName("big"), x, m64), "big",
+                 {{m64, I64({int64_t{1} << 62, 1}, {2})}}, "too many");
 }
 
 TEST(TileTest, LargeMatchesReference) {

@@ -46,7 +46,7 @@ inline Tensor Iota(const TensorShape& shape) {
   return t;
 }
 
-inline PartialShape Scalar() { return PartialShape(TensorShape{}); }
+inline PartialShape Scalar() { return PartialShape::UnknownOfRank(0); }
 
 }  // namespace testing
 }  // namespace graphflow
