@@ -74,6 +74,11 @@ TEST(ConcatTest, ShapeFunction) {
   Scope s4 = NewRootScope();
   ops::ConcatV2(s4.WithOpName("scalars"), {1.0f, 2.0f}, 0);
   ExpectError(s4, "scalars", "scalars");
+  Scope s5 = NewRootScope();
+  ops::ConcatV1(s5.WithOpName("v1"), ops::Const(s5, I64({0}, {1})),
+                {ops::Placeholder(s5, DT_FLOAT, {2}),
+                 ops::Placeholder(s5, DT_FLOAT, {2})});
+  ExpectError(s5, "v1", "must be int32");
 }
 
 TEST(ConcatTest, Forward) {

@@ -232,6 +232,8 @@ TEST(WhereTest, ShapeAndForward) {
       I64({1, 3}, {2, 1}));
   EXPECT_TENSOR_NEAR(Eval(s, ops::Where(s, ops::Const(s, F({0, 0}, {2})))),
                      I64({}, {0, 1}));
+  ops::Where(s.WithOpName("where"), Output());
+  ExpectError(s, "where", "invalid Output");
 }
 
 // ---- StopGradient, PreventGradient, IdentityN ----
@@ -264,6 +266,8 @@ TEST(PassThroughTest, ShapesAndValues) {
 TEST(PassThroughTest, UnknownRankAndBadInput) {
   Scope s = NewRootScope();
   EXPECT_EQ(ops::StopGradient(s, ops::Placeholder(s, DT_INT32)).shape(),
+            PartialShape());
+  EXPECT_EQ(ops::IdentityN(s, {ops::Placeholder(s, DT_BOOL)})[0].shape(),
             PartialShape());
   ops::PreventGradient(s.WithOpName("bad"), Output());
   EXPECT_FALSE(s.ok());

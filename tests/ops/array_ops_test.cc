@@ -157,10 +157,27 @@ TEST(ShapeTest, ShapeN) {
   EXPECT_TENSOR_NEAR(out[1], I64({2, 2, 2}, {3}));
 }
 
-TEST(ShapeTest, BadOutTypeNamesNode) {
+TEST(ShapeTest, UnknownRanksAndBadInputsNameTheNode) {
   Scope s = NewRootScope();
+  Output u = ops::Placeholder(s, DT_FLOAT);
+  OutputList shapes = ops::ShapeN(s, {u, u});
+  ASSERT_EQ(shapes.size(), 2u) << s.status();
+  EXPECT_EQ(shapes[1].shape(), PartialShape({-1}));
+  EXPECT_EQ(ops::Size(s, u).shape(), Scalar());
+  EXPECT_EQ(ops::Rank(s, u).shape(), Scalar());
+  EXPECT_OK(s.status());
   ops::Shape(s.WithOpName("bad"), ops::Const(s, 1.0f), DT_FLOAT);
   ExpectError(s, "bad", "out_type");
+  Scope s2 = NewRootScope();
+  ops::ShapeN(s2.WithOpName("mixed"),
+              {ops::Const(s2, 1.0f), ops::Const(s2, Tensor::Scalar(1))});
+  ExpectError(s2, "mixed", "must be float");
+  Scope s3 = NewRootScope();
+  ops::Size(s3.WithOpName("size"), ops::Const(s3, 1.0f), DT_BOOL);
+  ExpectError(s3, "size", "out_type");
+  Scope s4 = NewRootScope();
+  ops::Rank(s4.WithOpName("rank"), Output());
+  ExpectError(s4, "rank", "invalid Output");
 }
 
 // ---- ExpandDims, Squeeze ----
@@ -296,6 +313,8 @@ TEST(ZerosOnesLikeTest, ShapeAndForward) {
   EXPECT_TENSOR_NEAR(
       Eval(s, ops::OnesLike(s, ops::Const(s, Tensor::Scalar(2.5)))),
       Tensor::Scalar(1.0));
+  ops::ZerosLike(s.WithOpName("zeros"), Output());
+  ExpectError(s, "zeros", "invalid Output");
 }
 
 }  // namespace
