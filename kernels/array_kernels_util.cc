@@ -182,7 +182,11 @@ absl::StatusOr<int64_t> ReadIndexScalar(const KernelContext& ctx, int i,
 }
 
 DimVector ByteStrides(const TensorShape& shape, int element_size) {
-  DimVector strides(shape.rank());
+  DimVector strides(shape.rank(), 0);
+  // Empty tensors are never copied; their dims may multiply past int64.
+  for (int64_t d : shape.dim_sizes()) {
+    if (d == 0) return strides;
+  }
   int64_t s = element_size;
   for (int j = shape.rank() - 1; j >= 0; --j) {
     strides[j] = s;
