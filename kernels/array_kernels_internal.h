@@ -1,0 +1,42 @@
+// Helpers shared by the array kernels: reading index inputs and moving bytes
+// between strided layouts without per-dtype templates.
+#ifndef GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
+#define GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "kernels/eigen.h"
+#include "kernels/kernel.h"
+
+namespace graphflow::array_internal {
+
+// Input i as a 1-D int32/int64 vector; InvalidArgument naming `what`.
+absl::StatusOr<DimVector> ReadIndexVector(const KernelContext& ctx, int i,
+                                          absl::string_view what);
+// Input i as one int32/int64 value (a scalar or a 1-element tensor).
+absl::StatusOr<int64_t> ReadIndexScalar(const KernelContext& ctx, int i,
+                                        absl::string_view what);
+
+// Row-major byte strides of `shape` for elements of `element_size` bytes.
+DimVector ByteStrides(const TensorShape& shape, int element_size);
+
+// Copies the box `dims` element by element: element idx goes from
+// in + sum(idx[j] * in_steps[j]) to out + sum(idx[j] * out_steps[j]) (byte
+// steps; in_steps may be 0 or negative). Contiguous runs become memcpy,
+// transposed ones are tiled, and rows are spread over the device.
+void StridedCopy(Eigen::ThreadPoolDevice& device, const char* in,
+                 absl::Span<const int64_t> in_steps, char* out,
+                 absl::Span<const int64_t> out_steps,
+                 absl::Span<const int64_t> dims, int element_size);
+
+// Writes `n` copies of the element at `value` to out.
+void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
+                  const void* value, int element_size);
+
+absl::Status RegisterArrayCopyKernels(KernelRegistry& r);
+
+}  // namespace graphflow::array_internal
+
+#endif  // GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
