@@ -12,8 +12,6 @@ namespace {
 
 using namespace array_internal;  // NOLINT: the shape functions.
 
-// Attr minimums ("N: int >= 2") are checked in the shape functions: the
-// schema parser reads the '=' of ">=" as a default.
 constexpr char kIndexType[] = "{int32, int64} = DT_INT32";
 
 std::string IndexAttr(absl::string_view name) {
@@ -38,7 +36,7 @@ absl::Status RegisterShapeOps(OpRegistry& r) {
   RETURN_IF_ERROR(r.Register(OpDefBuilder("ShapeN")
                                  .Input("input: N * T")
                                  .Output("output: N * out_type")
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 1")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("out_type"))
                                  .SetShapeFn(ShapeNShape)
@@ -77,7 +75,7 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Input("values: N * T")
                                  .Input("axis: Tidx")
                                  .Output("output: T")
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 2")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tidx"))
                                  .SetShapeFn(ConcatV2Shape)));
@@ -85,20 +83,20 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Input("concat_dim: int32")
                                  .Input("values: N * T")
                                  .Output("output: T")
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 2")
                                  .Attr("T: type")
                                  .SetShapeFn(ConcatShape)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Pack")
                                  .Input("values: N * T")
                                  .Output("output: T")
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 1")
                                  .Attr("T: type")
                                  .Attr("axis: int = 0")
                                  .SetShapeFn(PackShape)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Unpack")
                                  .Input("value: T")
                                  .Output("output: num * T")
-                                 .Attr("num: int")
+                                 .Attr("num: int >= 0")
                                  .Attr("T: type")
                                  .Attr("axis: int = 0")
                                  .SetShapeFn(UnpackShape)));
@@ -142,7 +140,7 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Input("indices: N * int32")
                                  .Input("data: N * T")
                                  .Output("merged: T")
-                                 .Attr("N: int")
+                                 .Attr("N: int >= 1")
                                  .Attr("T: type")
                                  .SetShapeFn(DynamicStitchShape)));
   return absl::OkStatus();

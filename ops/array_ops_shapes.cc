@@ -25,18 +25,6 @@ std::string ValuesString(const std::vector<int64_t>& values) {
                       "]");
 }
 
-// The schema parser cannot express "N: int >= 2", so minimums live here.
-absl::Status CheckMinimum(InferenceContext& c, absl::string_view attr,
-                          int64_t minimum) {
-  int64_t value = 0;
-  RETURN_IF_ERROR(c.GetAttr(attr, &value));
-  if (value < minimum) {
-    return c.Error(absl::StrCat("attr '", attr, "' is ", value,
-                                ", must be at least ", minimum));
-  }
-  return absl::OkStatus();
-}
-
 // Maps axis in [-rank, rank) to [0, rank), or names the node in an error.
 absl::StatusOr<int64_t> NormalizeAxis(InferenceContext& c, int64_t axis,
                                       int64_t rank, absl::string_view what) {
@@ -122,7 +110,6 @@ absl::Status ShapeShape(InferenceContext& c) {
 }
 
 absl::Status ShapeNShape(InferenceContext& c) {
-  RETURN_IF_ERROR(CheckMinimum(c, "N", 1));
   return ShapeShape(c);
 }
 
@@ -183,7 +170,6 @@ namespace {
 
 absl::Status ConcatShapeImpl(InferenceContext& c, int axis_input, int first,
                              int n) {
-  RETURN_IF_ERROR(CheckMinimum(c, "N", 2));
   int rank = -1;
   for (int i = first; i < first + n; ++i) {
     const PartialShape& s = c.input_shape(i);
@@ -246,7 +232,6 @@ absl::Status ConcatShape(InferenceContext& c) {
 }
 
 absl::Status PackShape(InferenceContext& c) {
-  RETURN_IF_ERROR(CheckMinimum(c, "N", 1));
   int64_t axis = 0;
   RETURN_IF_ERROR(c.GetAttr("axis", &axis));
   PartialShape merged = c.input_shape(0);
@@ -269,7 +254,6 @@ absl::Status PackShape(InferenceContext& c) {
 
 absl::Status UnpackShape(InferenceContext& c) {
   int64_t num = 0, axis = 0;
-  RETURN_IF_ERROR(CheckMinimum(c, "num", 0));
   RETURN_IF_ERROR(c.GetAttr("num", &num));
   RETURN_IF_ERROR(c.GetAttr("axis", &axis));
   const PartialShape& in = c.input_shape(0);
