@@ -39,6 +39,13 @@ struct Output {
 };
 using OutputList = std::vector<Output>;
 
+// Handles to a node's i-th input (the producer's output) and i-th output:
+// what gradient functions read.
+inline Output NodeInput(const Node& node, int i) { return node.input(i); }
+inline Output NodeOutput(const Node& node, int i) {
+  return Output(const_cast<Node*>(&node), i);
+}
+
 // Anything an op accepts as an input: an Output or a constant value, which
 // becomes a Const node (like TF's ops::Add(s, x, 1.0f)).
 class Input {
@@ -119,7 +126,7 @@ class Scope {
   std::string UniqueName(const std::string& base) const;
 
   std::shared_ptr<State> state_;
-  std::string prefix_;   // "" or "a/b".
+  std::string prefix_;       // "" or "a/b".
   std::string op_name_;      // Name for the next node, if set.
   bool exact_name_ = false;  // op_name_ is the full name, used as is.
   std::vector<Node*> control_deps_;
