@@ -1,6 +1,6 @@
 // Kernels of the ops TF's array gradients use: ConcatOffset, Pad, PadV2,
-// InvertPermutation, StridedSliceGrad, Gather and GatherV2. Data movement is
-// dtype-generic (byte copies through StridedCopy).
+// InvertPermutation, StridedSliceGrad, Gather, GatherV2, Split and SplitV. Data
+// movement is dtype-generic (byte copies through StridedCopy).
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -266,6 +266,91 @@ absl::Status GatherV2Kernel(KernelContext& ctx) {
   return GatherImpl(ctx, axis, batch_dims);
 }
 
+// Copies consecutive blocks of `sizes` along `axis` of input `value_index`
+// into the outputs; an output equal to the input shares its buffer.
+absl::Status SplitImpl(KernelContext& ctx, int value_index, int64_t axis,
+                       const DimVector& sizes) {
+  const Tensor& in = ctx.input(value_index);
+  const int es = DataTypeSize(in.dtype());
+  const DimVector in_steps = ByteStrides(in.shape(), es);
+  const char* src = static_cast<const char*>(in.raw_data());
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    TensorShape shape = in.shape();
+    shape.set_dim(static_cast<int>(axis), sizes[i]);
+    if (shape == in.shape()) {
+      ctx.SetOutput(static_cast<int>(i), in);
+      continue;
+    }
+    ASSIGN_OR_RETURN(Tensor * out,
+                     ctx.AllocateOutput(static_cast<int>(i), shape));
+    if (out->num_elements() > 0) {
+      StridedCopy(ctx.device(), src, in_steps,
+                  static_cast<char*>(out->raw_data()), ByteStrides(shape, es),
+                  shape.dim_sizes(), es);
+    }
+    src += sizes[i] * in_steps[axis];
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ReadSplitAxis(KernelContext& ctx, int i,
+                                      const Tensor& value) {
+  ASSIGN_OR_RETURN(int64_t axis, ReadIndexScalar(ctx, i, "split_dim"));
+  const int rank = value.rank();
+  if (axis < -rank || axis >= rank) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "split_dim ", axis, " is out of range [", -rank, ", ", rank,
+        ") for input of shape ", value.shape().DebugString()));
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+absl::Status SplitKernel(KernelContext& ctx) {
+  const Tensor& value = ctx.input(1);
+  ASSIGN_OR_RETURN(int64_t axis, ReadSplitAxis(ctx, 0, value));
+  const int64_t n = ctx.num_outputs(), d = value.dim(static_cast<int>(axis));
+  if (d % n != 0) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "Number of ways to split should evenly divide the split dimension, "
+        "but got split_dim ",
+        axis, " (size = ", d, ") and num_split ", n));
+  }
+  return SplitImpl(ctx, 1, axis, DimVector(n, d / n));
+}
+
+absl::Status SplitVKernel(KernelContext& ctx) {
+  const Tensor& value = ctx.input(0);
+  ASSIGN_OR_RETURN(int64_t axis, ReadSplitAxis(ctx, 2, value));
+  ASSIGN_OR_RETURN(DimVector sizes, ReadIndexVector(ctx, 1, "size_splits"));
+  if (static_cast<int>(sizes.size()) != ctx.num_outputs()) {
+    return ctx.InvalidArgument(absl::StrCat("size_splits has ", sizes.size(),
+                                            " entries, but num_split is ",
+                                            ctx.num_outputs()));
+  }
+  const int64_t d = value.dim(static_cast<int>(axis));
+  int64_t total = 0;
+  int inferred = -1;
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] == -1 && inferred < 0) {
+      inferred = static_cast<int>(i);
+    } else if (sizes[i] < 0 || sizes[i] > d) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "size_splits [", absl::StrJoin(sizes, ","),
+          "] must be non-negative with at most one -1 (input shape ",
+          value.shape().DebugString(), ")"));
+    } else {
+      total += sizes[i];
+    }
+  }
+  if (inferred >= 0 ? total > d : total != d) {
+    return ctx.InvalidArgument(
+        absl::StrCat("can't split axis ", axis, " of size ", d,
+                     " into pieces of size [", absl::StrJoin(sizes, ","), "]"));
+  }
+  if (inferred >= 0) sizes[inferred] = d - total;
+  return SplitImpl(ctx, 0, axis, sizes);
+}
+
 }  // namespace
 
 absl::Status RegisterArrayGradKernels(KernelRegistry& r) {
@@ -276,6 +361,8 @@ absl::Status RegisterArrayGradKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("StridedSliceGrad", StridedSliceGradKernel));
   RETURN_IF_ERROR(r.Register("Gather", GatherKernel));
   RETURN_IF_ERROR(r.Register("GatherV2", GatherV2Kernel));
+  RETURN_IF_ERROR(r.Register("Split", SplitKernel));
+  RETURN_IF_ERROR(r.Register("SplitV", SplitVKernel));
   return absl::OkStatus();
 }
 

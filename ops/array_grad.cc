@@ -4,6 +4,7 @@
 // known at graph time become Consts instead of Shape/Rank/Size nodes.
 #include "ops/array_grad.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
@@ -69,7 +70,8 @@ void NoMoreGradients(const Node& node, OutputList* dx) {
 }
 
 // _ConcatGradHelper: each input's gradient is the slice of dy at its offset
-// along the (non-negative) concat axis, from ConcatOffset.
+// along the (non-negative) concat axis, from ConcatOffset (SplitV of dy for
+// more than 16 inputs).
 absl::Status ConcatGradHelper(const Scope& s, const Node& node,
                               const OutputList& dy, int start, int end,
                               int dim_index, OutputList* dx) {
@@ -98,6 +100,16 @@ absl::Status ConcatGradHelper(const Scope& s, const Node& node,
     std::vector<Input> values;
     for (int i = start; i < end; ++i) values.push_back(NodeInput(node, i));
     sizes = ops::ShapeN(s, values);
+  }
+  if (end - start > 16) {  // TF's choice: one SplitV beats many Slices.
+    Output stacked = ops::Pack(s.WithOpName("stack"), sizes, 1);
+    Output begin = ops::Pack(s.WithOpName("packed"), {non_neg, 0});
+    Output along = ops::Squeeze(s, ops::Slice(s, stacked, begin, {1, -1}));
+    OutputList parts =
+        ops::SplitV(s.WithOpName("split"), dy[0], along, non_neg, end - start);
+    if (parts.size() != sizes.size()) return s.status();
+    std::copy(parts.begin(), parts.end(), dx->begin() + start);
+    return absl::OkStatus();
   }
   OutputList offsets = ops::ConcatOffset(s, non_neg, sizes);
   if (offsets.size() != sizes.size()) return s.status();

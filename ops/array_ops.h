@@ -115,6 +115,13 @@ Output GatherV2(const Scope& s, Input params, Input indices, Input axis,
 Output Gather(const Scope& s, Input params, Input indices,
               bool validate_indices = true);
 
+// Splits `value` along split_dim into num_split equal parts.
+OutputList Split(const Scope& s, Input split_dim, Input value,
+                 int64_t num_split);
+// Splits `value` along split_dim into parts of size_splits (one may be -1).
+OutputList SplitV(const Scope& s, Input value, Input size_splits,
+                  Input split_dim, int64_t num_split);
+
 }  // namespace graphflow::ops
 
 #endif  // GRAPHFLOW_OPS_ARRAY_OPS_H_

@@ -250,7 +250,7 @@ absl::Status RegisterArrayGradOps(OpRegistry& r) {
                                  .Attr("Tindices: {int32,int64}")
                                  .Attr("Taxis: {int32,int64}")
                                  .SetShapeFn(GatherV2Shape)));
-  return absl::OkStatus();
+  return RegisterSplitOps(r);
 }
 
 }  // namespace graphflow::array_internal

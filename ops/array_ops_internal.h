@@ -50,6 +50,8 @@ absl::Status WhereShape(InferenceContext& c);
 
 // The ops array gradients are built from (array_ops_extra.cc).
 absl::Status RegisterArrayGradOps(OpRegistry& r);
+// Split and SplitV (array_ops_split.cc).
+absl::Status RegisterSplitOps(OpRegistry& r);
 
 }  // namespace graphflow::array_internal
 

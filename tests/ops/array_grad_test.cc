@@ -123,6 +123,33 @@ TEST(ArrayGradTest, ConcatOfThreeSizesAlongAMiddleAxis) {
   }
 }
 
+TEST(ArrayGradTest, ConcatOfManyInputsSplitsTheGradient) {
+  for (bool known : {true, false}) {
+    Scope s = NewRootScope();
+    std::vector<Output> xs;
+    std::vector<Tensor> values;
+    for (int i = 0; i < 18; ++i) {
+      const int64_t d = 1 + i % 3;
+      xs.push_back(Ph(s, known ? PartialShape({2, d}) : PartialShape()));
+      values.push_back(RandomTensor(DT_FLOAT, {2, d}, 40 + i));
+    }
+    Output y = ops::ConcatV2(s.WithOpName("cat"), xs, -1);
+    CHECK_GRAD(s, xs, values, y);
+    EXPECT_THAT(GradOps(s, "cat"), ::testing::Contains("SplitV"));
+  }
+}
+
+TEST(ArrayGradTest, SplitAndSplitVConcatTheGradients) {
+  Scope s = NewRootScope();
+  Output x = Ph(s, {2, 6});
+  Tensor value = RandomTensor(DT_FLOAT, {2, 6}, 24);
+  OutputList thirds = ops::Split(s, 1, x, 3);
+  CHECK_GRAD(s, {x}, {value}, ops::Pack(s, {thirds[2], thirds[0]}));
+  OutputList parts = ops::SplitV(s, x, {4, -1}, -1, 2);
+  CHECK_GRAD(s, {x}, {value}, parts[0]);
+  CHECK_GRAD(s, {x}, {value}, ops::Split(s, 0, x, 1)[0]);
+}
+
 TEST(ArrayGradTest, LegacyConcatAndInt64Axis) {
   Scope s = NewRootScope();
   Output a = Ph(s, {2, 2}), b = Ph(s, {2, 3});

@@ -1,5 +1,5 @@
 // The helper ops of the array gradients: ConcatOffset, Pad, PadV2,
-// InvertPermutation, StridedSliceGrad, Gather and GatherV2.
+// InvertPermutation, StridedSliceGrad, Gather, GatherV2, Split and SplitV.
 #include "ops/math_ops.h"
 #include "ops/reduction_ops.h"
 #include "tests/ops/array_ops_test_util.h"
@@ -297,6 +297,74 @@ TEST(GatherTest, ShapeFunctionAndErrors) {
   ops::GatherV2(b3.WithOpName("bd"), Ph(b3, {2, 3}), Ph(b3, {3, 1}, DT_INT32),
                 1, 1);
   ExpectError(b3, "bd", "must equal");
+}
+
+// ---- Split, SplitV ----
+
+TEST(SplitTest, EqualAndSizedParts) {
+  Scope s = NewRootScope();
+  Output x = ops::Const(s, Iota({2, 4}));
+  OutputList halves = ops::Split(s, -1, x, 2);
+  ASSERT_EQ(halves.size(), 2u);
+  EXPECT_EQ(halves[1].shape(), PartialShape({2, 2}));
+  std::vector<Tensor> v = EvalAll(s, halves);
+  EXPECT_TENSOR_NEAR(v[0], F({0, 1, 4, 5}, {2, 2}));
+  EXPECT_TENSOR_NEAR(v[1], F({2, 3, 6, 7}, {2, 2}));
+  OutputList parts = ops::SplitV(s, x, I64({1, -1, 0}, {3}), 1, 3);
+  EXPECT_EQ(parts[1].shape(), PartialShape({2, 3}));
+  EXPECT_EQ(parts[2].shape(), PartialShape({2, 0}));
+  v = EvalAll(s, parts);
+  EXPECT_TENSOR_NEAR(v[0], F({0, 4}, {2, 1}));
+  EXPECT_TENSOR_NEAR(v[1], F({1, 2, 3, 5, 6, 7}, {2, 3}));
+  EXPECT_EQ(v[2].shape(), TensorShape({2, 0}));
+  OutputList rows = ops::SplitV(s, x, I32({2}, {1}), 0, 1);
+  EXPECT_TENSOR_NEAR(Eval(s, rows[0]), Iota({2, 4}));
+}
+
+TEST(SplitTest, ShapeFunction) {
+  Scope s = NewRootScope();
+  Output x = Ph(s, {-1, 6});
+  EXPECT_EQ(ops::Split(s, 1, x, 3)[0].shape(), PartialShape({-1, 2}));
+  EXPECT_EQ(ops::Split(s, 0, x, 3)[0].shape(), PartialShape({-1, 6}));
+  Output dim = Ph(s, PartialShape(), DT_INT32);
+  EXPECT_EQ(ops::Split(s, dim, x, 3)[0].shape(),
+            PartialShape::UnknownOfRank(2));
+  EXPECT_TRUE(ops::Split(s, 0, Ph(s), 2)[0].shape().unknown_rank());
+  Output sizes = Ph(s, {2}, DT_INT32);
+  EXPECT_EQ(ops::SplitV(s, x, sizes, 1, 2)[0].shape(), PartialShape({-1, -1}));
+  EXPECT_EQ(ops::SplitV(s, x, I32({-1, 4}, {2}), 1, 2)[0].shape(),
+            PartialShape({-1, 2}));
+  EXPECT_TRUE(ops::SplitV(s, Ph(s), sizes, 0, 2)[0].shape().unknown_rank());
+  ASSERT_OK(s.status());
+
+  Scope b1 = NewRootScope();
+  ops::Split(b1.WithOpName("sp"), 1, Ph(b1, {2, 5}), 2);
+  ExpectError(b1, "sp", "evenly divide");
+  Scope b2 = NewRootScope();
+  ops::SplitV(b2.WithOpName("sv"), Ph(b2, {2, 5}), I32({1, 2}, {2}), 1, 2);
+  ExpectError(b2, "sv", "can't split axis of size 5");
+  Scope b3 = NewRootScope();
+  ops::SplitV(b3.WithOpName("sv"), Ph(b3, {2, 5}), I32({-1, -1}, {2}), 1, 2);
+  ExpectError(b3, "sv", "one -1");
+  Scope b4 = NewRootScope();
+  ops::Split(b4.WithOpName("ax"), 2, Ph(b4, {2, 5}), 1);
+  ExpectError(b4, "ax", "out of range");
+}
+
+TEST(SplitTest, BadSizesFailAtRunTime) {
+  Scope s = NewRootScope();
+  Output sizes = Ph(s, {-1}, DT_INT32);
+  Output x = ops::Const(s, Iota({6}));
+  OutputList parts = ops::SplitV(s.WithOpName("sv"), x, sizes, 0, 2);
+  ExpectRunError(s, parts[0], "sv", {{sizes, I32({2, 2}, {2})}}, "can't split");
+  ExpectRunError(s, parts[0], "sv", {{sizes, I32({2, 2, 2}, {3})}},
+                 "num_split is 2");
+  ExpectRunError(s, parts[0], "sv", {{sizes, I32({-2, 8}, {2})}},
+                 "non-negative");
+  Output dim = Ph(s, PartialShape(), DT_INT32);
+  OutputList three = ops::Split(s.WithOpName("sp"), dim, x, 4);
+  ExpectRunError(s, three[0], "sp", {{dim, Tensor::Scalar<int32_t>(0)}},
+                 "evenly divide");
 }
 
 }  // namespace
