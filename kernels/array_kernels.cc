@@ -392,7 +392,8 @@ absl::Status RegisterArrayKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Range", RangeKernel));
   RETURN_IF_ERROR(r.Register("Where", WhereKernel));
   RETURN_IF_ERROR(r.Register("DynamicStitch", DynamicStitchKernel));
-  return array_internal::RegisterArrayCopyKernels(r);
+  RETURN_IF_ERROR(array_internal::RegisterArrayCopyKernels(r));
+  return array_internal::RegisterArrayGradKernels(r);
 }
 
 }  // namespace graphflow

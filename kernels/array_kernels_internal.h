@@ -36,6 +36,8 @@ void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
                   const void* value, int element_size);
 
 absl::Status RegisterArrayCopyKernels(KernelRegistry& r);
+// The ops of TF's array gradients (array_kernels_grad.cc).
+absl::Status RegisterArrayGradKernels(KernelRegistry& r);
 
 }  // namespace graphflow::array_internal
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
+#include "ops/array_grad.h"
 #include "ops/array_ops_internal.h"
 #include "ops/registration.h"
 
@@ -25,7 +26,8 @@ absl::Status RegisterShapeOps(OpRegistry& r) {
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tshape"))
-                                 .SetShapeFn(ReshapeShape)));
+                                 .SetShapeFn(ReshapeShape)
+                                 .SetGradient(ReshapeGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Shape")
                                  .Input("input: T")
                                  .Output("output: out_type")
@@ -60,13 +62,15 @@ absl::Status RegisterShapeOps(OpRegistry& r) {
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tdim"))
-                                 .SetShapeFn(ExpandDimsShape)));
+                                 .SetShapeFn(ExpandDimsShape)
+                                 .SetGradient(ReshapeGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Squeeze")
                                  .Input("input: T")
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr("squeeze_dims: list(int) = []")
-                                 .SetShapeFn(SqueezeShape)));
+                                 .SetShapeFn(SqueezeShape)
+                                 .SetGradient(ReshapeGrad)));
   return absl::OkStatus();
 }
 
@@ -78,28 +82,32 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Attr("N: int >= 2")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tidx"))
-                                 .SetShapeFn(ConcatV2Shape)));
+                                 .SetShapeFn(ConcatV2Shape)
+                                 .SetGradient(ConcatV2Grad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Concat")
                                  .Input("concat_dim: int32")
                                  .Input("values: N * T")
                                  .Output("output: T")
                                  .Attr("N: int >= 2")
                                  .Attr("T: type")
-                                 .SetShapeFn(ConcatShape)));
+                                 .SetShapeFn(ConcatShape)
+                                 .SetGradient(ConcatGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Pack")
                                  .Input("values: N * T")
                                  .Output("output: T")
                                  .Attr("N: int >= 1")
                                  .Attr("T: type")
                                  .Attr("axis: int = 0")
-                                 .SetShapeFn(PackShape)));
+                                 .SetShapeFn(PackShape)
+                                 .SetGradient(PackGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Unpack")
                                  .Input("value: T")
                                  .Output("output: num * T")
                                  .Attr("num: int >= 0")
                                  .Attr("T: type")
                                  .Attr("axis: int = 0")
-                                 .SetShapeFn(UnpackShape)));
+                                 .SetShapeFn(UnpackShape)
+                                 .SetGradient(UnpackGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Slice")
                                  .Input("input: T")
                                  .Input("begin: Index")
@@ -107,7 +115,8 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr("Index: {int32, int64}")
-                                 .SetShapeFn(SliceShape)));
+                                 .SetShapeFn(SliceShape)
+                                 .SetGradient(SliceGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("StridedSlice")
                                  .Input("input: T")
                                  .Input("begin: Index")
@@ -121,28 +130,32 @@ absl::Status RegisterJoinSliceOps(OpRegistry& r) {
                                  .Attr("ellipsis_mask: int = 0")
                                  .Attr("new_axis_mask: int = 0")
                                  .Attr("shrink_axis_mask: int = 0")
-                                 .SetShapeFn(StridedSliceShape)));
+                                 .SetShapeFn(StridedSliceShape)
+                                 .SetGradient(StridedSliceGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Tile")
                                  .Input("input: T")
                                  .Input("multiples: Tmultiples")
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tmultiples"))
-                                 .SetShapeFn(TileShape)));
+                                 .SetShapeFn(TileShape)
+                                 .SetGradient(TileGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Transpose")
                                  .Input("x: T")
                                  .Input("perm: Tperm")
                                  .Output("y: T")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("Tperm"))
-                                 .SetShapeFn(TransposeShape)));
+                                 .SetShapeFn(TransposeShape)
+                                 .SetGradient(TransposeGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("DynamicStitch")
                                  .Input("indices: N * int32")
                                  .Input("data: N * T")
                                  .Output("merged: T")
                                  .Attr("N: int >= 1")
                                  .Attr("T: type")
-                                 .SetShapeFn(DynamicStitchShape)));
+                                 .SetShapeFn(DynamicStitchShape)
+                                 .SetGradient(DynamicStitchGrad)));
   return absl::OkStatus();
 }
 
@@ -153,7 +166,8 @@ absl::Status RegisterFillOps(OpRegistry& r) {
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr(IndexAttr("index_type"))
-                                 .SetShapeFn(FillShape)));
+                                 .SetShapeFn(FillShape)
+                                 .SetGradient(FillGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("ZerosLike")
                                  .Input("x: T")
                                  .Output("y: T")
@@ -185,18 +199,20 @@ absl::Status RegisterFillOps(OpRegistry& r) {
                                  .Attr("T: type")
                                  .SetShapeFn(UnchangedShape)
                                  .SetNoGradient()));
-  // Without a gradient function, differentiating it fails (as intended).
+  // Its gradient function always fails, naming the node and the message.
   RETURN_IF_ERROR(r.Register(OpDefBuilder("PreventGradient")
                                  .Input("input: T")
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .Attr("message: string = ''")
-                                 .SetShapeFn(UnchangedShape)));
+                                 .SetShapeFn(UnchangedShape)
+                                 .SetGradient(PreventGradientGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("IdentityN")
                                  .Input("input: T")
                                  .Output("output: T")
                                  .Attr("T: list(type)")
-                                 .SetShapeFn(IdentityNShape)));
+                                 .SetShapeFn(IdentityNShape)
+                                 .SetGradient(IdentityNGrad)));
   RETURN_IF_ERROR(r.Register(
       OpDefBuilder("Range")
           .Input("start: Tidx")
@@ -224,7 +240,8 @@ absl::Status RegisterFillOps(OpRegistry& r) {
 absl::Status RegisterArrayOps(OpRegistry& r) {
   RETURN_IF_ERROR(RegisterShapeOps(r));
   RETURN_IF_ERROR(RegisterJoinSliceOps(r));
-  return RegisterFillOps(r);
+  RETURN_IF_ERROR(RegisterFillOps(r));
+  return RegisterArrayGradOps(r);
 }
 
 namespace ops {

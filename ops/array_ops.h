@@ -92,6 +92,36 @@ Output Range(const Scope& s, Input start, Input limit, Input delta);
 // The coordinates of the true (non-zero) elements, an int64 [n, rank].
 Output Where(const Scope& s, Input condition);
 
+// The offsets of the inputs of the given `shape`s in their concatenation
+// along concat_dim (int32), one vector each: for Concat's gradient.
+OutputList ConcatOffset(const Scope& s, Input concat_dim,
+                        const InputList& shape);
+// Pads with zeros: paddings is [rank, 2] (before, after) per dim.
+Output Pad(const Scope& s, Input input, Input paddings);
+// Pads with the scalar constant_values.
+Output PadV2(const Scope& s, Input input, Input paddings,
+             Input constant_values);
+// y[x[i]] = i for a permutation x (int32 or int64).
+Output InvertPermutation(const Scope& s, Input x);
+// StridedSlice's gradient: dy scattered into zeros of `shape`.
+Output StridedSliceGrad(const Scope& s, Input shape, Input begin, Input end,
+                        Input strides, Input dy,
+                        const StridedSliceAttrs& attrs = {});
+// Slices of params along `axis` picked by indices (tf.gather); the first
+// batch_dims dims of params and indices are batch dims.
+Output GatherV2(const Scope& s, Input params, Input indices, Input axis,
+                int64_t batch_dims = 0);
+// The legacy Gather, along axis 0.
+Output Gather(const Scope& s, Input params, Input indices,
+              bool validate_indices = true);
+
+// Splits `value` along split_dim into num_split equal parts.
+OutputList Split(const Scope& s, Input split_dim, Input value,
+                 int64_t num_split);
+// Splits `value` along split_dim into parts of size_splits (one may be -1).
+OutputList SplitV(const Scope& s, Input value, Input size_splits,
+                  Input split_dim, int64_t num_split);
+
 }  // namespace graphflow::ops
 
 #endif  // GRAPHFLOW_OPS_ARRAY_OPS_H_

@@ -48,6 +48,11 @@ absl::Status IdentityNShape(InferenceContext& c);
 absl::Status RangeShape(InferenceContext& c);
 absl::Status WhereShape(InferenceContext& c);
 
+// The ops array gradients are built from (array_ops_extra.cc).
+absl::Status RegisterArrayGradOps(OpRegistry& r);
+// Split and SplitV (array_ops_split.cc).
+absl::Status RegisterSplitOps(OpRegistry& r);
+
 }  // namespace graphflow::array_internal
 
 #endif  // GRAPHFLOW_OPS_ARRAY_OPS_INTERNAL_H_

@@ -109,9 +109,7 @@ absl::Status ShapeShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-absl::Status ShapeNShape(InferenceContext& c) {
-  return ShapeShape(c);
-}
+absl::Status ShapeNShape(InferenceContext& c) { return ShapeShape(c); }
 
 absl::Status ExpandDimsShape(InferenceContext& c) {
   PartialValue dim = InputValue(c, 1);
