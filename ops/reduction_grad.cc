@@ -197,9 +197,11 @@ absl::Status MeanGrad(const Scope& s, const Node& node, const OutputList& dy,
             ? NamedConst(s, "Shape",
                          Int32Vector({ys.dims().begin(), ys.dims().end()}))
             : ops::Shape(s, y);
-    Output count =
-        ops::FloorDiv(s.WithOpName("floordiv"), ShapeProd(s, in_shape),
-                      ops::Maximum(s, ShapeProd(s, out_shape), 1));
+    // Named statements: argument evaluation order is unspecified.
+    Output in_size = ShapeProd(s, in_shape);
+    Output out_size = ShapeProd(s, out_shape);
+    Output count = ops::FloorDiv(s.WithOpName("floordiv"), in_size,
+                                 ops::Maximum(s, out_size, 1));
     factor = ops::Cast(s, count, dtype);
   }
   dx->push_back(ops::RealDiv(s.WithOpName("truediv"), sum_grad, factor));
