@@ -159,7 +159,7 @@ Output ShapeProd(const Scope& s, const Output& shape) {
   return ops::Prod(s, shape, NamedConst(s, "Const", Int32Vector({0})));
 }
 
-// The first `n` (a scalar) entries of a shape vector, or the rest from `n`.
+// The first n entries of a shape vector, or the rest (n: an int32 [1]).
 Output ShapeHead(const Scope& s, const Output& shape, const Output& n) {
   return ops::Slice(s, shape, Int32Vector({0}), n);
 }
