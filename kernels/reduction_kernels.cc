@@ -1,5 +1,6 @@
 // Kernels of Sum, Mean, Max, Min and Prod (ArgMax/ArgMin and MatMul live in
-// reduction_argmax.cc and reduction_matmul.cc).
+// reduction_argmax.cc and reduction_matmul.cc), and of the Prod gradient's
+// helper ops Cumsum, Cumprod, InvertPermutation and ListDiff (at the end).
 //
 // A reduction first drops size-1 dims and merges neighbouring dims that are
 // all reduced or all kept, giving alternating groups. One pass reduces one
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -339,6 +341,162 @@ absl::Status ReductionKernel(KernelContext& ctx) {
   });
 }
 
+// ---- Helper ops of the Prod gradient: Cumsum, Cumprod, InvertPermutation,
+// ListDiff.
+
+template <typename T, bool kProd>
+T ScanCombine(T a, T b) {
+  if constexpr (std::is_integral_v<T>) {
+    // Wraps like TF; unsigned math avoids signed-overflow UB.
+    using U = std::conditional_t<sizeof(T) <= 4, uint32_t, uint64_t>;
+    const U ua = static_cast<U>(a), ub = static_cast<U>(b);
+    return static_cast<T>(kProd ? ua * ub : ua + ub);
+  } else {
+    return kProd ? a * b : a + b;
+  }
+}
+
+// Scans columns [0, width) of an [n, stride] block: each output row is the
+// previous output row combined with one input row, so the inner loop runs
+// over contiguous elements and vectorizes.
+template <typename T, bool kProd>
+void ScanBlock(const T* x, T* __restrict y, int64_t n, int64_t stride,
+               int64_t width, bool exclusive, bool reverse) {
+  const T identity = kProd ? T(1) : T(0);
+  for (int64_t step = 0; step < n; ++step) {
+    const int64_t j = reverse ? n - 1 - step : step;
+    T* out = y + j * stride;
+    if (step == 0) {
+      for (int64_t k = 0; k < width; ++k) {
+        out[k] = exclusive ? identity : x[j * stride + k];
+      }
+      continue;
+    }
+    const int64_t prev = reverse ? j + 1 : j - 1;
+    const T* acc = y + prev * stride;
+    const T* in = x + (exclusive ? prev : j) * stride;
+    for (int64_t k = 0; k < width; ++k) {
+      out[k] = ScanCombine<T, kProd>(acc[k], in[k]);
+    }
+  }
+}
+
+template <bool kProd>
+absl::Status ScanKernel(KernelContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  const Tensor& axis_tensor = ctx.input(1);
+  if (axis_tensor.rank() != 0) {
+    return ctx.InvalidArgument(
+        absl::StrCat("ScanOp: axis must be a scalar, not ",
+                     axis_tensor.shape().DebugString()));
+  }
+  bool exclusive = false, reverse = false;
+  RETURN_IF_ERROR(ctx.GetAttr("exclusive", &exclusive));
+  RETURN_IF_ERROR(ctx.GetAttr("reverse", &reverse));
+  const int rank = x.rank();
+  int64_t axis = IndexValue(axis_tensor, 0);
+  if (axis < -rank || axis >= rank) {
+    return ctx.InvalidArgument(
+        absl::StrCat("ScanOp: Expected scan axis in the range [", -rank, ", ",
+                     rank, "), but got ", axis));
+  }
+  if (axis < 0) axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < axis; ++d) outer *= x.dim(d);
+  for (int d = axis + 1; d < rank; ++d) inner *= x.dim(d);
+  const int64_t n = x.dim(axis);
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, x.shape()));
+  if (out->num_elements() == 0) return absl::OkStatus();
+  return DispatchType(x.dtype(), [&]<typename T>() -> absl::Status {
+    if constexpr (std::is_same_v<T, bool>) {
+      return ctx.InvalidArgument("bool tensors cannot be scanned");
+    } else {
+      // Tasks are (outer block, column chunk) pairs.
+      const int64_t chunk = std::min<int64_t>(inner, 512);
+      const int64_t chunks = (inner + chunk - 1) / chunk;
+      const T* src = x.data<T>();
+      T* dst = out->data<T>();
+      ParallelFor(ctx.device(), outer * chunks, 2.0 * n * chunk,
+                  [&](int64_t begin, int64_t end) {
+                    for (int64_t u = begin; u < end; ++u) {
+                      const int64_t o = u / chunks, k0 = (u % chunks) * chunk;
+                      const int64_t offset = o * n * inner + k0;
+                      ScanBlock<T, kProd>(src + offset, dst + offset, n, inner,
+                                          std::min(chunk, inner - k0),
+                                          exclusive, reverse);
+                    }
+                  });
+      return absl::OkStatus();
+    }
+  });
+}
+
+template <typename T>
+absl::Status InvertPermutationOf(KernelContext& ctx, const Tensor& x,
+                                 Tensor* y) {
+  const int64_t n = x.num_elements();
+  const T* in = x.data<T>();
+  T* out = y->data<T>();
+  std::fill_n(out, n, T(-1));
+  for (int64_t i = 0; i < n; ++i) {
+    const T d = in[i];
+    if (d < 0 || d >= n) {
+      return ctx.InvalidArgument(absl::StrCat(d, " is not between 0 and ", n));
+    }
+    if (out[d] != -1) {
+      return ctx.InvalidArgument(
+          absl::StrCat(d, " is duplicated in the input."));
+    }
+    out[d] = static_cast<T>(i);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InvertPermutationKernel(KernelContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  if (x.rank() != 1) {
+    return ctx.InvalidArgument("invert_permutation expects a 1D vector.");
+  }
+  if (x.num_elements() > std::numeric_limits<int32_t>::max()) {
+    return ctx.InvalidArgument(
+        "permutation of nonnegative int32s must have <= int32 max elements");
+  }
+  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
+  if (x.dtype() == DT_INT32) return InvertPermutationOf<int32_t>(ctx, x, y);
+  return InvertPermutationOf<int64_t>(ctx, x, y);
+}
+
+absl::Status ListDiffKernel(KernelContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  const Tensor& y = ctx.input(1);
+  if (x.rank() != 1) return ctx.InvalidArgument("x should be a 1D vector.");
+  if (y.rank() != 1) return ctx.InvalidArgument("y should be a 1D vector.");
+  DataType out_idx = DT_INT32;
+  RETURN_IF_ERROR(ctx.GetAttr("out_idx", &out_idx));
+  return DispatchType(x.dtype(), [&]<typename T>() -> absl::Status {
+    const T* xs = x.data<T>();
+    const std::unordered_set<T> drop(y.data<T>(),
+                                     y.data<T>() + y.num_elements());
+    std::vector<int64_t> kept;
+    for (int64_t i = 0; i < x.num_elements(); ++i) {
+      if (!drop.contains(xs[i])) kept.push_back(i);
+    }
+    const int64_t m = static_cast<int64_t>(kept.size());
+    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, TensorShape({m})));
+    ASSIGN_OR_RETURN(Tensor * idx,
+                     ctx.AllocateOutput(1, out_idx, TensorShape({m})));
+    for (int64_t i = 0; i < m; ++i) {
+      out->data<T>()[i] = xs[kept[i]];
+      if (out_idx == DT_INT32) {
+        idx->data<int32_t>()[i] = static_cast<int32_t>(kept[i]);
+      } else {
+        idx->data<int64_t>()[i] = kept[i];
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace
 
 absl::Status RegisterReductionKernels(KernelRegistry& r) {
@@ -350,6 +508,10 @@ absl::Status RegisterReductionKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("ArgMax", reduction::ArgMaxKernel));
   RETURN_IF_ERROR(r.Register("ArgMin", reduction::ArgMinKernel));
   RETURN_IF_ERROR(r.Register("MatMul", reduction::MatMulKernel));
+  RETURN_IF_ERROR(r.Register("Cumsum", ScanKernel<false>));
+  RETURN_IF_ERROR(r.Register("Cumprod", ScanKernel<true>));
+  RETURN_IF_ERROR(r.Register("InvertPermutation", InvertPermutationKernel));
+  RETURN_IF_ERROR(r.Register("ListDiff", ListDiffKernel));
   return absl::OkStatus();
 }
 

@@ -1,10 +1,12 @@
 #include "ops/reduction_ops.h"
 
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "graph/tensor.h"
+#include "ops/reduction_grad.h"
 #include "ops/registration.h"
 
 namespace graphflow {
@@ -114,10 +116,50 @@ absl::Status MatMulShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// Cumsum/Cumprod: the input's shape; the axis is a scalar in [-rank, rank).
+absl::Status ScanShape(InferenceContext& c) {
+  const PartialShape& axis_shape = c.input_shape(1);
+  if (axis_shape.known_rank() && axis_shape.rank() != 0) {
+    return c.Error(absl::StrCat("axis must be a scalar, got shape ",
+                                axis_shape.DebugString()));
+  }
+  const PartialShape& x = c.input_shape(0);
+  const Tensor* axis = c.input_tensor(1);
+  if (axis != nullptr && x.known_rank()) {
+    const int64_t a = IndexValue(*axis, 0);
+    if (a < -x.rank() || a >= x.rank()) {
+      return c.Error(absl::StrCat("Expected scan axis in the range [",
+                                  -x.rank(), ", ", x.rank(), "), but got ", a));
+    }
+  }
+  c.set_output(0, x);
+  return absl::OkStatus();
+}
+
+absl::Status InvertPermutationShape(InferenceContext& c) {
+  ASSIGN_OR_RETURN(const PartialShape x, c.WithRank(0, 1));
+  c.set_output(0, x);
+  return absl::OkStatus();
+}
+
+// ListDiff: two vectors in, two vectors of unknown length out.
+absl::Status ListDiffShape(InferenceContext& c) {
+  RETURN_IF_ERROR(c.WithRank(0, 1).status());
+  RETURN_IF_ERROR(c.WithRank(1, 1).status());
+  c.set_output(0, PartialShape({-1}));
+  c.set_output(1, PartialShape({-1}));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RegisterReductionOps(OpRegistry& r) {
-  for (const char* op : {"Sum", "Mean", "Max", "Min", "Prod"}) {
+  const std::pair<const char*, GradFn> reductions[] = {{"Sum", SumGrad},
+                                                       {"Mean", MeanGrad},
+                                                       {"Max", MinOrMaxGrad},
+                                                       {"Min", MinOrMaxGrad},
+                                                       {"Prod", ProdGrad}};
+  for (const auto& [op, grad] : reductions) {
     RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
                                    .Input("input: T")
                                    .Input("reduction_indices: Tidx")
@@ -125,7 +167,8 @@ absl::Status RegisterReductionOps(OpRegistry& r) {
                                    .Attr("keep_dims: bool = false")
                                    .Attr(kNumberTypes)
                                    .Attr("Tidx: {int32, int64} = DT_INT32")
-                                   .SetShapeFn(ReductionShape)));
+                                   .SetShapeFn(ReductionShape)
+                                   .SetGradient(grad)));
   }
   for (const char* op : {"ArgMax", "ArgMin"}) {
     RETURN_IF_ERROR(
@@ -146,7 +189,38 @@ absl::Status RegisterReductionOps(OpRegistry& r) {
                                  .Attr("transpose_a: bool = false")
                                  .Attr("transpose_b: bool = false")
                                  .Attr("T: {float, double, int32, int64}")
-                                 .SetShapeFn(MatMulShape)));
+                                 .SetShapeFn(MatMulShape)
+                                 .SetGradient(MatMulGrad)));
+  // Helper ops of the Prod gradient.
+  const std::pair<const char*, GradFn> scans[] = {{"Cumsum", CumsumGrad},
+                                                  {"Cumprod", CumprodGrad}};
+  for (const auto& [op, grad] : scans) {
+    RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
+                                   .Input("x: T")
+                                   .Input("axis: Tidx")
+                                   .Attr("exclusive: bool = false")
+                                   .Attr("reverse: bool = false")
+                                   .Output("out: T")
+                                   .Attr(kNumberTypes)
+                                   .Attr("Tidx: {int32, int64} = DT_INT32")
+                                   .SetShapeFn(ScanShape)
+                                   .SetGradient(grad)));
+  }
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("InvertPermutation")
+                                 .Input("x: T")
+                                 .Output("y: T")
+                                 .Attr("T: {int32, int64} = DT_INT32")
+                                 .SetShapeFn(InvertPermutationShape)
+                                 .SetNoGradient()));
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("ListDiff")
+                                 .Input("x: T")
+                                 .Input("y: T")
+                                 .Output("out: T")
+                                 .Output("idx: out_idx")
+                                 .Attr("T: type")
+                                 .Attr("out_idx: {int32, int64} = DT_INT32")
+                                 .SetShapeFn(ListDiffShape)
+                                 .SetNoGradient()));
   return absl::OkStatus();
 }
 
@@ -186,6 +260,28 @@ Output MatMul(const Scope& s, Input a, Input b, bool transpose_a,
               bool transpose_b) {
   return s.AddOp1("MatMul", {a, b},
                   {{"transpose_a", transpose_a}, {"transpose_b", transpose_b}});
+}
+
+Output Cumsum(const Scope& s, Input x, Input axis, bool exclusive,
+              bool reverse) {
+  return s.AddOp1("Cumsum", {x, axis},
+                  {{"exclusive", exclusive}, {"reverse", reverse}});
+}
+
+Output Cumprod(const Scope& s, Input x, Input axis, bool exclusive,
+               bool reverse) {
+  return s.AddOp1("Cumprod", {x, axis},
+                  {{"exclusive", exclusive}, {"reverse", reverse}});
+}
+
+Output InvertPermutation(const Scope& s, Input x) {
+  return s.AddOp1("InvertPermutation", {x});
+}
+
+ListDiffOutput ListDiff(const Scope& s, Input x, Input y, DataType out_idx) {
+  OutputList out = s.AddOp("ListDiff", {x, y}, {{"out_idx", out_idx}});
+  if (out.size() != 2) return {};
+  return {out[0], out[1]};
 }
 
 }  // namespace ops
