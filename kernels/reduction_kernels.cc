@@ -1,6 +1,6 @@
 // Kernels of Sum, Mean, Max, Min and Prod (ArgMax/ArgMin and MatMul live in
 // reduction_argmax.cc and reduction_matmul.cc), and of the Prod gradient's
-// helper ops Cumsum, Cumprod, InvertPermutation and ListDiff (at the end).
+// helper ops Cumsum, Cumprod and ListDiff (at the end).
 //
 // A reduction first drops size-1 dims and merges neighbouring dims that are
 // all reduced or all kept, giving alternating groups. One pass reduces one
@@ -341,8 +341,7 @@ absl::Status ReductionKernel(KernelContext& ctx) {
   });
 }
 
-// ---- Helper ops of the Prod gradient: Cumsum, Cumprod, InvertPermutation,
-// ListDiff.
+// ---- Helper ops of the Prod gradient: Cumsum, Cumprod and ListDiff.
 
 template <typename T, bool kProd>
 T ScanCombine(T a, T b) {
@@ -431,41 +430,6 @@ absl::Status ScanKernel(KernelContext& ctx) {
   });
 }
 
-template <typename T>
-absl::Status InvertPermutationOf(KernelContext& ctx, const Tensor& x,
-                                 Tensor* y) {
-  const int64_t n = x.num_elements();
-  const T* in = x.data<T>();
-  T* out = y->data<T>();
-  std::fill_n(out, n, T(-1));
-  for (int64_t i = 0; i < n; ++i) {
-    const T d = in[i];
-    if (d < 0 || d >= n) {
-      return ctx.InvalidArgument(absl::StrCat(d, " is not between 0 and ", n));
-    }
-    if (out[d] != -1) {
-      return ctx.InvalidArgument(
-          absl::StrCat(d, " is duplicated in the input."));
-    }
-    out[d] = static_cast<T>(i);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status InvertPermutationKernel(KernelContext& ctx) {
-  const Tensor& x = ctx.input(0);
-  if (x.rank() != 1) {
-    return ctx.InvalidArgument("invert_permutation expects a 1D vector.");
-  }
-  if (x.num_elements() > std::numeric_limits<int32_t>::max()) {
-    return ctx.InvalidArgument(
-        "permutation of nonnegative int32s must have <= int32 max elements");
-  }
-  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
-  if (x.dtype() == DT_INT32) return InvertPermutationOf<int32_t>(ctx, x, y);
-  return InvertPermutationOf<int64_t>(ctx, x, y);
-}
-
 absl::Status ListDiffKernel(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   const Tensor& y = ctx.input(1);
@@ -510,7 +474,6 @@ absl::Status RegisterReductionKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("MatMul", reduction::MatMulKernel));
   RETURN_IF_ERROR(r.Register("Cumsum", ScanKernel<false>));
   RETURN_IF_ERROR(r.Register("Cumprod", ScanKernel<true>));
-  RETURN_IF_ERROR(r.Register("InvertPermutation", InvertPermutationKernel));
   RETURN_IF_ERROR(r.Register("ListDiff", ListDiffKernel));
   return absl::OkStatus();
 }

@@ -136,12 +136,6 @@ absl::Status ScanShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-absl::Status InvertPermutationShape(InferenceContext& c) {
-  ASSIGN_OR_RETURN(const PartialShape x, c.WithRank(0, 1));
-  c.set_output(0, x);
-  return absl::OkStatus();
-}
-
 // ListDiff: two vectors in, two vectors of unknown length out.
 absl::Status ListDiffShape(InferenceContext& c) {
   RETURN_IF_ERROR(c.WithRank(0, 1).status());
@@ -206,12 +200,6 @@ absl::Status RegisterReductionOps(OpRegistry& r) {
                                    .SetShapeFn(ScanShape)
                                    .SetGradient(grad)));
   }
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("InvertPermutation")
-                                 .Input("x: T")
-                                 .Output("y: T")
-                                 .Attr("T: {int32, int64} = DT_INT32")
-                                 .SetShapeFn(InvertPermutationShape)
-                                 .SetNoGradient()));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("ListDiff")
                                  .Input("x: T")
                                  .Input("y: T")
@@ -272,10 +260,6 @@ Output Cumprod(const Scope& s, Input x, Input axis, bool exclusive,
                bool reverse) {
   return s.AddOp1("Cumprod", {x, axis},
                   {{"exclusive", exclusive}, {"reverse", reverse}});
-}
-
-Output InvertPermutation(const Scope& s, Input x) {
-  return s.AddOp1("InvertPermutation", {x});
 }
 
 ListDiffOutput ListDiff(const Scope& s, Input x, Input y, DataType out_idx) {

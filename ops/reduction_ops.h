@@ -26,6 +26,21 @@ Output ArgMin(const Scope& s, Input input, Input dimension,
 Output MatMul(const Scope& s, Input a, Input b, bool transpose_a = false,
               bool transpose_b = false);
 
+// Helper ops of the Prod gradient.
+// Running sum of x along the scalar `axis`; exclusive starts from 0,
+// reverse runs from the end: cumsum([a,b,c], exclusive, reverse) = [b+c,c,0].
+Output Cumsum(const Scope& s, Input x, Input axis, bool exclusive = false,
+              bool reverse = false);
+// Running product of x along the scalar `axis` (exclusive starts from 1).
+Output Cumprod(const Scope& s, Input x, Input axis, bool exclusive = false,
+               bool reverse = false);
+// The values of 1-D x not in 1-D y, in x's order, and their positions in x.
+struct ListDiffOutput {
+  Output out, idx;
+};
+ListDiffOutput ListDiff(const Scope& s, Input x, Input y,
+                        DataType out_idx = DT_INT32);
+
 }  // namespace graphflow::ops
 
 #endif  // GRAPHFLOW_OPS_REDUCTION_OPS_H_

@@ -152,7 +152,14 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
     for (const Endpoint& in : node->inputs()) {
       if (!fed.contains(in)) stack.push_back(in.node);
     }
-    for (const Node* c : node->control_inputs()) stack.push_back(c);
+    // As in TF, a control edge from a fed node is satisfied by the feed.
+    for (const Node* c : node->control_inputs()) {
+      bool is_fed = false;
+      for (int o = 0; o < c->num_outputs(); ++o) {
+        is_fed |= fed.contains(Endpoint{const_cast<Node*>(c), o});
+      }
+      if (!is_fed) stack.push_back(c);
+    }
   }
   // Node ids are a topological order: a node is added after its inputs.
   std::vector<const Node*> order(needed.begin(), needed.end());

@@ -1,10 +1,11 @@
-// The Prod gradient's helper ops: Cumsum, Cumprod, InvertPermutation and
+// The Prod gradient's helper ops: Cumsum, Cumprod and
 // ListDiff (shape functions, values, errors, Cumsum/Cumprod gradients).
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "ops/reduction_grad.h"
+#include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
 #include "tests/support/gradient_checker.h"
 #include "tests/support/test_util.h"
@@ -161,38 +162,6 @@ TEST(ScanTest, Gradients) {
       }
     }
   }
-}
-
-TEST(InvertPermutationTest, ValuesShapesAndErrors) {
-  Scope s = NewRootScope();
-  EXPECT_TENSOR_NEAR(
-      Eval(s, ops::InvertPermutation(s, I32({3, 4, 0, 2, 1}, {5}))),
-      I32({2, 4, 3, 0, 1}, {5}), 0);
-  EXPECT_TENSOR_NEAR(Eval(s, ops::InvertPermutation(s, I64({1, 0}, {2}))),
-                     I64({1, 0}, {2}), 0);
-  EXPECT_EQ(Eval(s, ops::InvertPermutation(s, I32({}, {0}))).num_elements(), 0);
-  Output p = ops::Placeholder(s, DT_INT32);
-  EXPECT_EQ(ops::InvertPermutation(s, p).shape(), PartialShape({-1}));
-  Output p5 = ops::Placeholder(s, DT_INT32, PartialShape({5}));
-  EXPECT_EQ(ops::InvertPermutation(s, p5).shape(), PartialShape({5}));
-  ASSERT_OK(s.status());
-
-  Scope b = NewRootScope();
-  ops::InvertPermutation(b.WithOpName("matrix_perm"), I32({0, 1}, {1, 2}));
-  ExpectContains(b.status(), "matrix_perm");
-  Scope f = NewRootScope();
-  ops::InvertPermutation(f.WithOpName("float_perm"), F({0}, {1}));
-  EXPECT_FALSE(f.status().ok());
-
-  Scope r = NewRootScope();
-  Output fed = ops::Placeholder(r, DT_INT32);
-  Output inv = ops::InvertPermutation(r.WithOpName("inv"), fed);
-  ExpectContains(EvalStatus(r, inv, {{fed, I32({0, 0, 1}, {3})}}),
-                 "0 is duplicated in the input.");
-  ExpectContains(EvalStatus(r, inv, {{fed, I32({0, 3, 1}, {3})}}),
-                 "3 is not between 0 and 3");
-  ExpectContains(EvalStatus(r, inv, {{fed, I32({0, -1}, {2})}}), "inv");
-  ExpectContains(EvalStatus(r, inv, {{fed, I32({0, 1}, {1, 2})}}), "1D vector");
 }
 
 TEST(ListDiffTest, ValuesShapesAndErrors) {
