@@ -246,7 +246,7 @@ absl::Status BiasAddShape(InferenceContext& c) {
   ASSIGN_OR_RETURN(PartialShape bias, c.WithRank(1, 1));
   PartialShape value = c.input_shape(0);
   if (value.unknown_rank()) {
-    c.set_output(0, PartialShape());
+    c.set_output(0, value);
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(int ch, BiasChannelDim(c, value));
