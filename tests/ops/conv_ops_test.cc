@@ -146,8 +146,9 @@ TEST(Conv2DShapeTest, BadAttrs) {
   ExpectNodeError(build(kS1, "EXPLICIT", a), "c", "8 values");
   a.explicit_paddings = {1, 0, 1, 1, 1, 1, 0, 0};
   ExpectNodeError(build(kS1, "EXPLICIT", a), "c", "batch and depth");
-  ExpectNodeError(build(kS1, "SAME", {.data_format = "NWHC"}), "c",
-                  "data_format");
+  a = {};
+  a.data_format = "NWHC";
+  ExpectNodeError(build(kS1, "SAME", a), "c", "data_format");
   Scope s = NewConvScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {8, 8, 2});
   Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 2});
