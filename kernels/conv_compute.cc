@@ -1,20 +1,27 @@
+// GCC 12 reports false maybe-uninitialized warnings inside Eigen's AVX-512
+// packet code instantiated by the GEMMs here.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
 #include "kernels/conv_compute.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "graph/status.h"
+#include "kernels/conv_direct.h"
 
 namespace graphflow {
 namespace {
 
-std::atomic<int64_t> g_scratch_budget{int64_t{8} << 20};
+// Target bytes of one block's patch matrix: about half of a core's L2, so
+// im2col output is still cached when the GEMM reads it.
+std::atomic<int64_t> g_block_bytes{int64_t{384} << 10};
 
-// A per-thread buffer reused across calls, so big patch matrices are not
-// re-faulted in on every step. Oversized buffers are released afterwards.
+// A per-thread buffer reused across calls (kernels run on the pool threads),
+// so patch matrices are not re-faulted in on every step.
 class Scratch {
  public:
   explicit Scratch(size_t bytes) {
@@ -28,8 +35,9 @@ class Scratch {
     data_ = s.data;
   }
   ~Scratch() {
+    // Oversized buffers (one huge output row) are not kept.
     State& s = state();
-    if (s.capacity > 4 * static_cast<size_t>(g_scratch_budget.load())) {
+    if (s.capacity > (size_t{16} << 20)) {
       std::free(s.data);
       s.data = nullptr;
       s.capacity = 0;
@@ -57,12 +65,24 @@ class Scratch {
   void* data_ = nullptr;
 };
 
-// How many work units of `unit_bytes` fit the scratch budget (at least 1).
-int64_t UnitsPerTile(int64_t unit_bytes, int64_t units) {
-  int64_t budget = g_scratch_budget.load();
-  return std::clamp<int64_t>(budget / std::max<int64_t>(unit_bytes, 1), 1,
-                             std::max<int64_t>(units, 1));
+absl::Status ScratchError(int64_t bytes) {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("cannot allocate ", bytes, " bytes of convolution scratch"));
 }
+
+// How many work units of `unit_bytes` make one block (at least 1).
+int64_t BlockUnits(int64_t unit_bytes, int64_t units) {
+  return std::clamp<int64_t>(
+      g_block_bytes.load() / std::max<int64_t>(unit_bytes, 1), 1,
+      std::max<int64_t>(units, 1));
+}
+
+template <typename T>
+using ConstMatrix = Eigen::Map<
+    const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
+template <typename T>
+using MutableMatrix = Eigen::Map<
+    Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>;
 
 // 1x1 filter, stride 1, no padding: the input is already the patch matrix.
 bool IsPointwise(const ConvGeometry& g) {
@@ -129,17 +149,6 @@ void Im2Col(const ConvGeometry& g, const T* input, int64_t u0, int64_t u1,
   }
 }
 
-// Parallel im2col of units [u0, u1) into col.
-template <typename T>
-void Im2ColParallel(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
-                    const T* input, int64_t u0, int64_t u1, T* col) {
-  const int64_t unit_elems = g.out_cols * g.patch_size();
-  ParallelFor(device, u1 - u0, static_cast<double>(unit_elems),
-              [&](int64_t b, int64_t e) {
-                Im2Col(g, input, u0 + b, u0 + e, col + b * unit_elems);
-              });
-}
-
 // For every input coordinate along one axis, the (filter tap, output index)
 // pairs whose window covers it: taps[start[i] .. start[i + 1]).
 struct AxisTaps {
@@ -192,15 +201,27 @@ void Col2ImGather(const ConvGeometry& g, const AxisTaps& rows,
   }
 }
 
-absl::Status ScratchError(int64_t bytes) {
-  return absl::ResourceExhaustedError(
-      absl::StrCat("cannot allocate ", bytes, " bytes of convolution scratch"));
+// Runs fn(begin, end, scratch) over [0, n) blocks on the pool, each shard
+// with its own per-thread scratch of `bytes`.
+template <typename T, typename Fn>
+absl::Status ParallelBlocks(Eigen::ThreadPoolDevice& device, int64_t n,
+                            double cost_per_block, int64_t bytes, Fn&& fn) {
+  std::atomic<bool> failed{false};
+  ParallelFor(device, n, cost_per_block, [&](int64_t b0, int64_t b1) {
+    Scratch scratch(bytes);
+    if (!scratch.ok()) {
+      failed = true;
+      return;
+    }
+    fn(b0, b1, scratch.as<T>());
+  });
+  return failed ? ScratchError(bytes) : absl::OkStatus();
 }
 
 }  // namespace
 
 int64_t SetConvScratchBudget(int64_t bytes) {
-  return g_scratch_budget.exchange(std::max<int64_t>(bytes, 1));
+  return g_block_bytes.exchange(std::max<int64_t>(bytes, 1));
 }
 
 template <typename T>
@@ -214,6 +235,10 @@ absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
     std::fill_n(output, out_size, T(0));
     return absl::OkStatus();
   }
+  if (UseDirectConv<T>(g)) {
+    DirectConvForward(device, g, input, filter, output);
+    return absl::OkStatus();
+  }
   if (IsPointwise(g)) {
     Gemm(device, input, filter, output, g.batch * g.in_rows * g.in_cols,
          g.out_depth, k, false, false);
@@ -223,18 +248,24 @@ absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
     Gemm(device, input, filter, output, g.batch, g.out_depth, k, false, false);
     return absl::OkStatus();
   }
+  // Blocks of output rows: im2col into this thread's scratch, then a
+  // single-threaded GEMM straight into the output.
   const int64_t unit_elems = g.out_cols * k;
-  const int64_t tile = UnitsPerTile(unit_elems * sizeof(T), units);
-  Scratch scratch(tile * unit_elems * sizeof(T));
-  if (!scratch.ok()) return ScratchError(tile * unit_elems * sizeof(T));
-  T* col = scratch.as<T>();
-  for (int64_t u0 = 0; u0 < units; u0 += tile) {
-    const int64_t u1 = std::min(units, u0 + tile);
-    Im2ColParallel(device, g, input, u0, u1, col);
-    Gemm(device, col, filter, output + u0 * g.out_cols * g.out_depth,
-         (u1 - u0) * g.out_cols, g.out_depth, k, false, false);
-  }
-  return absl::OkStatus();
+  const int64_t block = BlockUnits(unit_elems * sizeof(T), units);
+  const int64_t blocks = (units + block - 1) / block;
+  const ConstMatrix<T> w(filter, k, g.out_depth);
+  return ParallelBlocks<T>(
+      device, blocks, 2.0 * block * unit_elems * g.out_depth,
+      block * unit_elems * sizeof(T), [&](int64_t b0, int64_t b1, T* col) {
+        for (int64_t b = b0; b < b1; ++b) {
+          const int64_t u0 = b * block, u1 = std::min(units, u0 + block);
+          const int64_t rows = (u1 - u0) * g.out_cols;
+          Im2Col(g, input, u0, u1, col);
+          MutableMatrix<T>(output + u0 * g.out_cols * g.out_depth, rows,
+                           g.out_depth)
+              .noalias() = ConstMatrix<T>(col, rows, k) * w;
+        }
+      });
 }
 
 template <typename T>
@@ -259,32 +290,32 @@ absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,
          false, true);
     return absl::OkStatus();
   }
-  // Whole images per tile: the gather needs every output row of an image.
-  const int64_t image_patches = g.out_rows * g.out_cols;
-  const int64_t tile = UnitsPerTile(image_patches * k * sizeof(T), g.batch);
-  Scratch scratch(tile * image_patches * k * sizeof(T));
-  if (!scratch.ok()) return ScratchError(tile * image_patches * k * sizeof(T));
-  T* dcol = scratch.as<T>();
+  // Blocks of whole images (the gather reads every output row of an image):
+  // dcol = out_backprop * filter^T, then col2im into in_backprop.
   const AxisTaps rows = ComputeAxisTaps(g.in_rows, g.filter_rows, g.stride_rows,
                                         g.dilation_rows, g.pad_top, g.out_rows);
   const AxisTaps cols =
       ComputeAxisTaps(g.in_cols, g.filter_cols, g.stride_cols, g.dilation_cols,
                       g.pad_left, g.out_cols);
-  const double taps_per_pixel = static_cast<double>(rows.taps.size()) *
-                                cols.taps.size() /
-                                std::max<int64_t>(g.in_rows * g.in_cols, 1);
-  const double row_cost = g.in_cols * (1 + taps_per_pixel) * g.in_depth;
-  for (int64_t n0 = 0; n0 < g.batch; n0 += tile) {
-    const int64_t n1 = std::min(g.batch, n0 + tile);
-    Gemm(device, out_backprop + n0 * image_patches * g.out_depth, filter, dcol,
-         (n1 - n0) * image_patches, k, g.out_depth, false, true);
-    T* dst = in_backprop + n0 * image_size;
-    ParallelFor(device, (n1 - n0) * g.in_rows, row_cost,
-                [&](int64_t b, int64_t e) {
-                  Col2ImGather(g, rows, cols, dcol, b, e, dst);
-                });
-  }
-  return absl::OkStatus();
+  const int64_t image_patches = g.out_rows * g.out_cols;
+  const int64_t block = BlockUnits(image_patches * k * sizeof(T), g.batch);
+  const int64_t blocks = (g.batch + block - 1) / block;
+  const ConstMatrix<T> w(filter, k, g.out_depth);
+  return ParallelBlocks<T>(
+      device, blocks, 2.0 * block * image_patches * k * g.out_depth,
+      block * image_patches * k * sizeof(T),
+      [&](int64_t b0, int64_t b1, T* dcol) {
+        for (int64_t b = b0; b < b1; ++b) {
+          const int64_t n0 = b * block, n1 = std::min(g.batch, n0 + block);
+          const int64_t patches = (n1 - n0) * image_patches;
+          MutableMatrix<T>(dcol, patches, k).noalias() =
+              ConstMatrix<T>(out_backprop + n0 * image_patches * g.out_depth,
+                             patches, g.out_depth) *
+              w.transpose();
+          Col2ImGather(g, rows, cols, dcol, 0, (n1 - n0) * g.in_rows,
+                       in_backprop + n0 * image_size);
+        }
+      });
 }
 
 template <typename T>
@@ -299,6 +330,10 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
     std::fill_n(filter_backprop, filter_size, T(0));
     return absl::OkStatus();
   }
+  if (UseDirectConv<T>(g)) {
+    DirectConvBackpropFilter(device, g, input, out_backprop, filter_backprop);
+    return absl::OkStatus();
+  }
   if (IsPointwise(g)) {
     Gemm(device, input, out_backprop, filter_backprop, k, g.out_depth,
          g.batch * g.in_rows * g.in_cols, true, false);
@@ -309,17 +344,37 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
          true, false);
     return absl::OkStatus();
   }
+  // A few chunks of blocks of output rows; each chunk sums col^T * dy into
+  // its own partial gradient (the first straight into the output).
   const int64_t unit_elems = g.out_cols * k;
-  const int64_t tile = UnitsPerTile(unit_elems * sizeof(T), units);
-  Scratch scratch(tile * unit_elems * sizeof(T));
-  if (!scratch.ok()) return ScratchError(tile * unit_elems * sizeof(T));
-  T* col = scratch.as<T>();
-  for (int64_t u0 = 0; u0 < units; u0 += tile) {
-    const int64_t u1 = std::min(units, u0 + tile);
-    Im2ColParallel(device, g, input, u0, u1, col);
-    Gemm(device, col, out_backprop + u0 * g.out_cols * g.out_depth,
-         filter_backprop, k, g.out_depth, (u1 - u0) * g.out_cols, true, false,
-         /*accumulate=*/u0 > 0);
+  const int64_t block = BlockUnits(unit_elems * sizeof(T), units);
+  const int64_t blocks = (units + block - 1) / block;
+  const int64_t chunks =
+      std::min<int64_t>(blocks, 4 * std::max(1, device.numThreads()));
+  std::vector<T> partial((chunks - 1) * filter_size);
+  RETURN_IF_ERROR(ParallelBlocks<T>(
+      device, chunks, 2.0 * blocks / chunks * block * unit_elems * g.out_depth,
+      block * unit_elems * sizeof(T), [&](int64_t c0, int64_t c1, T* col) {
+        for (int64_t c = c0; c < c1; ++c) {
+          MutableMatrix<T> dw(
+              c == 0 ? filter_backprop : partial.data() + (c - 1) * filter_size,
+              k, g.out_depth);
+          dw.setZero();
+          for (int64_t b = blocks * c / chunks; b < blocks * (c + 1) / chunks;
+               ++b) {
+            const int64_t u0 = b * block, u1 = std::min(units, u0 + block);
+            const int64_t rows = (u1 - u0) * g.out_cols;
+            Im2Col(g, input, u0, u1, col);
+            dw.noalias() +=
+                ConstMatrix<T>(col, rows, k).transpose() *
+                ConstMatrix<T>(out_backprop + u0 * g.out_cols * g.out_depth,
+                               rows, g.out_depth);
+          }
+        }
+      }));
+  for (int64_t c = 1; c < chunks; ++c) {
+    const T* p = partial.data() + (c - 1) * filter_size;
+    for (int64_t i = 0; i < filter_size; ++i) filter_backprop[i] += p[i];
   }
   return absl::OkStatus();
 }

@@ -22,7 +22,7 @@ struct Case {
   int64_t sh = 1, sw = 1;
   std::string padding = "SAME";
   int64_t dh = 1, dw = 1;
-  std::vector<int64_t> explicit_pads;  // top, bottom, left, right.
+  std::vector<int64_t> explicit_pads = {};  // top, bottom, left, right.
 
   std::string Name() const {
     return absl::StrCat(n, "x", h, "x", w, "x", cin, " k", kh, "x", kw, "x",
@@ -231,9 +231,11 @@ TEST(ConvReferenceTest, RandomConfigurations) {
   auto pick = [&](int lo, int hi) {
     return std::uniform_int_distribution<int>(lo, hi)(rng);
   };
-  for (int i = 0; i < 120; ++i) {
-    Case c{pick(1, 3), pick(1, 9), pick(1, 9), pick(1, 4),
-           pick(1, 5), pick(1, 5), pick(1, 4)};
+  // Output depths of the GEMM path and of the direct path (multiples of 8).
+  const int64_t depths[] = {1, 2, 3, 4, 5, 8, 16, 24, 32, 40};
+  for (int i = 0; i < 160; ++i) {
+    Case c{pick(1, 3), pick(1, 9), pick(1, 9),        pick(1, 4),
+           pick(1, 5), pick(1, 5), depths[pick(0, 9)]};
     c.sh = pick(1, 3);
     c.sw = pick(1, 3);
     c.padding = pick(0, 1) ? "SAME" : "VALID";
@@ -242,6 +244,16 @@ TEST(ConvReferenceTest, RandomConfigurations) {
     }
     CheckCase<float>(c, 100 + i);
   }
+}
+
+TEST(ConvReferenceTest, DirectPath) {
+  CheckCase<float>({2, 12, 13, 3, 4, 4, 8}, 36);   // Course conv1 shape.
+  CheckCase<float>({2, 14, 14, 1, 5, 5, 32}, 37);  // mnist conv1 shape.
+  CheckCase<float>({2, 11, 9, 2, 3, 3, 16, 2, 3, "VALID"}, 38);
+  CheckCase<float>({1, 20, 3, 5, 1, 1, 24}, 39);  // Pointwise, narrow.
+  CheckCase<double>({2, 10, 9, 3, 3, 2, 8, 2, 1}, 43);
+  CheckCase<double>({2, 9, 10, 2, 4, 4, 4}, 44);
+  CheckCase<float>({2, 9, 9, 2, 3, 3, 8, 1, 1, "SAME", 2, 2}, 45);
 }
 
 TEST(ConvReferenceTest, Dilations) {
@@ -277,7 +289,7 @@ TEST(ConvReferenceTest, ThreadedSizes) {
   CheckCase<float>({2, 14, 14, 16, 5, 5, 8, 2, 2}, 82);
 }
 
-// A tiny scratch budget: one output row per tile, one image per gather tile.
+// Tiny blocks: one output row per im2col block, one image per gather block.
 TEST(ConvReferenceTest, Tiling) {
   int64_t old = SetConvScratchBudget(64);
   CheckCase<float>({3, 7, 6, 2, 3, 3, 4, 1, 1}, 90);

@@ -1,0 +1,277 @@
+#include "kernels/conv_direct.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace graphflow {
+namespace {
+
+// 256-bit vectors via GCC vector extensions (AVX2 / AVX-512VL registers);
+// scalar * vector broadcasts and a * b + c contracts to FMA.
+template <typename T>
+struct Simd {
+  typedef T V __attribute__((vector_size(32)));
+  static constexpr int kLanes = 32 / sizeof(T);
+  static V Load(const T* p) {
+    V v;
+    std::memcpy(&v, p, sizeof(v));
+    return v;
+  }
+  static void Store(T* p, const V& v) { std::memcpy(p, &v, sizeof(v)); }
+};
+
+// Where one output row (unit = n * out_rows + ho) reads the input: the image,
+// the first input row and the filter rows [kh0, kh1) that fall inside it;
+// and the output columns [lo, hi) whose window row lies wholly inside the
+// input and is contiguous (dilation 1), the fast path.
+struct RowWindow {
+  int64_t image_offset, h0, kh0, kh1, lo, hi;
+};
+
+RowWindow GetRowWindow(const ConvGeometry& g, int64_t u) {
+  RowWindow r;
+  const int64_t n = u / g.out_rows, ho = u % g.out_rows;
+  r.image_offset = n * g.in_rows * g.in_cols * g.in_depth;
+  r.h0 = ho * g.stride_rows - g.pad_top;
+  r.kh0 = 0;
+  r.kh1 = g.filter_rows;
+  while (r.kh0 < r.kh1 && r.h0 + r.kh0 * g.dilation_rows < 0) ++r.kh0;
+  while (r.kh1 > r.kh0 && r.h0 + (r.kh1 - 1) * g.dilation_rows >= g.in_rows) {
+    --r.kh1;
+  }
+  r.lo = (g.pad_left + g.stride_cols - 1) / g.stride_cols;
+  const int64_t last = g.in_cols - g.filter_cols + g.pad_left;  // Max w0+pl.
+  r.hi = last < 0 ? 0 : last / g.stride_cols + 1;
+  r.hi = std::min(r.hi, g.out_cols);
+  if (g.dilation_cols != 1 || r.hi < r.lo) r.hi = r.lo;
+  r.lo = std::min(r.lo, g.out_cols);
+  r.hi = std::max(r.hi, r.lo);
+  return r;
+}
+
+// One output pixel of any position (padding, dilation): kV vectors of
+// output channels from co.
+template <typename T, int kV>
+void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
+                  const T* filter, int64_t wo, int64_t co, T* out) {
+  using S = Simd<T>;
+  typename S::V acc[kV] = {};
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  const int64_t w0 = wo * g.stride_cols - g.pad_left;
+  for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
+    const int64_t hi = rw.h0 + kh * g.dilation_rows;
+    for (int64_t kw = 0; kw < g.filter_cols; ++kw) {
+      const int64_t wi = w0 + kw * g.dilation_cols;
+      if (wi < 0 || wi >= g.in_cols) continue;
+      const T* x = image + (hi * g.in_cols + wi) * cin;
+      const T* w = filter + (kh * g.filter_cols + kw) * cin * cout + co;
+      for (int64_t ci = 0; ci < cin; ++ci, w += cout) {
+        for (int v = 0; v < kV; ++v)
+          acc[v] += x[ci] * S::Load(w + v * S::kLanes);
+      }
+    }
+  }
+  for (int v = 0; v < kV; ++v)
+    S::Store(out + wo * cout + co + v * S::kLanes, acc[v]);
+}
+
+// output row u, channels [co, co + kV * lanes): kP interior pixels at a time
+// share each filter vector load.
+template <typename T, int kV, int kP>
+void ForwardUnit(const ConvGeometry& g, const T* __restrict input,
+                 const T* __restrict filter, T* __restrict output, int64_t u) {
+  using S = Simd<T>;
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  const int64_t seg = g.filter_cols * cin;  // One filter row: (kw, ci).
+  const int64_t xstep = g.stride_cols * cin;
+  const RowWindow rw = GetRowWindow(g, u);
+  const T* image = input + rw.image_offset;
+  T* out = output + u * g.out_cols * cout;
+  for (int64_t co = 0; co < cout; co += kV * S::kLanes) {
+    int64_t wo = 0;
+    for (; wo < rw.lo; ++wo)
+      ForwardPixel<T, kV>(g, rw, image, filter, wo, co, out);
+    for (; wo + kP <= rw.hi; wo += kP) {
+      typename S::V acc[kP][kV] = {};
+      const int64_t w0 = wo * g.stride_cols - g.pad_left;
+      for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
+        const T* x =
+            image + ((rw.h0 + kh * g.dilation_rows) * g.in_cols + w0) * cin;
+        const T* w = filter + kh * seg * cout + co;
+        for (int64_t r = 0; r < seg; ++r, w += cout) {
+          typename S::V wv[kV];
+          for (int v = 0; v < kV; ++v) wv[v] = S::Load(w + v * S::kLanes);
+          for (int p = 0; p < kP; ++p) {
+            const T xv = x[p * xstep + r];
+            for (int v = 0; v < kV; ++v) acc[p][v] += xv * wv[v];
+          }
+        }
+      }
+      for (int p = 0; p < kP; ++p) {
+        for (int v = 0; v < kV; ++v) {
+          S::Store(out + (wo + p) * cout + co + v * S::kLanes, acc[p][v]);
+        }
+      }
+    }
+    for (; wo < g.out_cols; ++wo)
+      ForwardPixel<T, kV>(g, rw, image, filter, wo, co, out);
+  }
+}
+
+// filter_backprop rows [r, r + kR) of one filter row += the sum over npix
+// interior pixels of x * dy, kR x kV accumulators in registers.
+template <typename T, int kV, int kR>
+inline void FilterRows(const T* x, int64_t xstep, const T* dy, int64_t cout,
+                       int64_t npix, T* w) {
+  using S = Simd<T>;
+  typename S::V acc[kR][kV] = {};
+  for (int64_t p = 0; p < npix; ++p, x += xstep, dy += cout) {
+    typename S::V d[kV];
+    for (int v = 0; v < kV; ++v) d[v] = S::Load(dy + v * S::kLanes);
+    for (int i = 0; i < kR; ++i) {
+      const T xv = x[i];
+      for (int v = 0; v < kV; ++v) acc[i][v] += xv * d[v];
+    }
+  }
+  for (int i = 0; i < kR; ++i) {
+    for (int v = 0; v < kV; ++v) {
+      T* p = w + i * cout + v * S::kLanes;
+      S::Store(p, S::Load(p) + acc[i][v]);
+    }
+  }
+}
+
+// filter_backprop[..., co .. co + kV * lanes) += output row u's contribution.
+template <typename T, int kV, int kR>
+void FilterUnit(const ConvGeometry& g, const T* __restrict input,
+                const T* __restrict out_backprop, int64_t u,
+                T* __restrict filter_backprop) {
+  using S = Simd<T>;
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  const int64_t seg = g.filter_cols * cin;
+  const int64_t xstep = g.stride_cols * cin;
+  const RowWindow rw = GetRowWindow(g, u);
+  const T* image = input + rw.image_offset;
+  const T* dy = out_backprop + u * g.out_cols * cout;
+  for (int64_t co = 0; co < cout; co += kV * S::kLanes) {
+    // Border (and dilated) pixels one at a time.
+    for (int64_t wo = 0; wo < g.out_cols; ++wo) {
+      if (wo == rw.lo) wo = rw.hi;
+      if (wo >= g.out_cols) break;
+      typename S::V d[kV];
+      for (int v = 0; v < kV; ++v)
+        d[v] = S::Load(dy + wo * cout + co + v * S::kLanes);
+      const int64_t w0 = wo * g.stride_cols - g.pad_left;
+      for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
+        const int64_t hi = rw.h0 + kh * g.dilation_rows;
+        for (int64_t kw = 0; kw < g.filter_cols; ++kw) {
+          const int64_t wi = w0 + kw * g.dilation_cols;
+          if (wi < 0 || wi >= g.in_cols) continue;
+          const T* x = image + (hi * g.in_cols + wi) * cin;
+          T* w = filter_backprop + (kh * g.filter_cols + kw) * cin * cout + co;
+          for (int64_t ci = 0; ci < cin; ++ci, w += cout) {
+            for (int v = 0; v < kV; ++v) {
+              T* p = w + v * S::kLanes;
+              S::Store(p, S::Load(p) + x[ci] * d[v]);
+            }
+          }
+        }
+      }
+    }
+    const int64_t npix = rw.hi - rw.lo;
+    if (npix == 0) continue;
+    const int64_t w0 = rw.lo * g.stride_cols - g.pad_left;
+    for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
+      const T* x =
+          image + ((rw.h0 + kh * g.dilation_rows) * g.in_cols + w0) * cin;
+      T* w = filter_backprop + kh * seg * cout + co;
+      const T* d = dy + rw.lo * cout + co;
+      int64_t r = 0;
+      for (; r + kR <= seg; r += kR) {
+        FilterRows<T, kV, kR>(x + r, xstep, d, cout, npix, w + r * cout);
+      }
+      for (; r < seg; ++r) {
+        FilterRows<T, kV, 1>(x + r, xstep, d, cout, npix, w + r * cout);
+      }
+    }
+  }
+}
+
+// Calls fn.template operator()<kV>() with the vectors per channel block.
+template <typename T, typename Fn>
+void DispatchWidth(const ConvGeometry& g, Fn&& fn) {
+  constexpr int kLanes = Simd<T>::kLanes;
+  if (g.out_depth % (4 * kLanes) == 0) {
+    fn.template operator()<4>();
+  } else if (g.out_depth % (2 * kLanes) == 0) {
+    fn.template operator()<2>();
+  } else {
+    fn.template operator()<1>();
+  }
+}
+
+}  // namespace
+
+template <typename T>
+bool UseDirectConv(const ConvGeometry& g) {
+  constexpr int kLanes = Simd<T>::kLanes;
+  return g.out_depth % kLanes == 0 && g.out_depth <= 4 * kLanes;
+}
+
+template <typename T>
+void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
+                       const T* input, const T* filter, T* output) {
+  const int64_t units = g.batch * g.out_rows;
+  const double cost = 2.0 * g.out_cols * g.patch_size() * g.out_depth;
+  DispatchWidth<T>(g, [&]<int kV>() {
+    ParallelFor(device, units, cost, [&](int64_t u0, int64_t u1) {
+      for (int64_t u = u0; u < u1; ++u) {
+        ForwardUnit<T, kV, 8 / kV>(g, input, filter, output, u);
+      }
+    });
+  });
+}
+
+template <typename T>
+void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
+                              const ConvGeometry& g, const T* input,
+                              const T* out_backprop, T* filter_backprop) {
+  const int64_t units = g.batch * g.out_rows;
+  const int64_t filter_size = g.patch_size() * g.out_depth;
+  // A few chunks of output rows, each summing into its own partial gradient.
+  const int64_t chunks = std::clamp<int64_t>(4 * device.numThreads(), 1,
+                                             std::max<int64_t>(units, 1));
+  std::vector<T> partial((chunks - 1) * filter_size, T(0));
+  std::fill_n(filter_backprop, filter_size, T(0));
+  const double cost =
+      2.0 * units / chunks * g.out_cols * g.patch_size() * g.out_depth;
+  DispatchWidth<T>(g, [&]<int kV>() {
+    ParallelFor(device, chunks, cost, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        T* dw =
+            c == 0 ? filter_backprop : partial.data() + (c - 1) * filter_size;
+        for (int64_t u = units * c / chunks; u < units * (c + 1) / chunks;
+             ++u) {
+          FilterUnit<T, kV, 8 / kV>(g, input, out_backprop, u, dw);
+        }
+      }
+    });
+  });
+  for (int64_t c = 1; c < chunks; ++c) {
+    const T* p = partial.data() + (c - 1) * filter_size;
+    for (int64_t i = 0; i < filter_size; ++i) filter_backprop[i] += p[i];
+  }
+}
+
+#define GF_INSTANTIATE_DIRECT_(T)                                             \
+  template bool UseDirectConv<T>(const ConvGeometry&);                        \
+  template void DirectConvForward<T>(                                         \
+      Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
+  template void DirectConvBackpropFilter<T>(                                  \
+      Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*);
+GF_INSTANTIATE_DIRECT_(float)
+GF_INSTANTIATE_DIRECT_(double)
+#undef GF_INSTANTIATE_DIRECT_
+
+}  // namespace graphflow
