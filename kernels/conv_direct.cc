@@ -9,10 +9,10 @@ namespace {
 
 // 256-bit vectors via GCC vector extensions (AVX2 / AVX-512VL registers);
 // scalar * vector broadcasts and a * b + c contracts to FMA.
-template <typename T>
+template <typename T, int kBytes>
 struct Simd {
-  typedef T V __attribute__((vector_size(32)));
-  static constexpr int kLanes = 32 / sizeof(T);
+  typedef T V __attribute__((vector_size(kBytes)));
+  static constexpr int kLanes = kBytes / sizeof(T);
   static V Load(const T* p) {
     V v;
     std::memcpy(&v, p, sizeof(v));
@@ -52,10 +52,10 @@ RowWindow GetRowWindow(const ConvGeometry& g, int64_t u) {
 
 // One output pixel of any position (padding, dilation): kV vectors of
 // output channels from co.
-template <typename T, int kV>
+template <typename T, int kB, int kV>
 void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
                   const T* filter, int64_t wo, int64_t co, T* out) {
-  using S = Simd<T>;
+  using S = Simd<T, kB>;
   typename S::V acc[kV] = {};
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t w0 = wo * g.stride_cols - g.pad_left;
@@ -76,55 +76,75 @@ void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
     S::Store(out + wo * cout + co + v * S::kLanes, acc[v]);
 }
 
-// output row u, channels [co, co + kV * lanes): kP interior pixels at a time
-// share each filter vector load.
-template <typename T, int kV, int kP>
-void ForwardUnit(const ConvGeometry& g, const T* __restrict input,
-                 const T* __restrict filter, T* __restrict output, int64_t u) {
-  using S = Simd<T>;
+// kP interior output pixels from wo (channels [co, co + kV * lanes)): each
+// filter vector load is shared by the kP pixels.
+template <typename T, int kB, int kV, int kP>
+inline void ForwardBlock(const ConvGeometry& g, const RowWindow& rw,
+                         const T* __restrict image, const T* __restrict filter,
+                         int64_t wo, int64_t co, T* __restrict out) {
+  using S = Simd<T, kB>;
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t seg = g.filter_cols * cin;  // One filter row: (kw, ci).
   const int64_t xstep = g.stride_cols * cin;
-  const RowWindow rw = GetRowWindow(g, u);
-  const T* image = input + rw.image_offset;
-  T* out = output + u * g.out_cols * cout;
-  for (int64_t co = 0; co < cout; co += kV * S::kLanes) {
-    int64_t wo = 0;
-    for (; wo < rw.lo; ++wo)
-      ForwardPixel<T, kV>(g, rw, image, filter, wo, co, out);
-    for (; wo + kP <= rw.hi; wo += kP) {
-      typename S::V acc[kP][kV] = {};
-      const int64_t w0 = wo * g.stride_cols - g.pad_left;
-      for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
-        const T* x =
-            image + ((rw.h0 + kh * g.dilation_rows) * g.in_cols + w0) * cin;
-        const T* w = filter + kh * seg * cout + co;
-        for (int64_t r = 0; r < seg; ++r, w += cout) {
-          typename S::V wv[kV];
-          for (int v = 0; v < kV; ++v) wv[v] = S::Load(w + v * S::kLanes);
-          for (int p = 0; p < kP; ++p) {
-            const T xv = x[p * xstep + r];
-            for (int v = 0; v < kV; ++v) acc[p][v] += xv * wv[v];
-          }
-        }
-      }
+  typename S::V acc[kP][kV] = {};
+  const int64_t w0 = wo * g.stride_cols - g.pad_left;
+  for (int64_t kh = rw.kh0; kh < rw.kh1; ++kh) {
+    const T* x =
+        image + ((rw.h0 + kh * g.dilation_rows) * g.in_cols + w0) * cin;
+    const T* w = filter + kh * seg * cout + co;
+    for (int64_t r = 0; r < seg; ++r, w += cout) {
+      typename S::V wv[kV];
+      for (int v = 0; v < kV; ++v) wv[v] = S::Load(w + v * S::kLanes);
       for (int p = 0; p < kP; ++p) {
-        for (int v = 0; v < kV; ++v) {
-          S::Store(out + (wo + p) * cout + co + v * S::kLanes, acc[p][v]);
-        }
+        const T xv = x[p * xstep + r];
+        for (int v = 0; v < kV; ++v) acc[p][v] += xv * wv[v];
       }
     }
-    for (; wo < g.out_cols; ++wo)
-      ForwardPixel<T, kV>(g, rw, image, filter, wo, co, out);
+  }
+  for (int p = 0; p < kP; ++p) {
+    for (int v = 0; v < kV; ++v) {
+      S::Store(out + (wo + p) * cout + co + v * S::kLanes, acc[p][v]);
+    }
+  }
+}
+
+// Output row u: border pixels one by one, interior ones in blocks of kP,
+// then of 4 and 1.
+template <typename T, int kB, int kV, int kP>
+void ForwardUnit(const ConvGeometry& g, const T* __restrict input,
+                 const T* __restrict filter, T* __restrict output, int64_t u) {
+  using S = Simd<T, kB>;
+  const RowWindow rw = GetRowWindow(g, u);
+  const T* image = input + rw.image_offset;
+  T* out = output + u * g.out_cols * g.out_depth;
+  for (int64_t co = 0; co < g.out_depth; co += kV * S::kLanes) {
+    int64_t wo = 0;
+    for (; wo < rw.lo; ++wo) {
+      ForwardPixel<T, kB, kV>(g, rw, image, filter, wo, co, out);
+    }
+    for (; wo + kP <= rw.hi; wo += kP) {
+      ForwardBlock<T, kB, kV, kP>(g, rw, image, filter, wo, co, out);
+    }
+    if constexpr (kP > 4) {
+      for (; wo + 4 <= rw.hi; wo += 4) {
+        ForwardBlock<T, kB, kV, 4>(g, rw, image, filter, wo, co, out);
+      }
+    }
+    for (; wo < rw.hi; ++wo) {
+      ForwardBlock<T, kB, kV, 1>(g, rw, image, filter, wo, co, out);
+    }
+    for (; wo < g.out_cols; ++wo) {
+      ForwardPixel<T, kB, kV>(g, rw, image, filter, wo, co, out);
+    }
   }
 }
 
 // filter_backprop rows [r, r + kR) of one filter row += the sum over npix
 // interior pixels of x * dy, kR x kV accumulators in registers.
-template <typename T, int kV, int kR>
+template <typename T, int kB, int kV, int kR>
 inline void FilterRows(const T* x, int64_t xstep, const T* dy, int64_t cout,
                        int64_t npix, T* w) {
-  using S = Simd<T>;
+  using S = Simd<T, kB>;
   typename S::V acc[kR][kV] = {};
   for (int64_t p = 0; p < npix; ++p, x += xstep, dy += cout) {
     typename S::V d[kV];
@@ -143,11 +163,11 @@ inline void FilterRows(const T* x, int64_t xstep, const T* dy, int64_t cout,
 }
 
 // filter_backprop[..., co .. co + kV * lanes) += output row u's contribution.
-template <typename T, int kV, int kR>
+template <typename T, int kB, int kV, int kR>
 void FilterUnit(const ConvGeometry& g, const T* __restrict input,
                 const T* __restrict out_backprop, int64_t u,
                 T* __restrict filter_backprop) {
-  using S = Simd<T>;
+  using S = Simd<T, kB>;
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t seg = g.filter_cols * cin;
   const int64_t xstep = g.stride_cols * cin;
@@ -189,25 +209,43 @@ void FilterUnit(const ConvGeometry& g, const T* __restrict input,
       const T* d = dy + rw.lo * cout + co;
       int64_t r = 0;
       for (; r + kR <= seg; r += kR) {
-        FilterRows<T, kV, kR>(x + r, xstep, d, cout, npix, w + r * cout);
+        FilterRows<T, kB, kV, kR>(x + r, xstep, d, cout, npix, w + r * cout);
+      }
+      if constexpr (kR > 4) {
+        for (; r + 4 <= seg; r += 4) {
+          FilterRows<T, kB, kV, 4>(x + r, xstep, d, cout, npix, w + r * cout);
+        }
       }
       for (; r < seg; ++r) {
-        FilterRows<T, kV, 1>(x + r, xstep, d, cout, npix, w + r * cout);
+        FilterRows<T, kB, kV, 1>(x + r, xstep, d, cout, npix, w + r * cout);
       }
     }
   }
 }
 
-// Calls fn.template operator()<kV>() with the vectors per channel block.
+// The widest vectors: 512-bit with AVX-512 (full-width FMA units on Zen 5
+// and recent Intel), else 256-bit.
+#ifdef __AVX512F__
+constexpr int kWideBytes = 64;
+#else
+constexpr int kWideBytes = 32;
+#endif
+
+// Register blocking: accumulators = pixels (rows) x vectors per block.
+constexpr int kForwardPixels = 12;
+constexpr int kFilterRows = 12;
+
+// Calls fn.template operator()<kB, kV>() with the vector bytes and vectors
+// per channel block for g's output depth.
 template <typename T, typename Fn>
 void DispatchWidth(const ConvGeometry& g, Fn&& fn) {
-  constexpr int kLanes = Simd<T>::kLanes;
-  if (g.out_depth % (4 * kLanes) == 0) {
-    fn.template operator()<4>();
-  } else if (g.out_depth % (2 * kLanes) == 0) {
-    fn.template operator()<2>();
+  constexpr int kWide = kWideBytes / sizeof(T);
+  if (g.out_depth % (2 * kWide) == 0) {
+    fn.template operator()<kWideBytes, 2>();
+  } else if (g.out_depth % kWide == 0) {
+    fn.template operator()<kWideBytes, 1>();
   } else {
-    fn.template operator()<1>();
+    fn.template operator()<kWideBytes / 2, 1>();
   }
 }
 
@@ -215,8 +253,9 @@ void DispatchWidth(const ConvGeometry& g, Fn&& fn) {
 
 template <typename T>
 bool UseDirectConv(const ConvGeometry& g) {
-  constexpr int kLanes = Simd<T>::kLanes;
-  return g.out_depth % kLanes == 0 && g.out_depth <= 4 * kLanes;
+  // 8 floats / 4 doubles at least: a 256-bit vector of output channels.
+  constexpr int kMinLanes = 32 / sizeof(T);
+  return g.out_depth % kMinLanes == 0 && g.out_depth <= 4 * kMinLanes;
 }
 
 template <typename T>
@@ -224,10 +263,11 @@ void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                        const T* input, const T* filter, T* output) {
   const int64_t units = g.batch * g.out_rows;
   const double cost = 2.0 * g.out_cols * g.patch_size() * g.out_depth;
-  DispatchWidth<T>(g, [&]<int kV>() {
+  DispatchWidth<T>(g, [&]<int kB, int kV>() {
     ParallelFor(device, units, cost, [&](int64_t u0, int64_t u1) {
       for (int64_t u = u0; u < u1; ++u) {
-        ForwardUnit<T, kV, 8 / kV>(g, input, filter, output, u);
+        ForwardUnit<T, kB, kV, kForwardPixels / kV>(g, input, filter, output,
+                                                    u);
       }
     });
   });
@@ -246,14 +286,15 @@ void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
   std::fill_n(filter_backprop, filter_size, T(0));
   const double cost =
       2.0 * units / chunks * g.out_cols * g.patch_size() * g.out_depth;
-  DispatchWidth<T>(g, [&]<int kV>() {
+  DispatchWidth<T>(g, [&]<int kB, int kV>() {
     ParallelFor(device, chunks, cost, [&](int64_t c0, int64_t c1) {
       for (int64_t c = c0; c < c1; ++c) {
         T* dw =
             c == 0 ? filter_backprop : partial.data() + (c - 1) * filter_size;
         for (int64_t u = units * c / chunks; u < units * (c + 1) / chunks;
              ++u) {
-          FilterUnit<T, kV, 8 / kV>(g, input, out_backprop, u, dw);
+          FilterUnit<T, kB, kV, kFilterRows / kV>(g, input, out_backprop, u,
+                                                  dw);
         }
       }
     });
