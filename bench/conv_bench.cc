@@ -1,6 +1,9 @@
 // Conv2D and its backprops through a Session, in GFLOP/s (2 * N * Ho * Wo *
 // KH * KW * Cin * Cout per op), for the course network's conv1 and
-// mnist_deep's conv1/conv2.
+// mnist_deep's conv1/conv2. Also reports GFLOP per CPU-second of the whole
+// process.
+#include <algorithm>
+#include <ctime>
 #include <random>
 
 #include "benchmark/benchmark.h"
@@ -84,6 +87,7 @@ void RunConv(benchmark::State& state, ConvSize c, Which which) {
     state.SkipWithError(std::string(session.status().message()).c_str());
     return;
   }
+  const std::clock_t cpu_start = std::clock();
   for (auto _ : state) {
     auto result = (*session)->Run({{fed, feed}}, {out});
     if (!result.ok()) {
@@ -92,9 +96,14 @@ void RunConv(benchmark::State& state, ConvSize c, Which which) {
     }
     benchmark::DoNotOptimize(result->front().raw_data());
   }
-  state.counters["GFLOP/s"] = benchmark::Counter(
-      static_cast<double>(c.Flops()) * state.iterations() / 1e9,
-      benchmark::Counter::kIsRate);
+  const double flops = static_cast<double>(c.Flops()) * state.iterations();
+  state.counters["GFLOP/s"] =
+      benchmark::Counter(flops / 1e9, benchmark::Counter::kIsRate);
+  // Per second of process CPU time (all threads): comparable across runs on
+  // a loaded machine, where wall-clock rates depend on the other load.
+  const double cpu_seconds =
+      static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  state.counters["GFLOP/cpu_s"] = flops / 1e9 / std::max(cpu_seconds, 1e-9);
 }
 
 constexpr ConvSize kCourseConv1{64, 64, 64, 3, 4, 8};

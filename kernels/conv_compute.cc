@@ -220,7 +220,7 @@ absl::Status ParallelBlocks(Eigen::ThreadPoolDevice& device, int64_t n,
 
 }  // namespace
 
-int64_t SetConvScratchBudget(int64_t bytes) {
+int64_t SetConvBlockBytes(int64_t bytes) {
   return g_block_bytes.exchange(std::max<int64_t>(bytes, 1));
 }
 

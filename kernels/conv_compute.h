@@ -1,8 +1,10 @@
 // Raw-pointer 2-D convolution compute (NHWC input, HWIO filter), shared by
-// the Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter kernels. Each is
-// im2col into a reusable per-thread buffer plus a threaded Eigen GEMM, tiled
-// so the patch matrix stays within a scratch budget; 1x1 stride-1 and
-// whole-image (fully connected) convolutions skip im2col entirely.
+// the Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter kernels. The pool
+// threads each take blocks of output rows: im2col into a reusable per-thread
+// buffer about half an L2 in size, then a single-threaded Eigen GEMM
+// (col2im as a gather for the input gradient). Narrow filters (<= 32 output
+// channels) use register-blocked direct kernels instead (conv_direct.h);
+// 1x1 stride-1 and whole-image convolutions are one threaded GEMM.
 #ifndef GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 #define GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 
@@ -50,9 +52,9 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                                 const ConvGeometry& g, const T* input,
                                 const T* out_backprop, T* filter_backprop);
 
-// Bytes of patch matrix one tile may use (default 8 MiB); tests shrink it to
-// exercise the tiling. Returns the previous value.
-int64_t SetConvScratchBudget(int64_t bytes);
+// Target bytes of one block's patch matrix (default 384 KiB); tests shrink
+// it to exercise the blocking. Returns the previous value.
+int64_t SetConvBlockBytes(int64_t bytes);
 
 }  // namespace graphflow
 

@@ -7,8 +7,8 @@
 namespace graphflow {
 namespace {
 
-// 256-bit vectors via GCC vector extensions (AVX2 / AVX-512VL registers);
-// scalar * vector broadcasts and a * b + c contracts to FMA.
+// kBytes-wide vectors via GCC's vector extensions (256-bit: AVX2 registers,
+// 512-bit: AVX-512); scalar * vector broadcasts, a * b + c contracts to FMA.
 template <typename T, int kBytes>
 struct Simd {
   typedef T V __attribute__((vector_size(kBytes)));

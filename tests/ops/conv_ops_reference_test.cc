@@ -282,22 +282,25 @@ TEST(ConvReferenceTest, Double) {
   CheckCase<double>({2, 5, 6, 3, 1, 1, 2}, 72);
 }
 
-// Large enough to shard im2col, the gather and the GEMMs over threads.
+// Large enough to run blocks (GEMM path) and rows (direct path) on several
+// threads.
 TEST(ConvReferenceTest, ThreadedSizes) {
+  CheckCase<float>({4, 20, 20, 8, 3, 3, 40}, 83);
+  CheckCase<float>({3, 16, 16, 4, 3, 3, 6, 1, 2}, 84);
   CheckCase<float>({4, 20, 20, 8, 3, 3, 16}, 80);
   CheckCase<float>({3, 28, 28, 1, 5, 5, 8}, 81);
   CheckCase<float>({2, 14, 14, 16, 5, 5, 8, 2, 2}, 82);
 }
 
 // Tiny blocks: one output row per im2col block, one image per gather block.
-TEST(ConvReferenceTest, Tiling) {
-  int64_t old = SetConvScratchBudget(64);
+TEST(ConvReferenceTest, Blocking) {
+  int64_t old = SetConvBlockBytes(64);
   CheckCase<float>({3, 7, 6, 2, 3, 3, 4, 1, 1}, 90);
   CheckCase<float>({3, 8, 8, 3, 4, 4, 2, 2, 2}, 91);
-  SetConvScratchBudget(4096);
+  SetConvBlockBytes(4096);
   CheckCase<float>({4, 12, 10, 3, 3, 5, 5, 2, 1, "VALID"}, 92);
   CheckCase<double>({3, 9, 9, 2, 3, 3, 3, 1, 1}, 93);
-  SetConvScratchBudget(old);
+  SetConvBlockBytes(old);
 }
 
 }  // namespace
