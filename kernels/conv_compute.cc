@@ -290,6 +290,38 @@ absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,
          false, true);
     return absl::OkStatus();
   }
+  if (g.stride_rows == 1 && g.stride_cols == 1) {
+    // Stride 1: the input gradient is the forward convolution of
+    // out_backprop with the filter flipped in space and transposed in
+    // channels, padded by (window - 1 - pad) before. No col2im.
+    ConvGeometry t = g;
+    t.in_rows = g.out_rows;
+    t.in_cols = g.out_cols;
+    t.in_depth = g.out_depth;
+    t.out_depth = g.in_depth;
+    t.out_rows = g.in_rows;
+    t.out_cols = g.in_cols;
+    t.pad_top = (g.filter_rows - 1) * g.dilation_rows - g.pad_top;
+    t.pad_left = (g.filter_cols - 1) * g.dilation_cols - g.pad_left;
+    if (t.pad_top >= 0 && t.pad_left >= 0) {
+      std::vector<T> flipped(k * g.out_depth);
+      for (int64_t i = 0; i < g.filter_rows; ++i) {
+        for (int64_t j = 0; j < g.filter_cols; ++j) {
+          const T* src =
+              filter + (i * g.filter_cols + j) * g.in_depth * g.out_depth;
+          T* dst = flipped.data() + ((g.filter_rows - 1 - i) * g.filter_cols +
+                                     (g.filter_cols - 1 - j)) *
+                                        g.in_depth * g.out_depth;
+          for (int64_t ci = 0; ci < g.in_depth; ++ci) {
+            for (int64_t co = 0; co < g.out_depth; ++co) {
+              dst[co * g.in_depth + ci] = src[ci * g.out_depth + co];
+            }
+          }
+        }
+      }
+      return ConvForward(device, t, out_backprop, flipped.data(), in_backprop);
+    }
+  }
   // Blocks of whole images (the gather reads every output row of an image):
   // dcol = out_backprop * filter^T, then col2im into in_backprop.
   const AxisTaps rows = ComputeAxisTaps(g.in_rows, g.filter_rows, g.stride_rows,

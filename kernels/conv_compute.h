@@ -2,9 +2,11 @@
 // the Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter kernels. The pool
 // threads each take blocks of output rows: im2col into a reusable per-thread
 // buffer about half an L2 in size, then a single-threaded Eigen GEMM
-// (col2im as a gather for the input gradient). Narrow filters (<= 32 output
-// channels) use register-blocked direct kernels instead (conv_direct.h);
-// 1x1 stride-1 and whole-image convolutions are one threaded GEMM.
+// (the input gradient: for stride 1 a forward convolution with the flipped,
+// transposed filter; otherwise a GEMM and col2im as a gather). Narrow filters
+// (<= 32 output channels) use register-blocked direct kernels instead
+// (conv_direct.h); 1x1 stride-1 and whole-image convolutions are one threaded
+// GEMM.
 #ifndef GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 #define GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 
