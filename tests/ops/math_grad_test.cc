@@ -208,6 +208,29 @@ TEST(MathGradTest, UnknownShapesUseBroadcastGradientArgsAndRoundTrip) {
   EXPECT_TENSOR_NEAR((*out)[1], expected[1]);
 }
 
+// A variable read directly (a ref input, as in TF graphs): its gradient has
+// the variable's shape and the base dtype.
+TEST(MathGradTest, RefInputFromAVariable) {
+  Scope s = NewRootScope();
+  Output w = ops::Variable(s.WithOpName("w"), {3}, DT_FLOAT);
+  Output init = ops::Assign(s, w, ops::Const(s, {1, 2, 3}, {3}));
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT, {-1, 3});
+  Output y = ops::SquaredDifference(s, ops::Mul(s, x, w), w);
+  std::vector<Output> g;
+  ASSERT_OK(AddSymbolicGradients(s, {y}, {w}, &g));
+  ASSERT_TRUE(g[0].valid());
+  EXPECT_EQ(g[0].dtype(), DT_FLOAT);
+  auto session = Session::Create(s);
+  ASSERT_OK(session.status());
+  ASSERT_OK((*session)->Run({}, {}, {init}).status());
+  // d/dw sum_i (x_i w - w)^2 = sum_i 2 (x_i w - w)(x_i - 1).
+  auto out = (*session)->Run({{x, F({2, 2, 2, 3, 3, 3}, {2, 3})}}, {g[0]});
+  ASSERT_OK(out.status());
+  EXPECT_TENSOR_NEAR(
+      (*out)[0],
+      F({2 * 1 + 2 * 2 * 2, 2 * 2 + 2 * 4 * 2, 2 * 3 + 2 * 6 * 2}, {3}));
+}
+
 TEST(MathGradTest, StaticReductionAxes) {
   auto axes = [](const PartialShape& x, const PartialShape& o) {
     return StaticReductionAxes(x, o);
