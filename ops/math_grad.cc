@@ -18,9 +18,21 @@
 namespace graphflow {
 namespace {
 
-// A scalar of grad's dtype (an inline Const input, named like TF's "mul/y").
-Input Scalar(double value, const Output& like) {
-  return ScalarOfType(value, BaseType(like.dtype()));
+// A scalar of like's dtype; on an unsupported dtype (half, complex) records
+// an error on the scope.
+Tensor ScalarLike(const Scope& s, double value, const Output& like) {
+  Tensor t = ScalarOfType(value, BaseType(like.dtype()));
+  if (!t.valid() && like.valid()) {
+    s.UpdateStatus(absl::UnimplementedError(absl::StrCat(
+        s.name_prefix(), ": no constants of dtype ",
+        DataTypeString(like.dtype()), " (graphflow cannot hold them)")));
+  }
+  return t;
+}
+
+// As an inline Const input (named like TF's "mul/y").
+Input Scalar(const Scope& s, double value, const Output& like) {
+  return ScalarLike(s, value, like);
 }
 
 // Sums `grad` (of the broadcast rank `rank`) over the graph-time `axes` and
@@ -193,8 +205,8 @@ absl::Status PowGradient(const Scope& s, const Node& node, const OutputList& dy,
   Output z = NodeOutput(node, 0);
   const Output& grad = dy[0];
   Output gx = ops::Mul(s, ops::Mul(s, grad, y),
-                       ops::Pow(s, x, ops::Sub(s, y, Scalar(1, y))));
-  Output mask = ops::Greater(s, x, Scalar(0, x));
+                       ops::Pow(s, x, ops::Sub(s, y, Scalar(s, 1, y))));
+  Output mask = ops::Greater(s, x, Scalar(s, 0, x));
   Output safe_x = ops::Select(s, mask, x, ops::OnesLike(s, x));
   Output log_x =
       ops::Select(s, mask, ops::Log(s, safe_x), ops::ZerosLike(s, x));
@@ -209,7 +221,7 @@ absl::Status SquaredDifferenceGradient(const Scope& s, const Node& node,
                                        const OutputList& dy, OutputList* dx) {
   Output x = NodeInput(node, 0), y = NodeInput(node, 1);
   const Output& grad = dy[0];
-  Output two = s.Const(ScalarOfType(2.0, BaseType(grad.dtype())));
+  Output two = s.Const(ScalarLike(s, 2.0, grad));
   Output x_grad = ops::Mul(s, ops::Mul(s, two, grad), ops::Sub(s, x, y));
   Output gx = x_grad, gy = x_grad;
   ReduceBinaryGradients(s, x, y, &gx, &gy);
@@ -229,7 +241,7 @@ absl::Status NegGradient(const Scope& s, const Node&, const OutputList& dy,
 // grad * (x * 2).
 absl::Status SquareGradient(const Scope& s, const Node& node,
                             const OutputList& dy, OutputList* dx) {
-  Output two = s.Const(ScalarOfType(2.0, BaseType(dy[0].dtype())));
+  Output two = s.Const(ScalarLike(s, 2.0, dy[0]));
   dx->push_back(ops::Mul(s, dy[0], ops::Mul(s, NodeInput(node, 0), two)));
   return absl::OkStatus();
 }
@@ -337,7 +349,7 @@ absl::Status SigmoidGradGradient(const Scope& s, const Node& node,
   const Output& grad = dy[0];
   Output gb = ops::Mul(s, grad, b);
   dx->push_back(
-      ops::Sub(s, gb, ops::Mul(s, ops::Mul(s, Scalar(2, grad), gb), a)));
+      ops::Sub(s, gb, ops::Mul(s, ops::Mul(s, Scalar(s, 2, grad), gb), a)));
   dx->push_back(ops::SigmoidGrad(s, a, grad));
   return absl::OkStatus();
 }
@@ -348,7 +360,7 @@ absl::Status TanhGradGradient(const Scope& s, const Node& node,
   Output a = NodeInput(node, 0), b = NodeInput(node, 1);
   const Output& grad = dy[0];
   dx->push_back(
-      ops::Mul(s, ops::Mul(s, ops::Mul(s, grad, Scalar(-2, grad)), b), a));
+      ops::Mul(s, ops::Mul(s, ops::Mul(s, grad, Scalar(s, -2, grad)), b), a));
   dx->push_back(ops::TanhGrad(s, a, grad));
   return absl::OkStatus();
 }
@@ -360,7 +372,7 @@ absl::Status SqrtGradGradient(const Scope& s, const Node& node,
   const Output& grad = dy[0];
   Output ga = ops::RealDiv(s, grad, a);
   dx->push_back(ops::Mul(s, ops::Neg(s, ga), y));
-  dx->push_back(ops::Mul(s, Scalar(0.5, grad), ga));
+  dx->push_back(ops::Mul(s, Scalar(s, 0.5, grad), ga));
   return absl::OkStatus();
 }
 
@@ -369,9 +381,9 @@ absl::Status RsqrtGradGradient(const Scope& s, const Node& node,
                                const OutputList& dy, OutputList* dx) {
   Output a = NodeInput(node, 0), b = NodeInput(node, 1);
   const Output& grad = dy[0];
-  dx->push_back(ops::Mul(s,
-                         ops::Mul(s, ops::Mul(s, Scalar(-1.5, grad), grad), b),
-                         ops::Square(s, a)));
+  dx->push_back(
+      ops::Mul(s, ops::Mul(s, ops::Mul(s, Scalar(s, -1.5, grad), grad), b),
+               ops::Square(s, a)));
   dx->push_back(ops::RsqrtGrad(s, a, grad));
   return absl::OkStatus();
 }
@@ -382,7 +394,7 @@ absl::Status ReciprocalGradGradient(const Scope& s, const Node& node,
   Output a = NodeInput(node, 0), b = NodeInput(node, 1);
   const Output& grad = dy[0];
   dx->push_back(
-      ops::Mul(s, ops::Mul(s, ops::Mul(s, grad, Scalar(-2, grad)), b), a));
+      ops::Mul(s, ops::Mul(s, ops::Mul(s, grad, Scalar(s, -2, grad)), b), a));
   dx->push_back(ops::ReciprocalGrad(s, a, grad));
   return absl::OkStatus();
 }

@@ -20,9 +20,11 @@ std::optional<std::vector<int32_t>> StaticReductionAxes(
     const PartialShape& x, const PartialShape& other);
 
 // `grad` (shaped like a broadcast of x with something) summed down to x's
-// shape. Known shapes: `grad` itself when nothing is broadcast, else a Sum
-// over constant axes (+ a Reshape when x keeps size-1 dims). Otherwise TF's
-// Reshape(Sum(grad, BroadcastGradientArgs(Shape(x), Shape(grad))[0]),
+// shape. When the static shapes decide the axes (StaticReductionAxes of x
+// against grad): `grad` itself if nothing is broadcast, else a Sum over
+// constant axes, + a Reshape (to a constant shape when x's is fully known)
+// if x keeps size-1 dims. Otherwise TF's dynamic form
+// Reshape(Sum(grad, BroadcastGradientArgs(Shape(x), Shape(grad)).r0),
 // Shape(x)).
 Output SumToShapeOf(const Scope& s, Output grad, Output x);
 

@@ -205,6 +205,20 @@ TEST(MathGradUnaryTest, SecondDerivatives) {
   }
 }
 
+// Building the graph of a type graphflow cannot hold constants of is a
+// clear error, not a crash.
+TEST(MathGradUnaryTest, UnsupportedDtypeIsAnError) {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_HALF);
+  Output seed = ops::Placeholder(s.WithOpName("seed"), DT_HALF);
+  Output y = ops::Square(s.WithOpName("sq"), x);
+  std::vector<Output> g;
+  absl::Status status = AddSymbolicGradients(s, {y}, {x}, {seed}, &g);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("half"));
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("gradients/sq_grad"));
+}
+
 // Every op of the family either has a gradient or is marked as having none
 // (TF's NotDifferentiable / None gradients).
 TEST(MathGradUnaryTest, EveryMathOpHasAGradientOrNone) {
