@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
+#include "ops/math_grad.h"
 #include "ops/registration.h"
 
 namespace graphflow {
@@ -113,6 +114,14 @@ absl::Status BroadcastGradientArgsShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// An op name with its gradient function, for registering op groups.
+struct NamedGrad {
+  const char* op;
+  absl::Status (*grad)(const Scope&, const Node&, const OutputList&,
+                       OutputList*);
+};
+using NamedGradList = std::initializer_list<NamedGrad>;
+
 OpDefBuilder Binary(const char* name, const char* types) {
   OpDefBuilder b(name);
   b.Input("x: T").Input("y: T").Output("z: T").Attr(types).SetShapeFn(
@@ -180,37 +189,62 @@ absl::Status BroadcastBinaryOpShape(InferenceContext& c) {
 }
 
 absl::Status RegisterMathOps(OpRegistry& r) {
-  RETURN_IF_ERROR(r.Register(Binary("Add", kAddTypes)));
-  RETURN_IF_ERROR(r.Register(Binary("AddV2", kAddV2Types)));
-  for (const char* op : {"Sub", "Mul", "Div", "RealDiv"}) {
-    RETURN_IF_ERROR(r.Register(Binary(op, kBinaryMoreTypes)));
+  RETURN_IF_ERROR(
+      r.Register(Binary("Add", kAddTypes).SetGradient(AddGradient)));
+  RETURN_IF_ERROR(
+      r.Register(Binary("AddV2", kAddV2Types).SetGradient(AddGradient)));
+  for (auto [op, grad] : NamedGradList{{"Sub", SubGradient},
+                                       {"Mul", MulGradient},
+                                       {"Div", RealDivGradient},
+                                       {"RealDiv", RealDivGradient}}) {
+    RETURN_IF_ERROR(r.Register(Binary(op, kBinaryMoreTypes).SetGradient(grad)));
   }
   // TF's FloorDiv gradient returns None for both inputs.
   RETURN_IF_ERROR(
       r.Register(Binary("FloorDiv", kBinaryMoreTypes).SetNoGradient()));
-  RETURN_IF_ERROR(r.Register(Binary("FloorMod", kFloorModTypes)));
-  RETURN_IF_ERROR(r.Register(Binary("Maximum", kMinMaxTypes)));
-  RETURN_IF_ERROR(r.Register(Binary("Minimum", kMinMaxTypes)));
-  RETURN_IF_ERROR(r.Register(Binary("Pow", kPowTypes)));
-  RETURN_IF_ERROR(r.Register(Binary("SquaredDifference", kBinaryFewerTypes)));
+  RETURN_IF_ERROR(r.Register(
+      Binary("FloorMod", kFloorModTypes).SetGradient(FloorModGradient)));
+  RETURN_IF_ERROR(
+      r.Register(Binary("Maximum", kMinMaxTypes).SetGradient(MaximumGradient)));
+  RETURN_IF_ERROR(
+      r.Register(Binary("Minimum", kMinMaxTypes).SetGradient(MinimumGradient)));
+  RETURN_IF_ERROR(
+      r.Register(Binary("Pow", kPowTypes).SetGradient(PowGradient)));
+  RETURN_IF_ERROR(r.Register(Binary("SquaredDifference", kBinaryFewerTypes)
+                                 .SetGradient(SquaredDifferenceGradient)));
 
-  for (const char* op :
-       {"SigmoidGrad", "TanhGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad"}) {
+  for (auto [op, grad] :
+       NamedGradList{{"SigmoidGrad", SigmoidGradGradient},
+                     {"TanhGrad", TanhGradGradient},
+                     {"SqrtGrad", SqrtGradGradient},
+                     {"RsqrtGrad", RsqrtGradGradient},
+                     {"ReciprocalGrad", ReciprocalGradGradient}}) {
     RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
                                    .Input("y: T")
                                    .Input("dy: T")
                                    .Output("z: T")
                                    .Attr(kUnaryComplexTypes)
-                                   .SetShapeFn(MergeBothShape)));
+                                   .SetShapeFn(MergeBothShape)
+                                   .SetGradient(grad)));
   }
 
-  for (const char* op : {"Neg", "Square", "Reciprocal", "Inv", "Sign"}) {
-    RETURN_IF_ERROR(r.Register(Unary(op, kUnaryTypes)));
+  for (auto [op, grad] : NamedGradList{{"Neg", NegGradient},
+                                       {"Square", SquareGradient},
+                                       {"Reciprocal", ReciprocalGradient},
+                                       {"Inv", ReciprocalGradient},
+                                       {"Sign", SignGradient}}) {
+    RETURN_IF_ERROR(r.Register(Unary(op, kUnaryTypes).SetGradient(grad)));
   }
-  for (const char* op : {"Sqrt", "Rsqrt", "Exp", "Log", "Sigmoid", "Tanh"}) {
-    RETURN_IF_ERROR(r.Register(Unary(op, kUnaryComplexTypes)));
+  for (auto [op, grad] : NamedGradList{{"Sqrt", SqrtGradient},
+                                       {"Rsqrt", RsqrtGradient},
+                                       {"Exp", ExpGradient},
+                                       {"Log", LogGradient},
+                                       {"Sigmoid", SigmoidGradient},
+                                       {"Tanh", TanhGradient}}) {
+    RETURN_IF_ERROR(
+        r.Register(Unary(op, kUnaryComplexTypes).SetGradient(grad)));
   }
-  RETURN_IF_ERROR(r.Register(Unary("Abs", kAbsTypes)));
+  RETURN_IF_ERROR(r.Register(Unary("Abs", kAbsTypes).SetGradient(AbsGradient)));
   RETURN_IF_ERROR(r.Register(Unary("Floor", kRealTypes).SetNoGradient()));
 
   for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual"}) {
@@ -241,20 +275,23 @@ absl::Status RegisterMathOps(OpRegistry& r) {
                                  .Input("e: T")
                                  .Output("output: T")
                                  .Attr("T: type")
-                                 .SetShapeFn(SelectShape)));
+                                 .SetShapeFn(SelectShape)
+                                 .SetGradient(SelectGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Cast")
                                  .Input("x: SrcT")
                                  .Output("y: DstT")
                                  .Attr("SrcT: type")
                                  .Attr("DstT: type")
                                  .Attr("Truncate: bool = false")
-                                 .SetShapeFn(UnchangedShape)));
+                                 .SetShapeFn(UnchangedShape)
+                                 .SetGradient(CastGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("AddN")
                                  .Input("inputs: N * T")
                                  .Output("sum: T")
                                  .Attr("N: int >= 1")
                                  .Attr(kNumberTypes)
-                                 .SetShapeFn(AddNShape)));
+                                 .SetShapeFn(AddNShape)
+                                 .SetGradient(AddNGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BroadcastGradientArgs")
                                  .Input("s0: T")
                                  .Input("s1: T")
