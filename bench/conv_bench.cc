@@ -9,26 +9,11 @@
 #include "benchmark/benchmark.h"
 #include "ops/all_ops.h"
 #include "ops/conv_ops.h"
-#include "ops/registration.h"
 #include "ops/state_ops.h"
 #include "session/session.h"
 
 namespace graphflow {
 namespace {
-
-// ops/all_ops.cc does not register the conv family yet; fall back to a
-// registry of the state ops plus this family.
-Scope NewBenchScope() {
-  static const OpRegistry* registry = [] {
-    if (GlobalOpRegistry().Find("Conv2D") != nullptr) {
-      return &GlobalOpRegistry();
-    }
-    auto* r = new OpRegistry();
-    if (!RegisterStateOps(*r).ok() || !RegisterConvOps(*r).ok()) std::abort();
-    return static_cast<const OpRegistry*>(r);
-  }();
-  return Scope::NewRootScope(registry);
-}
 
 Tensor RandomTensor(const TensorShape& shape) {
   static std::mt19937 rng(42);
@@ -46,7 +31,7 @@ struct ConvSize {
 enum class Which { kForward, kBackpropInput, kBackpropFilter };
 
 void RunConv(benchmark::State& state, ConvSize c, Which which) {
-  Scope s = NewBenchScope();
+  Scope s = NewRootScope();
   const std::vector<int64_t> strides = {1, 1, 1, 1};
   Tensor x = RandomTensor({c.n, c.h, c.w, c.cin});
   Tensor w = RandomTensor({c.k, c.k, c.cin, c.cout});

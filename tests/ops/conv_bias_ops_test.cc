@@ -6,14 +6,12 @@
 #include "gtest/gtest.h"
 #include "ops/conv_ops.h"
 #include "ops/state_ops.h"
-#include "tests/ops/conv_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {
 namespace {
 
 using testing::F;
-using testing::NewConvScope;
 
 void ExpectNodeError(const Scope& s, const std::string& node) {
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument)
@@ -23,7 +21,7 @@ void ExpectNodeError(const Scope& s, const std::string& node) {
 }
 
 TEST(BiasAddShapeTest, Shapes) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output b = ops::Placeholder(s, DT_FLOAT, {5});
   Output x = ops::Placeholder(s, DT_FLOAT, {-1, 5});
   EXPECT_EQ(ops::BiasAdd(s, x, b).shape(), PartialShape({-1, 5}));
@@ -40,35 +38,35 @@ TEST(BiasAddShapeTest, Shapes) {
 
 TEST(BiasAddShapeTest, BadInputsNameNode) {
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {2, 4});
     Output b = ops::Placeholder(s, DT_FLOAT, {5});
     ops::BiasAdd(s.WithOpName("mismatch"), x, b);
     ExpectNodeError(s, "mismatch");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {4});
     Output b = ops::Placeholder(s, DT_FLOAT, {4});
     ops::BiasAdd(s.WithOpName("rank1"), x, b);
     ExpectNodeError(s, "rank1");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {2, 4});
     Output b = ops::Placeholder(s, DT_FLOAT, {4});
     ops::BiasAdd(s.WithOpName("nchw2"), x, b, "NCHW");
     ExpectNodeError(s, "nchw2");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {2, 4});
     Output b = ops::Placeholder(s, DT_FLOAT, {1, 4});
     ops::BiasAdd(s.WithOpName("bias2d"), x, b);
     ExpectNodeError(s, "bias2d");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_BOOL, {2, 4});
     Output b = ops::Placeholder(s, DT_BOOL, {4});
     ops::BiasAdd(s.WithOpName("booleans"), x, b);
@@ -77,7 +75,7 @@ TEST(BiasAddShapeTest, BadInputsNameNode) {
 }
 
 TEST(BiasAddGradShapeTest, Shapes) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output dy = ops::Placeholder(s, DT_FLOAT, {-1, 4, 4, 8});
   EXPECT_EQ(ops::BiasAddGrad(s, dy).shape(), PartialShape({8}));
   EXPECT_EQ(ops::BiasAddGrad(s, dy, "NCHW").shape(), PartialShape({4}));
@@ -92,7 +90,7 @@ TEST(BiasAddGradShapeTest, Shapes) {
 }
 
 TEST(BiasAddTest, Values) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Const(s, {1, 2, 3, 4, 5, 6}, {2, 3});
   Output b = ops::Const(s, {10, 20, 30}, {3});
   auto out = testing::EvalAll(
@@ -104,7 +102,7 @@ TEST(BiasAddTest, Values) {
 }
 
 TEST(BiasAddTest, NchwValues) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   // [1, 2, 2, 2]: channel 0 is 1..4, channel 1 is 5..8.
   Output x = ops::Const(s, {1, 2, 3, 4, 5, 6, 7, 8}, {1, 2, 2, 2});
   Output b = ops::Const(s, {100, 200}, {2});
@@ -116,7 +114,7 @@ TEST(BiasAddTest, NchwValues) {
 }
 
 TEST(BiasAddTest, IntAndDouble) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output xi = ops::Const(s, testing::I32({1, 2, 3, 4}, {2, 2}));
   Output bi = ops::Const(s, testing::I32({-1, 1}, {2}));
   auto out =
@@ -155,7 +153,7 @@ TEST(BiasAddTest, LargeAgainstReference) {
       g[ch] += x.data<float>()[i];
     }
     for (int64_t j = 0; j < c; ++j) g_ref.data<float>()[j] = g[j];
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Tensor x_in = x;
     if (format == "NCHW") x_in = *x.Reshaped({n, c, h, w});
     if (format == "NCHW") y_ref = *y_ref.Reshaped({n, c, h, w});
@@ -168,7 +166,7 @@ TEST(BiasAddTest, LargeAgainstReference) {
 }
 
 TEST(BiasAddTest, RuntimeErrorsNameNode) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT);
   Output b = ops::Placeholder(s, DT_FLOAT);
   Output y = ops::BiasAdd(s.WithOpName("late_bias"), x, b);

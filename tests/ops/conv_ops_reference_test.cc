@@ -11,7 +11,6 @@
 #include "kernels/conv_compute.h"
 #include "ops/conv_ops.h"
 #include "ops/state_ops.h"
-#include "tests/ops/conv_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {
@@ -165,7 +164,7 @@ void CheckCase(const Case& c, uint32_t seed, bool nchw = false) {
       {static_cast<int32_t>(c.kh), static_cast<int32_t>(c.kw),
        static_cast<int32_t>(c.cin), static_cast<int32_t>(c.cout)},
       {4});
-  Scope s = testing::NewConvScope();
+  Scope s = NewRootScope();
   Output xo = ops::Const(s, fmt(x)), wo = ops::Const(s, w),
          dyo = ops::Const(s, fmt(dy));
   Output y =

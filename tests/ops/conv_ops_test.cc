@@ -7,7 +7,6 @@
 
 #include "gtest/gtest.h"
 #include "ops/state_ops.h"
-#include "tests/ops/conv_test_util.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {
@@ -15,7 +14,6 @@ namespace {
 
 using testing::F;
 using testing::I32;
-using testing::NewConvScope;
 
 const std::vector<int64_t> kS1 = {1, 1, 1, 1};
 const std::vector<int64_t> kS2 = {1, 2, 2, 1};
@@ -36,7 +34,7 @@ void ExpectNodeError(const Scope& s, const std::string& node,
 // --- Conv2D shapes ---------------------------------------------------------
 
 TEST(Conv2DShapeTest, KnownShapes) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {50, 28, 28, 1});
   Output w = ops::Placeholder(s, DT_FLOAT, {5, 5, 1, 32});
   EXPECT_EQ(ops::Conv2D(s, x, w, kS1, "SAME").shape(),
@@ -51,7 +49,7 @@ TEST(Conv2DShapeTest, KnownShapes) {
 }
 
 TEST(Conv2DShapeTest, EvenInputsStride2Same) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 4});
   for (int64_t in : {6, 7, 8}) {
     Output x = ops::Placeholder(s, DT_FLOAT, {1, in, in + 1, 2});
@@ -62,7 +60,7 @@ TEST(Conv2DShapeTest, EvenInputsStride2Same) {
 }
 
 TEST(Conv2DShapeTest, PartiallyUnknown) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output w = ops::Placeholder(s, DT_FLOAT, {5, 5, 1, 32});
   Output x = ops::Placeholder(s, DT_FLOAT, {-1, 28, 28, 1});
   EXPECT_EQ(ops::Conv2D(s, x, w, kS1, "SAME").shape(),
@@ -79,7 +77,7 @@ TEST(Conv2DShapeTest, PartiallyUnknown) {
 }
 
 TEST(Conv2DShapeTest, NchwAndExplicit) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {2, 3, 10, 9});
   Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 3, 8});
   ops::Conv2DAttrs nchw;
@@ -101,7 +99,7 @@ TEST(Conv2DShapeTest, NchwAndExplicit) {
 }
 
 TEST(Conv2DShapeTest, ChannelMismatchNamesNode) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {1, 8, 8, 3});
   Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 4, 8});
   ops::Conv2D(s.WithOpName("bad_conv"), x, w, kS1, "SAME");
@@ -109,13 +107,13 @@ TEST(Conv2DShapeTest, ChannelMismatchNamesNode) {
 }
 
 TEST(Conv2DShapeTest, ValidWindowLargerThanInput) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {1, 4, 8, 1});
   Output w = ops::Placeholder(s, DT_FLOAT, {5, 3, 1, 1});
   ops::Conv2D(s.WithOpName("too_big"), x, w, kS1, "VALID");
   ExpectNodeError(s, "too_big", "larger than the input");
   // SAME pads instead.
-  Scope s2 = NewConvScope();
+  Scope s2 = NewRootScope();
   Output x2 = ops::Placeholder(s2, DT_FLOAT, {1, 4, 8, 1});
   Output w2 = ops::Placeholder(s2, DT_FLOAT, {5, 3, 1, 1});
   EXPECT_EQ(ops::Conv2D(s2, x2, w2, kS1, "SAME").shape(),
@@ -125,7 +123,7 @@ TEST(Conv2DShapeTest, ValidWindowLargerThanInput) {
 TEST(Conv2DShapeTest, BadAttrs) {
   auto build = [](const std::vector<int64_t>& strides,
                   const std::string& padding, const ops::Conv2DAttrs& a) {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {1, 8, 8, 2});
     Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 2});
     ops::Conv2D(s.WithOpName("c"), x, w, strides, padding, a);
@@ -149,7 +147,7 @@ TEST(Conv2DShapeTest, BadAttrs) {
   a = {};
   a.data_format = "NWHC";
   ExpectNodeError(build(kS1, "SAME", a), "c", "data_format");
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {8, 8, 2});
   Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 2});
   ops::Conv2D(s.WithOpName("rank3"), x, w, kS1, "SAME");
@@ -160,7 +158,7 @@ TEST(Conv2DShapeTest, BadAttrs) {
 
 // x = 1..9 as 3x3, w = [[1, 2], [3, 4]]; hand-computed sums.
 TEST(Conv2DTest, HandComputedValidAndSame) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Const(s, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 3, 3, 1});
   Output w = ops::Const(s, {1, 2, 3, 4}, {2, 2, 1, 1});
   auto out = testing::EvalAll(s, {ops::Conv2D(s, x, w, kS1, "VALID"),
@@ -174,7 +172,7 @@ TEST(Conv2DTest, HandComputedValidAndSame) {
 // 3x3 ones, stride 2, SAME on 4x4 (1..16): the one padding row and column
 // go bottom/right, so the first window is the top-left 3x3.
 TEST(Conv2DTest, HandComputedStride2SameEvenInput) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Const(
       s, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, {1, 4, 4, 1});
   Output w = ops::Const(s, {1, 1, 1, 1, 1, 1, 1, 1, 1}, {3, 3, 1, 1});
@@ -183,7 +181,7 @@ TEST(Conv2DTest, HandComputedStride2SameEvenInput) {
 }
 
 TEST(Conv2DTest, HandComputedChannels) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   // Two pixels with 2 channels each, 1x1 filter 2 -> 3.
   Output x = ops::Const(s, {1, 2, 3, 4}, {1, 1, 2, 2});
   Output w = ops::Const(s, {1, 2, 3, 4, 5, 6}, {1, 1, 2, 3});
@@ -192,7 +190,7 @@ TEST(Conv2DTest, HandComputedChannels) {
 }
 
 TEST(Conv2DTest, DoubleAndEmptyBatch) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Tensor xd(DT_DOUBLE, {1, 2, 2, 1});
   for (int i = 0; i < 4; ++i) xd.data<double>()[i] = i + 1;
   Tensor wd(DT_DOUBLE, {2, 2, 1, 1});
@@ -211,7 +209,7 @@ TEST(Conv2DTest, DoubleAndEmptyBatch) {
 }
 
 TEST(Conv2DTest, RuntimeErrorsNameNode) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT);
   Output w = ops::Placeholder(s, DT_FLOAT);
   Output y = ops::Conv2D(s.WithOpName("late"), x, w, kS1, "VALID");
@@ -232,7 +230,7 @@ TEST(Conv2DTest, RuntimeErrorsNameNode) {
 // --- Backprop shapes --------------------------------------------------------
 
 TEST(Conv2DBackpropShapeTest, ConstantSizes) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output w = ops::Placeholder(s, DT_FLOAT, {5, 5, 32, 64});
   Output dy = ops::Placeholder(s, DT_FLOAT, {50, 7, 7, 64});
   Output x = ops::Placeholder(s, DT_FLOAT, {50, 14, 14, 32});
@@ -246,7 +244,7 @@ TEST(Conv2DBackpropShapeTest, ConstantSizes) {
 }
 
 TEST(Conv2DBackpropShapeTest, UnknownSizesAreRefined) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output sizes = ops::Placeholder(s, DT_INT32, {4});
   Output w = ops::Placeholder(s, DT_FLOAT, {5, 5, 32, 64});
   Output dy = ops::Placeholder(s, DT_FLOAT, {-1, 7, 7, 64});
@@ -272,7 +270,7 @@ TEST(Conv2DBackpropShapeTest, UnknownSizesAreRefined) {
 
 TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 4});
     Output dy = ops::Placeholder(s, DT_FLOAT, {1, 4, 4, 4});
     ops::Conv2DBackpropInput(s.WithOpName("three"), {1, 8, 8}, w, dy, kS2,
@@ -280,7 +278,7 @@ TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
     ExpectNodeError(s, "three", "4 values");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 4});
     Output dy = ops::Placeholder(s, DT_FLOAT, {1, 5, 4, 4});
     ops::Conv2DBackpropInput(s.WithOpName("rows"), {1, 8, 8, 2}, w, dy, kS2,
@@ -288,7 +286,7 @@ TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
     ExpectNodeError(s, "rows", "out_backprop");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output w = ops::Placeholder(s, DT_FLOAT, {3, 3, 2, 4});
     Output dy = ops::Placeholder(s, DT_FLOAT, {1, 4, 4, 4});
     ops::Conv2DBackpropInput(s.WithOpName("depth"), {1, 8, 8, 3}, w, dy, kS2,
@@ -296,7 +294,7 @@ TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
     ExpectNodeError(s, "depth", "in_channels");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {1, 8, 8, 2});
     Output dy = ops::Placeholder(s, DT_FLOAT, {1, 4, 4, 5});
     ops::Conv2DBackpropFilter(s.WithOpName("outc"), x, {3, 3, 2, 4}, dy, kS2,
@@ -304,7 +302,7 @@ TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
     ExpectNodeError(s, "outc", "out_channels");
   }
   {
-    Scope s = NewConvScope();
+    Scope s = NewRootScope();
     Output x = ops::Placeholder(s, DT_FLOAT, {1, 8, 8, 2});
     Output dy = ops::Placeholder(s, DT_FLOAT, {1, 4, 4, 4});
     ops::Conv2DBackpropFilter(s.WithOpName("neg"), x, {3, -3, 2, 4}, dy, kS2,
@@ -317,7 +315,7 @@ TEST(Conv2DBackpropShapeTest, BadInputsNameNode) {
 
 // x = 1..9 (3x3), w = [[1, 2], [3, 4]], VALID, dy = ones(2x2).
 TEST(Conv2DBackpropTest, HandComputed) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output x = ops::Const(s, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 3, 3, 1});
   Output w = ops::Const(s, {1, 2, 3, 4}, {2, 2, 1, 1});
   Output dy = ops::Const(s, {1, 1, 1, 1}, {1, 2, 2, 1});
@@ -331,7 +329,7 @@ TEST(Conv2DBackpropTest, HandComputed) {
 // Stride 2 SAME on 4x4 with a 3x3 filter of ones: dx counts how many windows
 // cover each pixel (windows start at rows/cols 0 and 2).
 TEST(Conv2DBackpropTest, HandComputedStride2Same) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output w = ops::Const(s, {1, 1, 1, 1, 1, 1, 1, 1, 1}, {3, 3, 1, 1});
   Output dy = ops::Const(s, {1, 1, 1, 1}, {1, 2, 2, 1});
   EXPECT_TENSOR_NEAR(
@@ -341,7 +339,7 @@ TEST(Conv2DBackpropTest, HandComputedStride2Same) {
 }
 
 TEST(Conv2DBackpropTest, TwoValueInputSizes) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output w = ops::Const(s, {1, 2, 3, 4}, {2, 2, 1, 1});
   Output dy = ops::Const(s, {1, 1, 1, 1}, {1, 2, 2, 1});
   Output dx = ops::Conv2DBackpropInput(s, {3, 3}, w, dy, kS1, "VALID");
@@ -351,7 +349,7 @@ TEST(Conv2DBackpropTest, TwoValueInputSizes) {
 }
 
 TEST(Conv2DBackpropTest, RuntimeErrorsNameNode) {
-  Scope s = NewConvScope();
+  Scope s = NewRootScope();
   Output sizes = ops::Placeholder(s, DT_INT32);
   Output w = ops::Const(s, {1, 2, 3, 4}, {2, 2, 1, 1});
   Output dy = ops::Const(s, {1, 1, 1, 1}, {1, 2, 2, 1});

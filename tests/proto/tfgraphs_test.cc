@@ -48,7 +48,7 @@ TEST(TfGraphsTest, EveryFileImports) {
     EXPECT_TRUE(MessageDifferencer::Equals(out, GraphToGraphDef(**again)));
     ++count;
   }
-  EXPECT_EQ(count, 15);
+  EXPECT_EQ(count, 14);
 }
 
 TEST(TfGraphsTest, TextAndBinaryTwinsLoadToTheSameGraph) {
