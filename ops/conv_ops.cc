@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "graph/padding.h"
 #include "graph/status.h"
+#include "ops/conv_grad.h"
 #include "ops/registration.h"
 
 namespace graphflow {
@@ -291,36 +292,42 @@ absl::Status RegisterConvOps(OpRegistry& r) {
   RETURN_IF_ERROR(r.Register(ConvOp("Conv2D")
                                  .Input("input: T")
                                  .Input("filter: T")
-                                 .SetShapeFn(Conv2DShape)));
+                                 .SetShapeFn(Conv2DShape)
+                                 .SetGradient(Conv2DGrad)));
   RETURN_IF_ERROR(r.Register(ConvOp("Conv2DBackpropInput")
                                  .Input("input_sizes: int32")
                                  .Input("filter: T")
                                  .Input("out_backprop: T")
-                                 .SetShapeFn(Conv2DBackpropInputShape)));
+                                 .SetShapeFn(Conv2DBackpropInputShape)
+                                 .SetGradient(Conv2DBackpropInputGrad)));
   RETURN_IF_ERROR(r.Register(ConvOp("Conv2DBackpropFilter")
                                  .Input("input: T")
                                  .Input("filter_sizes: int32")
                                  .Input("out_backprop: T")
-                                 .SetShapeFn(Conv2DBackpropFilterShape)));
+                                 .SetShapeFn(Conv2DBackpropFilterShape)
+                                 .SetGradient(Conv2DBackpropFilterGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAdd")
                                  .Attr(kNumberTypes)
                                  .Input("value: T")
                                  .Input("bias: T")
                                  .Attr(kDataFormat)
                                  .Output("output: T")
-                                 .SetShapeFn(BiasAddShape)));
+                                 .SetShapeFn(BiasAddShape)
+                                 .SetGradient(BiasAddGradFn)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAddGrad")
                                  .Attr(kNumberTypes)
                                  .Input("out_backprop: T")
                                  .Attr(kDataFormat)
                                  .Output("output: T")
-                                 .SetShapeFn(BiasAddGradShape)));
+                                 .SetShapeFn(BiasAddGradShape)
+                                 .SetGradient(BiasAddGradGrad)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAddV1")
                                  .Attr(kNumberTypes)
                                  .Input("value: T")
                                  .Input("bias: T")
                                  .Output("output: T")
-                                 .SetShapeFn(BiasAddShape)));
+                                 .SetShapeFn(BiasAddShape)
+                                 .SetGradient(BiasAddGradFn)));
   return absl::OkStatus();
 }
 
