@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -134,7 +135,7 @@ class HeaderParser {
   absl::StatusOr<bool> ParseBool() {
     SkipSpace();
     for (auto [word, value] : {std::pair{"True", true}, {"False", false}}) {
-      if (s_.substr(pos_).starts_with(word)) {
+      if (absl::StartsWith(s_.substr(pos_), word)) {
         pos_ += std::strlen(word);
         return value;
       }
@@ -288,7 +289,7 @@ absl::StatusOr<Tensor> ParseNpy(absl::string_view bytes,
   uint64_t n = static_cast<uint64_t>(shape->num_elements());
   uint64_t elem = *dtype == DT_STRING ? string_size : DataTypeSize(*dtype);
   // Checked without overflow: elem may come from a huge '|S<n>'.
-  bool fits = n == 0 || elem <= data.size() / n;
+  bool fits = n == 0 || elem <= std::numeric_limits<uint64_t>::max() / n;
   if (!fits || n * elem != data.size()) {
     return loss(
         absl::StrCat("data size mismatch: shape ", shape->DebugString(),

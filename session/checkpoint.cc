@@ -280,7 +280,7 @@ absl::StatusOr<std::map<std::string, Tensor>> ParseCheckpoint(
     }
     std::vector<int64_t> dims(rank);
     for (uint32_t d = 0; d < rank; ++d) {
-      uint64_t v;
+      uint64_t v = 0;
       r.U64(&v);  // Cannot fail: rank was checked against the bytes left.
       dims[d] = static_cast<int64_t>(v);
     }

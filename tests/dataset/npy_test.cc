@@ -62,8 +62,13 @@ Tensor Expected(DataType dtype, const TensorShape& shape) {
 }
 
 Tensor ExpectedFor(const data::NpyCase& c) {
-  auto dtype = ParseDataType(c.dtype);
+  // NumPy's names are TF's except float32/float64.
+  std::string name = c.dtype;
+  if (name == "float32") name = "float";
+  if (name == "float64") name = "double";
+  auto dtype = ParseDataType(name);
   EXPECT_TRUE(dtype.ok()) << dtype.status();
+  if (!dtype.ok()) return Tensor();
   TensorShape shape = c.rank == -1  ? TensorShape{0}
                       : c.rank == 0 ? TensorShape{}
                                     : TensorShape{2, 3, 4};
@@ -335,9 +340,9 @@ TEST(NpyTest, AbsurdShapesRejectedWithoutAllocating) {
               absl::StatusCode::kInvalidArgument, "negative");
   // Within the element limit but far beyond the file: DataLoss, no alloc.
   ExpectError(MakeNpy("{'descr': '<f8', 'fortran_order': False, "
-                      "'shape': (1000000, 1000000)}",
+                      "'shape': (100000, 100000)}",
                       "abcdefgh"),
-              absl::StatusCode::kDataLoss, "needs 8000000000000 bytes");
+              absl::StatusCode::kDataLoss, "needs 80000000000 bytes");
   // A huge string width must not overflow the size check.
   ExpectError(MakeNpy("{'descr': '|S9223372036854775807', "
                       "'fortran_order': False, 'shape': (3,)}",

@@ -54,7 +54,7 @@ TEST(CheckpointCrashTest, SigkillWhileSavingNeverLeavesABrokenFile) {
   std::mt19937 rng(std::random_device{}());
   int64_t last_step = 0;
   int killed_mid_write = 0;
-  constexpr int kRounds = 6;
+  constexpr int kRounds = 8;
   for (int round = 1; round <= kRounds; ++round) {
     pid_t child = fork();
     ASSERT_GE(child, 0) << "fork failed";
@@ -64,7 +64,7 @@ TEST(CheckpointCrashTest, SigkillWhileSavingNeverLeavesABrokenFile) {
         if (!SaveCheckpoint(path, Snapshot(big, step)).ok()) _exit(1);
       }
     }
-    int delay_ms = std::uniform_int_distribution<int>(5, 700)(rng);
+    int delay_ms = std::uniform_int_distribution<int>(20, 600)(rng);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
     ASSERT_EQ(kill(child, SIGKILL), 0);
     int wstatus = 0;

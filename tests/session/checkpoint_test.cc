@@ -64,7 +64,7 @@ std::string Finalize(absl::string_view records, uint32_t count,
   put(version, 4);
   put(count, 4);
   put(24 + records.size() + 4, 8);
-  out += records;
+  out.append(records.data(), records.size());
   put(crc32(0, reinterpret_cast<const Bytef*>(out.data()), out.size()), 4);
   return out;
 }
@@ -79,12 +79,12 @@ std::string Record(absl::string_view name, uint32_t dtype,
       out.push_back(static_cast<char>(v >> 8 * i));
   };
   put(name.size(), 4);
-  out += name;
+  out.append(name.data(), name.size());
   put(dtype, 4);
   put(dims.size(), 4);
   for (int64_t d : dims) put(static_cast<uint64_t>(d), 8);
   put(data_len < 0 ? data.size() : static_cast<uint64_t>(data_len), 8);
-  out += data;
+  out.append(data.data(), data.size());
   return out;
 }
 
