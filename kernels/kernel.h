@@ -25,7 +25,7 @@ namespace graphflow {
 // A value on an edge: a tensor, or for ref-typed edges a variable.
 struct KernelValue {
   Tensor tensor;
-  Variable* ref = nullptr;
+  StoredVariable* ref = nullptr;
 };
 
 // What the caller (a session) provides to every kernel of one step.
@@ -59,14 +59,14 @@ class KernelContext {
   int num_outputs() const { return node_.num_outputs(); }
   // Input i's tensor (for a ref input: invalid; use ref_input).
   const Tensor& input(int i) const { return inputs_[i].tensor; }
-  Variable* ref_input(int i) const { return inputs_[i].ref; }
+  StoredVariable* ref_input(int i) const { return inputs_[i].ref; }
 
   // Allocates output i; InvalidArgument/ResourceExhausted on bad sizes.
   absl::StatusOr<Tensor*> AllocateOutput(int i, const TensorShape& shape);
   absl::StatusOr<Tensor*> AllocateOutput(int i, DataType dtype,
                                          const TensorShape& shape);
   void SetOutput(int i, Tensor t) { (*outputs_)[i].tensor = std::move(t); }
-  void SetRefOutput(int i, Variable* v) { (*outputs_)[i].ref = v; }
+  void SetRefOutput(int i, StoredVariable* v) { (*outputs_)[i].ref = v; }
 
   template <typename T>
   absl::Status GetAttr(absl::string_view name, T* value) const {

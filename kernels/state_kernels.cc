@@ -45,7 +45,7 @@ PartialShape DeclaredVariableShape(const Node& node) {
 }
 
 absl::Status AssignKernel(KernelContext& ctx) {
-  Variable* var = ctx.ref_input(0);
+  StoredVariable* var = ctx.ref_input(0);
   const Tensor& value = ctx.input(1);
   bool validate_shape = true;
   RETURN_IF_ERROR(ctx.GetAttr("validate_shape", &validate_shape));
@@ -74,7 +74,7 @@ absl::Status AssignKernel(KernelContext& ctx) {
 
 template <int kSign>
 absl::Status AssignUpdateKernel(KernelContext& ctx) {
-  Variable* var = ctx.ref_input(0);
+  StoredVariable* var = ctx.ref_input(0);
   const Tensor& value = ctx.input(1);
   RETURN_IF_ERROR(var->Update([&](Tensor& t) -> absl::Status {
     if (t.shape() != value.shape()) {

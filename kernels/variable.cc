@@ -4,7 +4,7 @@
 
 namespace graphflow {
 
-absl::StatusOr<Tensor> Variable::Read() const {
+absl::StatusOr<Tensor> StoredVariable::Read() const {
   absl::MutexLock lock(&mu_);
   if (!initialized_) {
     return absl::FailedPreconditionError(
@@ -14,18 +14,19 @@ absl::StatusOr<Tensor> Variable::Read() const {
   return value_;
 }
 
-bool Variable::initialized() const {
+bool StoredVariable::initialized() const {
   absl::MutexLock lock(&mu_);
   return initialized_;
 }
 
-void Variable::Assign(Tensor value) {
+void StoredVariable::Assign(Tensor value) {
   absl::MutexLock lock(&mu_);
   value_ = std::move(value);
   initialized_ = true;
 }
 
-absl::Status Variable::Update(const std::function<absl::Status(Tensor&)>& fn) {
+absl::Status StoredVariable::Update(
+    const std::function<absl::Status(Tensor&)>& fn) {
   absl::MutexLock lock(&mu_);
   if (!initialized_) {
     return absl::FailedPreconditionError(
@@ -35,22 +36,22 @@ absl::Status Variable::Update(const std::function<absl::Status(Tensor&)>& fn) {
   return fn(value_);
 }
 
-Variable* VariableStore::GetOrCreate(const std::string& name) {
+StoredVariable* VariableStore::GetOrCreate(const std::string& name) {
   absl::MutexLock lock(&mu_);
   auto& slot = vars_[name];
-  if (!slot) slot = std::make_unique<Variable>(name);
+  if (!slot) slot = std::make_unique<StoredVariable>(name);
   return slot.get();
 }
 
-Variable* VariableStore::Find(const std::string& name) const {
+StoredVariable* VariableStore::Find(const std::string& name) const {
   absl::MutexLock lock(&mu_);
   auto it = vars_.find(name);
   return it == vars_.end() ? nullptr : it->second.get();
 }
 
-std::map<std::string, Variable*> VariableStore::All() const {
+std::map<std::string, StoredVariable*> VariableStore::All() const {
   absl::MutexLock lock(&mu_);
-  std::map<std::string, Variable*> out;
+  std::map<std::string, StoredVariable*> out;
   for (const auto& [name, v] : vars_) out[name] = v.get();
   return out;
 }

@@ -13,9 +13,9 @@
 
 namespace graphflow {
 
-class Variable {
+class StoredVariable {
  public:
-  explicit Variable(std::string name) : name_(std::move(name)) {}
+  explicit StoredVariable(std::string name) : name_(std::move(name)) {}
   const std::string& name() const { return name_; }
 
   // The current value (shares the buffer); FailedPrecondition naming the
@@ -36,14 +36,15 @@ class Variable {
 
 class VariableStore {
  public:
-  Variable* GetOrCreate(const std::string& name);
-  Variable* Find(const std::string& name) const;
+  StoredVariable* GetOrCreate(const std::string& name);
+  StoredVariable* Find(const std::string& name) const;
   // name -> variable, sorted by name.
-  std::map<std::string, Variable*> All() const;
+  std::map<std::string, StoredVariable*> All() const;
 
  private:
   mutable absl::Mutex mu_;
-  std::map<std::string, std::unique_ptr<Variable>> vars_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<StoredVariable>> vars_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace graphflow

@@ -327,7 +327,7 @@ absl::Status SaveVariables(Session& session, const std::string& path) {
   for (const auto& node : session.graph().nodes()) {
     if (node->op() != "VariableV2") continue;
     std::string name = VariableName(*node);
-    Variable* var = session.variables().Find(name);
+    StoredVariable* var = session.variables().Find(name);
     if (var == nullptr || !var->initialized()) continue;
     ASSIGN_OR_RETURN(tensors[name], var->Read());
   }

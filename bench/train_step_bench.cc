@@ -1,0 +1,86 @@
+// Training-step time of the benchmark networks (the course CNN and TF's
+// mnist_deep) in graphflow: one sess.Run([cost], [train_op]) per step on
+// random data. Prints one JSON line per network, like
+// bench/torch_train_step.py, so bench/compare_train_step.py can compare.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "examples/course_model.h"
+#include "session/session.h"
+
+namespace graphflow {
+namespace {
+
+Tensor Random(const TensorShape& shape, std::mt19937& rng) {
+  Tensor t(DT_FLOAT, shape);
+  std::uniform_real_distribution<float> u(0, 1);
+  for (float& v : t.flat<float>()) v = u(rng);
+  return t;
+}
+
+Tensor OneHot(int64_t n, int64_t classes, std::mt19937& rng) {
+  Tensor t(DT_FLOAT, {n, classes});
+  t.FillZero();
+  for (int64_t i = 0; i < n; ++i) t.data<float>()[i * classes + rng() % classes] = 1;
+  return t;
+}
+
+int Bench(const char* name, examples::CourseConfig config, int64_t size,
+          int64_t channels, int steps, int warmup) {
+  std::mt19937 rng(0);
+  examples::CourseModel m =
+      examples::BuildCourseModel(config, size, size, channels);
+  auto session = Session::Create(m.scope);
+  if (!session.ok()) {
+    std::fprintf(stderr, "%s: %s\n", name, session.status().ToString().c_str());
+    return 1;
+  }
+  if (!(*session)->Run({}, {}, {m.init}).ok()) return 1;
+  FeedDict feeds = {{m.X, Random({config.batch, size, size, channels}, rng)},
+                    {m.Y, OneHot(config.batch, config.classes, rng)}};
+  std::vector<double> times;
+  for (int i = 0; i < warmup + steps; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    auto out = (*session)->Run(feeds, {m.cost}, {m.optimizer});
+    double ms = std::chrono::duration<double, std::milli>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+    if (!out.ok()) {
+      std::fprintf(stderr, "%s: %s\n", name, out.status().ToString().c_str());
+      return 1;
+    }
+    if (i >= warmup) times.push_back(ms);
+  }
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  std::printf(
+      "{\"engine\": \"graphflow\", \"model\": \"%s\", \"batch\": %d, "
+      "\"median_ms\": %.3f, \"steps\": %d}\n",
+      name, config.batch, times[times.size() / 2], steps);
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace graphflow
+
+int main(int argc, char** argv) {
+  int steps = argc > 1 ? std::atoi(argv[1]) : 30;
+  int warmup = argc > 2 ? std::atoi(argv[2]) : 5;
+  using graphflow::examples::CourseConfig;
+  CourseConfig course;
+  course.classes = 6;
+  CourseConfig digits;
+  CourseConfig deep;
+  deep.model = "deep";
+  deep.batch = 50;
+  deep.learning_rate = 1e-4;
+  int rc = 0;
+  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup);
+  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup);
+  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup);
+  return rc;
+}

@@ -1,0 +1,40 @@
+// `graphflow run`: one session; every --init node as its own Run, then the
+// fetches and targets --steps times; fetches printed or saved as .npy.
+#ifndef GRAPHFLOW_TOOLS_RUN_COMMAND_H_
+#define GRAPHFLOW_TOOLS_RUN_COMMAND_H_
+
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "session/session.h"
+#include "tools/tensor_files.h"
+
+namespace graphflow::cli {
+
+// NAME=FILE pairs.
+using FeedFiles = std::vector<std::pair<std::string, std::string>>;
+absl::StatusOr<FeedFiles> ParseFeedFlags(const std::vector<std::string>& flags,
+                                         absl::string_view flag_name);
+
+// Reads each file and fits it to the node it feeds (a placeholder or any
+// tensor); a missing node is NotFound naming it.
+absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph, const FeedFiles& feeds,
+                                       const FeedConversion& conversion);
+
+struct RunOptions {
+  std::string graph;
+  std::vector<std::string> inits, fetches, targets;
+  FeedFiles feeds;
+  FeedConversion conversion;
+  std::string out_dir;  // Empty: print the fetches.
+  int steps = 1;
+  std::string restore, save;  // Checkpoints.
+};
+absl::Status RunCommand(const RunOptions& options, FILE* out);
+
+}  // namespace graphflow::cli
+
+#endif  // GRAPHFLOW_TOOLS_RUN_COMMAND_H_

@@ -1,0 +1,106 @@
+#include "tools/tensor_files.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "dataset/batching.h"
+#include "dataset/idx.h"
+#include "dataset/npy.h"
+#include "graph/status.h"
+#include "proto/file_io.h"
+
+namespace graphflow::cli {
+
+absl::StatusOr<Tensor> ReadTensorFile(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+  if (bytes.size() >= 6 && bytes.compare(0, 6, "\x93NUMPY") == 0) {
+    return ParseNpy(bytes, path);
+  }
+  ASSIGN_OR_RETURN(bytes, MaybeGunzip(std::move(bytes), path));
+  if (bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0) {
+    return ParseIdx(bytes, path);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      path, ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
+            "or an IDX header)"));
+}
+
+absl::StatusOr<float> ParseScale(absl::string_view text) {
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '/');
+  double num = 0, den = 1;
+  if (parts.empty() || parts.size() > 2 || !absl::SimpleAtod(parts[0], &num) ||
+      (parts.size() == 2 && (!absl::SimpleAtod(parts[1], &den) || den == 0))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--scale '", text, "': expected a number or a fraction like 1/255"));
+  }
+  return static_cast<float>(num / den);
+}
+
+absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placeholder,
+                                        const FeedConversion& conversion,
+                                        absl::string_view feed_name) {
+  DataType want = BaseType(placeholder.output_type(0));
+  PartialShape shape = placeholder.output_shape(0);
+  if (const PartialShape* s = placeholder.FindAttr<PartialShape>("shape")) {
+    shape = *s;
+  }
+  Tensor t = data;
+  auto where = [&] {
+    return absl::StrCat("feed '", feed_name, "' for ", placeholder.op(), " '",
+                        placeholder.name(), "' (", DataTypeString(want), " ",
+                        shape.DebugString(), ")");
+  };
+  bool integer_data = t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE &&
+                      t.dtype() != DT_BOOL;
+  if (conversion.one_hot && want == DT_FLOAT && integer_data && t.rank() == 1 &&
+      shape.rank() == 2 && shape.dim(1) > 0) {
+    auto hot = OneHotRows(t, shape.dim(1));
+    if (!hot.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(), ": ", hot.status().message()));
+    }
+    t = *hot;
+  } else if (t.dtype() != want) {
+    if (want == DT_FLOAT && integer_data && conversion.scale) {
+      ASSIGN_OR_RETURN(t, ToFloat(t, *conversion.scale));
+    } else {
+      std::string hint;
+      if (want == DT_FLOAT && integer_data) {
+        hint = shape.rank() == 2 && t.rank() == 1
+                   ? " (pass --one-hot to turn class ids into one-hot rows)"
+                   : " (pass --scale 1/255 or similar to convert)";
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(), ": the file holds ", DataTypeString(t.dtype()),
+                       " data", hint));
+    }
+  }
+  if (shape.known_rank() && t.rank() >= 1 && !shape.IsCompatibleWith(t.shape())) {
+    // Same per-row element count: reshape rows (e.g. [N,28,28] -> [N,784]).
+    int64_t row = 1;
+    bool known = shape.rank() >= 1;
+    for (int i = 1; known && i < shape.rank(); ++i) {
+      if (shape.dim(i) < 0) known = false;
+      row *= shape.dim(i);
+    }
+    if (known && t.dim(0) > 0 && t.num_elements() / t.dim(0) == row) {
+      std::vector<int64_t> dims(shape.dims().begin(), shape.dims().end());
+      dims[0] = t.dim(0);
+      ASSIGN_OR_RETURN(t, t.Reshaped(TensorShape(dims)));
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          where(), ": the file holds shape ", t.shape().DebugString()));
+    }
+  }
+  return t;
+}
+
+std::string FetchFileStem(absl::string_view fetch) {
+  std::string out(fetch);
+  for (char& c : out) {
+    if (c == '/' || c == ':') c = '_';
+  }
+  return out;
+}
+
+}  // namespace graphflow::cli

@@ -1,0 +1,41 @@
+// Tensor files for the runner: .npy and IDX (plain or gzipped), detected by
+// content; and the explicit conversions between a file and a placeholder.
+#ifndef GRAPHFLOW_TOOLS_TENSOR_FILES_H_
+#define GRAPHFLOW_TOOLS_TENSOR_FILES_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "graph/graph.h"
+#include "graph/tensor.h"
+
+namespace graphflow::cli {
+
+// NumPy .npy or IDX (.idx, *-ubyte, optionally .gz), by content.
+absl::StatusOr<Tensor> ReadTensorFile(const std::string& path);
+
+// How a file may be converted to fit a placeholder; nothing is converted
+// unless asked for.
+struct FeedConversion {
+  std::optional<float> scale;  // Integer data to a float placeholder, times s.
+  bool one_hot = false;        // Class ids [N] to a float [N, K] placeholder.
+};
+
+// Parses "1/255", "0.5", "2" into a number.
+absl::StatusOr<float> ParseScale(absl::string_view text);
+
+// Makes `data` fit `placeholder` (a node with dtype and shape attrs):
+// explicit dtype conversions only, and a reshape of each row when the
+// per-row element count matches (images [N,28,28] to [-1,784]). Errors say
+// what the placeholder expects and which flag would convert.
+absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placeholder,
+                                        const FeedConversion& conversion,
+                                        absl::string_view feed_name);
+
+// "Adam/update_var/ApplyAdam:0" -> "Adam_update_var_ApplyAdam_0".
+std::string FetchFileStem(absl::string_view fetch);
+
+}  // namespace graphflow::cli
+
+#endif  // GRAPHFLOW_TOOLS_TENSOR_FILES_H_
