@@ -1,2 +1,0 @@
-// The runner's parts live in this folder; see tools/CMakeLists.txt.
-namespace graphflow::cli {}
