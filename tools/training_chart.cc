@@ -81,9 +81,9 @@ std::string LegendEntry(const Series& s, double x, double y) {
   return out;
 }
 
-// Rough text width for layout: DejaVu Sans averages ~0.6 em per character.
+// Rough text width for layout: DejaVu Sans averages ~0.56 em per character.
 double TextWidth(absl::string_view text, double font_size) {
-  return 0.6 * font_size * static_cast<double>(text.size());
+  return 0.56 * font_size * static_cast<double>(text.size());
 }
 
 std::string Duration(double seconds) {
@@ -197,8 +197,9 @@ std::string RenderTrainingChart(const std::vector<EpochRecord>& unsorted,
   } else if (log_scale) {
     loss_axis = LogAxis(pmin, pmax);
   } else {
-    // Anchor at zero when the losses fall most of the way towards it.
-    double lo = (pmin >= 0 && pmin <= 0.5 * pmax) ? 0 : pmin;
+    // Anchor at zero when the losses fall most of the way towards it (or
+    // there is only one value).
+    double lo = (pmin >= 0 && (pmin <= 0.5 * pmax || pmin == pmax)) ? 0 : pmin;
     loss_axis = LinearAxis(lo, pmax);
   }
 
@@ -230,6 +231,12 @@ std::string RenderTrainingChart(const std::vector<EpochRecord>& unsorted,
   double emin = records.empty() ? 1 : records.front().epoch;
   double emax = records.empty() ? 1 : records.back().epoch;
   Axis epoch_axis = EpochAxis(emin, emax);
+  if (records.empty()) {  // Just the frame and a message.
+    epoch_axis.ticks.clear();
+    epoch_axis.labels.clear();
+    loss_axis.ticks.clear();
+    loss_axis.labels.clear();
+  }
   const double pad = std::min(24.0, lay.plot_w() * 0.04);
   auto X = [&](double e) {
     return lay.left + pad + epoch_axis.Fraction(e) * (lay.plot_w() - 2 * pad);
