@@ -70,7 +70,7 @@ TEST(ChartAxisTest, LinearTicks) {
   Axis neg = LinearAxis(-0.3, 0.1);
   EXPECT_EQ(neg.labels[3], "0.0");  // Never "-0.0".
   Axis big = LinearAxis(0, 3.4e7);
-  EXPECT_EQ(big.labels[1], "5e+06");
+  EXPECT_EQ(big.labels[1], "1e+07");
 }
 
 TEST(ChartAxisTest, LogTicks) {
