@@ -298,6 +298,12 @@ TEST(RenderDotTest, DotAcceptsEveryTfGraph) {
     const std::string out =
         (keep ? std::string(keep) : TestDir()) + "/" + stem + ".svg";
     EXPECT_OK(RenderDotToSvg(GraphToDot(*g, options), out));
+    if (keep && !options.collapse_gradients) {  // The other view, to look at.
+      options.collapse_gradients = true;
+      EXPECT_OK(RenderDotToSvg(GraphToDot(*g, options),
+                               std::string(keep) + "/" + stem +
+                                   ".collapsed.svg"));
+    }
   }
 }
 
