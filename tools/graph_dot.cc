@@ -216,6 +216,8 @@ void DotWriter::EmitNode(const Node* n, const std::string& label_base,
   absl::string_view name = n->name();
   if (!label_base.empty() && IsUnder(name, label_base)) {
     name.remove_prefix(label_base.size() + 1);
+  } else if (name == label_base) {  // The node its cluster is named after.
+    name = name.substr(name.rfind('/') + 1);
   }
   const std::string& op = n->op();
   std::string label = absl::StrCat("<b>", Html(op), "</b>");
@@ -331,31 +333,62 @@ void DotWriter::EmitEdges() {
 std::string DotWriter::Write() {
   ScopeNode root;
   int hidden = 0;
+  std::vector<const Node*> shown;
   for (const auto& node : graph_.nodes()) {
     const Node* n = node.get();
     index_[n] = static_cast<int>(index_.size());
     if (Hidden(n)) {
       ++hidden;
-      continue;
+    } else {
+      shown.push_back(n);
     }
+  }
+  // The scope tree first, so that placing a node can look at all scopes.
+  auto child_of = [](ScopeNode* scope, const std::string& part) {
+    auto& child = scope->children[part];
+    if (!child) {
+      child = std::make_unique<ScopeNode>();
+      child->path =
+          scope->path.empty() ? part : absl::StrCat(scope->path, "/", part);
+      scope->order.push_back(part);
+    }
+    return child.get();
+  };
+  for (const Node* n : shown) {
     std::vector<std::string> parts = Components(n->name());
     ScopeNode* scope = &root;
-    scope->total++;
-    scope->all_training &= training_.contains(n);
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
-      auto& child = scope->children[parts[i]];
-      if (!child) {
-        child = std::make_unique<ScopeNode>();
-        child->path = scope->path.empty()
-                          ? parts[i]
-                          : absl::StrCat(scope->path, "/", parts[i]);
-        scope->order.push_back(parts[i]);
-      }
-      scope = child.get();
-      scope->total++;
-      scope->all_training &= training_.contains(n);
+      scope = child_of(scope, parts[i]);
     }
-    scope->nodes.push_back(n);
+  }
+  for (const Node* n : shown) {
+    std::vector<std::string> parts = Components(n->name());
+    // A node named like a scope ("w" beside "w/read") goes inside it.
+    if (!root.children.empty()) {
+      ScopeNode* probe = &root;
+      for (const std::string& part : parts) {
+        auto it = probe->children.find(part);
+        probe = it == probe->children.end() ? nullptr : it->second.get();
+        if (probe == nullptr) break;
+      }
+      if (probe == nullptr) parts.pop_back();
+    } else {
+      parts.pop_back();
+    }
+    ScopeNode* scope = &root;
+    const bool training = training_.contains(n);
+    root.total++;
+    root.all_training &= training;
+    for (const std::string& part : parts) {
+      scope = scope->children.at(part).get();
+      scope->total++;
+      scope->all_training &= training;
+    }
+    if (scope->path == n->name()) {
+      scope->nodes.insert(scope->nodes.begin(), n);
+    } else {
+      scope->nodes.push_back(n);
+    }
   }
   absl::StrAppend(&out_, "digraph graphflow {\n  graph [rankdir=",
                   options_.left_to_right ? "LR" : "TB",

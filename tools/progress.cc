@@ -175,6 +175,13 @@ void ProgressReporter::EndEpoch(const EpochRecord& record) {
   current_epoch_ = -1;
 }
 
+void ProgressReporter::Finish() {
+  if (!line_drawn_) return;
+  absl::FPrintF(out_, "\n");
+  std::fflush(out_);
+  line_drawn_ = false;
+}
+
 void ProgressReporter::Note(absl::string_view message) {
   ClearLine();
   absl::FPrintF(out_, "%s\n", message);

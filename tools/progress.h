@@ -33,6 +33,7 @@ class ProgressReporter {
   // numbered from 1.
   ProgressReporter(FILE* out, bool interactive, int64_t total_steps_per_epoch,
                    int epochs, ProgressOptions options = {});
+  ~ProgressReporter() { Finish(); }
   ProgressReporter(const ProgressReporter&) = delete;
   ProgressReporter& operator=(const ProgressReporter&) = delete;
 
@@ -49,6 +50,10 @@ class ProgressReporter {
   // A line of its own (a warning, a checkpoint note) without garbling the
   // progress line, which is redrawn on the next Step.
   void Note(absl::string_view message);
+
+  // Ends a progress line left on screen (training stopped mid-epoch) with a
+  // newline, so what is printed next starts on a line of its own.
+  void Finish();
 
   // The texts, for tests and for callers that print elsewhere.
   std::string ProgressLine(int epoch, int64_t step, double running_loss,

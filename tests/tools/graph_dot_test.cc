@@ -197,6 +197,28 @@ TEST(GraphDotTest, OptionsAndMultiOutputLabels) {
   EXPECT_TRUE(ValidDot(GraphToDot(*empty.graph())));
 }
 
+TEST(GraphDotTest, OddNamesAreEscaped) {
+  Scope root = NewRootScope();
+  Output p = ops::Placeholder(root.WithExactName("in \"q\" \\ {x}"), DT_FLOAT,
+                              PartialShape{2});
+  Output id = ops::Identity(root.WithExactName("<b>&amp;/a;b=c/->"), p);
+  ops::Identity(root.WithExactName("<b>&amp;/a;b=c/x//y"), id);
+  ASSERT_TRUE(root.ok()) << root.status();
+  DotOptions options;
+  options.title = "t\"\\<>&";
+  std::string dot = GraphToDot(*root.graph(), options);
+  DotSummary summary;
+  ASSERT_TRUE(ValidDot(dot, &summary)) << dot;
+  EXPECT_EQ(summary.nodes.size(), 3u);
+  EXPECT_EQ(summary.edges.size(), 2u);
+  EXPECT_TRUE(absl::StrContains(dot, "tooltip=\"in \\\"q\\\" \\\\ {x} ("))
+      << dot;
+  EXPECT_TRUE(absl::StrContains(dot, "label=<&lt;b&gt;&amp;amp;>;")) << dot;
+  if (FindOnPath("dot").ok()) {  // Graphviz agrees.
+    EXPECT_OK(RenderDotToSvg(dot, ::testing::TempDir() + "odd_names.svg"));
+  }
+}
+
 TEST(GraphDotTest, TrainingNodesOfTfAdamGraph) {
   GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/xor_adam_train.pbtxt");
   std::unique_ptr<Graph> g = Load(path);
@@ -298,6 +320,12 @@ TEST(RenderDotTest, DotAcceptsEveryTfGraph) {
     const std::string out =
         (keep ? std::string(keep) : TestDir()) + "/" + stem + ".svg";
     EXPECT_OK(RenderDotToSvg(GraphToDot(*g, options), out));
+    if (keep && !options.collapse_gradients) {  // The other view, to look at.
+      options.collapse_gradients = true;
+      EXPECT_OK(
+          RenderDotToSvg(GraphToDot(*g, options),
+                         std::string(keep) + "/" + stem + ".collapsed.svg"));
+    }
   }
 }
 

@@ -112,6 +112,22 @@ TEST(ProgressTest, InteractiveRedrawsInPlaceAtMostTenTimesASecond) {
       << out;
 }
 
+TEST(ProgressTest, FinishEndsAnUnfinishedLine) {
+  MemoryFile f;
+  FakeClock clock;
+  {
+    ProgressReporter p(f.get(), true, 10, 1, clock.Options());
+    p.Step(1, 3, 0.5, 30);
+    p.Finish();
+    p.Finish();  // Only once.
+    EXPECT_TRUE(absl::EndsWith(f.text(), "\x1b[K\n"));
+    clock.now += 1;
+    p.Step(1, 4, 0.5, 40);
+  }  // And on destruction.
+  EXPECT_EQ(Count(f.text(), "\n"), 2);
+  EXPECT_TRUE(absl::EndsWith(f.text(), "\x1b[K\n"));
+}
+
 TEST(ProgressTest, NewEpochClockStartsAtEndEpoch) {
   MemoryFile f;
   FakeClock clock;
