@@ -1,0 +1,308 @@
+// graphflow: run, train, inspect, convert and draw TensorFlow-style graph
+// files from the command line. `graphflow help [COMMAND]` documents each.
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "graph/graph_def.h"
+#include "graph/status.h"
+#include "proto/file_io.h"
+#include "proto/graph_io.h"
+#include "tools/graph_dot.h"
+#include "tools/graph_tools.h"
+#include "tools/run_command.h"
+#include "tools/train_command.h"
+
+// Single-valued flags (Abseil). --init, --feed, --eval-feed, --fetch and
+// --target may repeat and are collected before Abseil parses the rest; a
+// dash in a flag name is read as an underscore (--train-op = --train_op).
+ABSL_FLAG(std::string, out, "",
+          "run: directory for fetched .npy files; dot: .dot or .svg file");
+ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
+ABSL_FLAG(std::string, restore, "",
+          "run/train: checkpoint to load variables from");
+ABSL_FLAG(std::string, save, "",
+          "run/train: checkpoint to write variables to at the end");
+ABSL_FLAG(int, save_every, 0, "train: also save every N epochs");
+ABSL_FLAG(std::string, scale, "",
+          "multiply integer data fed to float placeholders (e.g. 1/255)");
+ABSL_FLAG(
+    bool, one_hot, false,
+    "feed class-id vectors to [-1, K] float placeholders as one-hot rows");
+ABSL_FLAG(std::string, train_op, "",
+          "train: the op that runs one training step");
+ABSL_FLAG(std::string, loss, "", "train: the loss tensor");
+ABSL_FLAG(std::string, metric, "",
+          "train: a metric tensor averaged per epoch (e.g. accuracy)");
+ABSL_FLAG(int64_t, batch, 32, "train: minibatch size");
+ABSL_FLAG(int, epochs, 1, "train: number of epochs");
+ABSL_FLAG(uint64_t, shuffle_seed, 0, "train: seed of the per-epoch shuffle");
+ABSL_FLAG(std::string, log, "", "train: write the per-epoch curve as CSV");
+ABSL_FLAG(std::string, plot, "",
+          "train: draw loss and metrics per epoch as SVG");
+ABSL_FLAG(bool, collapse_gradients, false,
+          "dot: one box for the gradient subgraph");
+
+namespace graphflow::cli {
+namespace {
+
+const std::set<std::string> kRepeated = {"init", "feed", "eval_feed", "fetch",
+                                         "target"};
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::vector<std::string>> repeated;
+};
+
+const char* const kUsage = R"(usage: graphflow COMMAND [ARGS]
+
+commands:
+  run GRAPH      run fetches and targets of a graph file
+  train GRAPH    train a graph on dataset files (.npy or IDX)
+  inspect GRAPH  summarize a graph: ops, placeholders, variables, likely ops
+  convert IN OUT convert between .pbtxt, .pb and .meta (graph only)
+  dot GRAPH      draw a graph with Graphviz (--out FILE.dot or FILE.svg)
+  help [COMMAND] show help
+
+Graph files are TensorFlow GraphDefs (binary .pb, text .pbtxt) or
+MetaGraphDefs (.meta), detected by content.
+)";
+
+const std::map<std::string, std::string> kHelp = {
+    {"run", R"(usage: graphflow run GRAPH [--init NODE]... [--feed NAME=FILE]...
+                     [--fetch NODE[:INDEX]]... [--target NODE]... [--out DIR]
+                     [--steps N] [--restore CKPT] [--save CKPT]
+                     [--scale S] [--one-hot]
+
+One session: every --init node runs first as its own step (all feeds
+available), then the fetches and targets run --steps times (default 1).
+Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
+':' replaced by '_'. A fetch without :INDEX is output 0. FILE is .npy or IDX
+(.idx, *-ubyte, .gz). Integer data is fed to float placeholders only with
+--scale (e.g. 1/255); class ids to [-1,K] float placeholders only with
+--one-hot. Feeds a step does not need are accepted.
+)"},
+    {"train",
+     R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
+                       --feed NAME=FILE... [--eval-feed NAME=FILE...]
+                       --batch N --epochs N [--shuffle-seed S] [--init NODE]...
+                       [--save CKPT] [--save-every N] [--restore CKPT]
+                       [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
+
+The --feed files form the training set and are sliced along axis 0 into
+minibatches (every feed must have the same length; the last partial batch is
+kept), shuffled each epoch with --shuffle-seed. Each step runs --train-op and
+fetches --loss (and --metric). A progress bar shows epoch, step, running
+loss, examples/s and time left; each epoch ends with a line of its loss, the
+metric on the training set (running average) and on the --eval-feed set.
+Without --init and --restore every variable is initialized by its own
+Assign, as tf.global_variables_initializer() would.
+)"},
+    {"inspect", R"(usage: graphflow inspect GRAPH
+
+Prints the node count, op histogram, placeholders (dtype, shape), variables
+(shape, trainable), likely init / train / loss nodes, and any ops graphflow
+cannot run with the nodes that use them.
+)"},
+    {"convert", R"(usage: graphflow convert IN OUT
+
+Reads any graph file and writes OUT as text (.pbtxt, .txt) or binary
+(anything else). A .meta file yields its graph.
+)"},
+    {"dot",
+     R"(usage: graphflow dot GRAPH [--out FILE.dot|FILE.svg] [--collapse-gradients]
+
+Writes a Graphviz drawing: name scopes as clusters, the gradient and
+optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
+`dot` program (apt-get install graphviz). Without --out, prints the DOT text.
+)"},
+    {"help", "usage: graphflow help [COMMAND]\n"},
+};
+
+// Splits argv into the command, positional arguments, repeated flags, and
+// what Abseil parses (with dashes in flag names turned into underscores).
+absl::StatusOr<Args> SplitArgs(int argc, char** argv,
+                               std::vector<std::string>* for_absl) {
+  Args args;
+  for_absl->push_back(argv[0]);
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (!absl::StartsWith(a, "--") || a == "--") {
+      if (args.command.empty()) {
+        args.command = a;
+      } else {
+        args.positional.push_back(a);
+      }
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    for (char& c : name) {
+      if (c == '-') c = '_';
+    }
+    if (kRepeated.contains(name)) {
+      if (!has_value) {
+        if (i + 1 >= argc) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("--", name, " needs a value"));
+        }
+        value = argv[++i];
+      }
+      args.repeated[name].push_back(value);
+      continue;
+    }
+    for_absl->push_back(has_value ? absl::StrCat("--", name, "=", value)
+                                  : absl::StrCat("--", name));
+  }
+  return args;
+}
+
+absl::StatusOr<FeedConversion> Conversion() {
+  FeedConversion c;
+  c.one_hot = absl::GetFlag(FLAGS_one_hot);
+  if (!absl::GetFlag(FLAGS_scale).empty()) {
+    ASSIGN_OR_RETURN(c.scale, ParseScale(absl::GetFlag(FLAGS_scale)));
+  }
+  return c;
+}
+
+absl::Status NeedGraphs(const Args& args, size_t n) {
+  if (args.positional.size() != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(args.command, " takes ", n, " file argument",
+                     n == 1 ? "" : "s", ", got ", args.positional.size(),
+                     " (see graphflow help ", args.command, ")"));
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> Get(const Args& args, const std::string& name) {
+  auto it = args.repeated.find(name);
+  return it == args.repeated.end() ? std::vector<std::string>{} : it->second;
+}
+
+absl::Status Run(const Args& args) {
+  const std::string& cmd = args.command;
+  if (cmd == "run") {
+    RETURN_IF_ERROR(NeedGraphs(args, 1));
+    RunOptions o;
+    o.graph = args.positional[0];
+    o.inits = Get(args, "init");
+    o.fetches = Get(args, "fetch");
+    o.targets = Get(args, "target");
+    ASSIGN_OR_RETURN(o.feeds, ParseFeedFlags(Get(args, "feed"), "feed"));
+    ASSIGN_OR_RETURN(o.conversion, Conversion());
+    o.out_dir = absl::GetFlag(FLAGS_out);
+    o.steps = absl::GetFlag(FLAGS_steps);
+    o.restore = absl::GetFlag(FLAGS_restore);
+    o.save = absl::GetFlag(FLAGS_save);
+    return RunCommand(o, stdout);
+  }
+  if (cmd == "train") {
+    RETURN_IF_ERROR(NeedGraphs(args, 1));
+    TrainOptions o;
+    o.graph = args.positional[0];
+    o.inits = Get(args, "init");
+    ASSIGN_OR_RETURN(o.feeds, ParseFeedFlags(Get(args, "feed"), "feed"));
+    ASSIGN_OR_RETURN(o.eval_feeds,
+                     ParseFeedFlags(Get(args, "eval_feed"), "eval-feed"));
+    ASSIGN_OR_RETURN(o.conversion, Conversion());
+    o.train_op = absl::GetFlag(FLAGS_train_op);
+    o.loss = absl::GetFlag(FLAGS_loss);
+    o.metric = absl::GetFlag(FLAGS_metric);
+    o.batch = absl::GetFlag(FLAGS_batch);
+    o.epochs = absl::GetFlag(FLAGS_epochs);
+    o.shuffle_seed = absl::GetFlag(FLAGS_shuffle_seed);
+    o.save = absl::GetFlag(FLAGS_save);
+    o.save_every = absl::GetFlag(FLAGS_save_every);
+    o.restore = absl::GetFlag(FLAGS_restore);
+    o.log_csv = absl::GetFlag(FLAGS_log);
+    o.plot_svg = absl::GetFlag(FLAGS_plot);
+    o.interactive = isatty(fileno(stdout));
+    return TrainCommand(o, stdout).status();
+  }
+  if (cmd == "inspect") {
+    RETURN_IF_ERROR(NeedGraphs(args, 1));
+    ASSIGN_OR_RETURN(auto graph, LoadGraphFile(args.positional[0]));
+    std::fputs(
+        FormatSummary(SummarizeGraph(*graph), args.positional[0]).c_str(),
+        stdout);
+    return absl::OkStatus();
+  }
+  if (cmd == "convert") {
+    RETURN_IF_ERROR(NeedGraphs(args, 2));
+    ASSIGN_OR_RETURN(tensorflow::GraphDef gd,
+                     ReadGraphDefFile(args.positional[0]));
+    // Validate before writing: a file graphflow cannot import is not copied.
+    RETURN_IF_ERROR(LoadGraphFile(args.positional[0]).status());
+    const std::string& out = args.positional[1];
+    RETURN_IF_ERROR(WriteGraphDefFile(out, gd, GraphFormatForPath(out)));
+    std::printf("wrote %s (%d nodes)\n", out.c_str(), gd.node_size());
+    return absl::OkStatus();
+  }
+  if (cmd == "dot") {
+    RETURN_IF_ERROR(NeedGraphs(args, 1));
+    ASSIGN_OR_RETURN(auto graph, LoadGraphFile(args.positional[0]));
+    DotOptions options;
+    options.title = args.positional[0];
+    options.collapse_gradients = absl::GetFlag(FLAGS_collapse_gradients);
+    std::string dot = GraphToDot(*graph, options);
+    std::string out = absl::GetFlag(FLAGS_out);
+    if (out.empty()) {
+      std::fputs(dot.c_str(), stdout);
+    } else if (absl::EndsWith(out, ".svg")) {
+      RETURN_IF_ERROR(RenderDotToSvg(dot, out));
+    } else {
+      RETURN_IF_ERROR(WriteFileAtomically(out, dot));
+    }
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown command '", cmd, "' (see graphflow help)"));
+}
+
+}  // namespace
+}  // namespace graphflow::cli
+
+int main(int argc, char** argv) {
+  using namespace graphflow::cli;
+  std::vector<std::string> absl_args;
+  auto args = SplitArgs(argc, argv, &absl_args);
+  if (!args.ok()) {
+    std::fprintf(stderr, "graphflow: error: %s\n",
+                 std::string(args.status().message()).c_str());
+    return 2;
+  }
+  std::vector<char*> absl_argv;
+  for (std::string& a : absl_args) absl_argv.push_back(a.data());
+  absl::ParseCommandLine(static_cast<int>(absl_argv.size()), absl_argv.data());
+  if (args->command.empty() || args->command == "help" ||
+      args->command == "--help") {
+    auto it = args->positional.empty() ? kHelp.end()
+                                       : kHelp.find(args->positional[0]);
+    std::fputs(it == kHelp.end() ? kUsage : it->second.c_str(), stdout);
+    return args->command.empty() ? 2 : 0;
+  }
+  absl::Status status = Run(*args);
+  if (!status.ok()) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "graphflow: error: %s\n",
+                 std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

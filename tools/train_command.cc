@@ -1,0 +1,194 @@
+#include "tools/train_command.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "dataset/batching.h"
+#include "graph/status.h"
+#include "proto/file_io.h"
+#include "session/checkpoint.h"
+#include "tools/graph_tools.h"
+#include "tools/progress.h"
+
+namespace graphflow::cli {
+namespace {
+
+// Rows shared by every tensor of a dataset, or InvalidArgument naming two
+// feeds that disagree.
+absl::StatusOr<int64_t> DatasetLength(const NamedTensors& data,
+                                      absl::string_view which) {
+  int64_t n = -1;
+  std::string first;
+  for (const auto& [name, t] : data) {
+    if (t.rank() == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          which, " feed '", name, "' is a scalar; datasets need a batch axis"));
+    }
+    if (n >= 0 && t.dim(0) != n) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(which, " feeds have different lengths: '", first,
+                       "' has ", n, " rows, '", name, "' has ", t.dim(0)));
+    }
+    if (n < 0) first = name;
+    n = t.dim(0);
+  }
+  return n;
+}
+
+NamedTensors Batch(const NamedTensors& data, absl::Span<const int64_t> rows) {
+  NamedTensors out;
+  for (const auto& [name, t] : data)
+    out.emplace_back(name, GatherRows(t, rows));
+  return out;
+}
+
+double Scalar(const Tensor& t) {
+  return t.num_elements() > 0 ? t.ValueAsDouble(0) : NAN;
+}
+
+// The metric averaged over a dataset, evaluated batch by batch.
+absl::StatusOr<double> Evaluate(Session& session, const NamedTensors& data,
+                                int64_t n, int64_t batch,
+                                const std::string& metric) {
+  double sum = 0;
+  for (int64_t begin = 0; begin < n; begin += batch) {
+    int64_t end = std::min(n, begin + batch);
+    NamedTensors feeds;
+    for (const auto& [name, t] : data)
+      feeds.emplace_back(name, SliceRows(t, begin, end));
+    ASSIGN_OR_RETURN(std::vector<Tensor> out, session.Run(feeds, {metric}, {}));
+    sum += Scalar(out[0]) * (end - begin);
+  }
+  return n > 0 ? sum / n : NAN;
+}
+
+absl::Status Initialize(Session& session, const TrainOptions& options) {
+  if (!options.restore.empty())
+    return RestoreVariables(session, options.restore);
+  std::vector<std::string> inits = options.inits;
+  if (inits.empty()) {
+    ASSIGN_OR_RETURN(inits, VariableInitializers(session.graph()));
+  }
+  if (inits.empty()) return absl::OkStatus();
+  return session.Run(NamedTensors{}, {}, inits).status();
+}
+
+absl::Status WriteReports(const TrainOptions& options,
+                          const std::vector<EpochRecord>& records) {
+  if (!options.log_csv.empty()) {
+    RETURN_IF_ERROR(WriteFileAtomically(options.log_csv, RenderCsv(records)));
+  }
+  if (!options.plot_svg.empty()) {
+    ChartOptions chart;
+    chart.title = options.graph;
+    chart.metric_name = options.metric.empty() ? "metric" : options.metric;
+    RETURN_IF_ERROR(WriteFileAtomically(options.plot_svg,
+                                        RenderTrainingChart(records, chart)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
+    const TrainOptions& options, FILE* out) {
+  if (options.train_op.empty() || options.loss.empty()) {
+    return absl::InvalidArgumentError("train needs --train-op and --loss");
+  }
+  if (options.feeds.empty()) {
+    return absl::InvalidArgumentError(
+        "train needs at least one --feed NAME=FILE");
+  }
+  if (options.batch <= 0 || options.epochs < 0) {
+    return absl::InvalidArgumentError(
+        "--batch must be positive and --epochs not negative");
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
+                   LoadGraphFile(options.graph));
+  for (const std::string& name :
+       {options.train_op, options.loss, options.metric}) {
+    if (!name.empty()) {
+      auto e = graph->FindEndpoint(name);
+      if (!e.ok())
+        return absl::Status(
+            e.status().code(),
+            absl::StrCat(options.graph, ": ", e.status().message()));
+    }
+  }
+  ASSIGN_OR_RETURN(NamedTensors train,
+                   LoadFeeds(*graph, options.feeds, options.conversion));
+  ASSIGN_OR_RETURN(NamedTensors eval,
+                   LoadFeeds(*graph, options.eval_feeds, options.conversion));
+  ASSIGN_OR_RETURN(int64_t n, DatasetLength(train, "training"));
+  int64_t n_eval = 0;
+  if (!eval.empty()) {
+    ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(graph));
+  RETURN_IF_ERROR(Initialize(*session, options));
+
+  const int64_t steps = (n + options.batch - 1) / options.batch;
+  ProgressOptions progress_options;
+  progress_options.metric_name =
+      options.metric.empty() ? "metric" : options.metric;
+  ProgressReporter progress(out, options.interactive, steps, options.epochs,
+                            progress_options);
+  std::vector<std::string> fetches = {options.loss};
+  if (!options.metric.empty()) fetches.push_back(options.metric);
+  EpochShuffler shuffler(n, options.shuffle_seed);
+  std::vector<EpochRecord> records;
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    progress.StartEpoch(epoch);
+    auto start = std::chrono::steady_clock::now();
+    const std::vector<int64_t>& order = shuffler.NextEpoch();
+    double loss_sum = 0, metric_sum = 0;
+    int64_t seen = 0;
+    for (int64_t step = 0; step < steps; ++step) {
+      int64_t begin = step * options.batch,
+              end = std::min(n, begin + options.batch);
+      absl::Span<const int64_t> rows(order.data() + begin, end - begin);
+      ASSIGN_OR_RETURN(
+          std::vector<Tensor> result,
+          session->Run(Batch(train, rows), fetches, {options.train_op}));
+      loss_sum += Scalar(result[0]) * (end - begin);
+      if (result.size() > 1) metric_sum += Scalar(result[1]) * (end - begin);
+      seen = end;
+      progress.Step(epoch, step + 1, loss_sum / seen, seen);
+    }
+    EpochRecord record;
+    record.epoch = epoch;
+    record.loss = loss_sum / std::max<int64_t>(seen, 1);
+    if (!options.metric.empty()) {
+      record.train_metric = metric_sum / std::max<int64_t>(seen, 1);
+      if (n_eval > 0) {
+        ASSIGN_OR_RETURN(
+            record.eval_metric,
+            Evaluate(*session, eval, n_eval, options.batch, options.metric));
+      }
+    }
+    record.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    records.push_back(record);
+    progress.EndEpoch(record);
+    RETURN_IF_ERROR(WriteReports(options, records));
+    if (!options.save.empty() && options.save_every > 0 &&
+        epoch % options.save_every == 0) {
+      RETURN_IF_ERROR(SaveVariables(*session, options.save));
+      progress.Note(absl::StrCat("saved checkpoint ", options.save));
+    }
+  }
+  if (options.epochs == 0 && !options.metric.empty() && n_eval > 0) {
+    ASSIGN_OR_RETURN(double m, Evaluate(*session, eval, n_eval, options.batch,
+                                        options.metric));
+    std::fprintf(out, "eval %s %.4f\n", options.metric.c_str(), m);
+  }
+  if (!options.save.empty()) {
+    RETURN_IF_ERROR(SaveVariables(*session, options.save));
+    std::fprintf(out, "saved checkpoint %s\n", options.save.c_str());
+  }
+  return records;
+}
+
+}  // namespace graphflow::cli
