@@ -10,6 +10,7 @@ namespace graphflow::nn_grad {
 
 // Each has OpDef::grad_fn's signature:
 //   (const Scope& s, const Node& node, const OutputList& dy, OutputList* dx)
+
 // Activations: ReluGrad(dy, y), Relu6Grad(dy, y), EluGrad(dy, y),
 // SeluGrad(dy, y), LeakyReluGrad(dy, x, alpha).
 absl::Status Relu(const Scope& s, const Node& node, const OutputList& dy,
