@@ -1,7 +1,7 @@
 // 2-D pooling in NHWC: MaxPool, MaxPoolV2, AvgPool and the gradients
-// MaxPoolGrad and AvgPoolGrad. Windows are clipped to the real input (SAME
-// padding never contributes a value and AvgPool divides by the real cell
-// count), with graph/padding.h's arithmetic. Work is split over
+// MaxPoolGrad(V2), MaxPoolGradGrad and AvgPoolGrad. Windows are clipped to the
+// real input (SAME padding never contributes a value and AvgPool divides by the
+// real cell count), with graph/padding.h's arithmetic. Work is split over
 // (image, output row) or (image, input row) on the device; the inner loops
 // run over the contiguous channels.
 #include <algorithm>
@@ -154,19 +154,28 @@ absl::Status MaxPoolKernel(KernelContext& ctx) {
   return RunMaxPool(ctx, ksize, strides);
 }
 
-absl::Status MaxPoolV2Kernel(KernelContext& ctx) {
-  std::vector<int64_t> v[2];
+// ksize and strides from int32 inputs `first` and `first + 1` (the V2 ops).
+absl::Status WindowFromInputs(const KernelContext& ctx, int first,
+                              std::vector<int64_t>* ksize,
+                              std::vector<int64_t>* strides) {
+  std::vector<int64_t>* v[2] = {ksize, strides};
   for (int i = 0; i < 2; ++i) {
-    const Tensor& t = ctx.input(i + 1);
+    const Tensor& t = ctx.input(first + i);
     if (t.rank() != 1 || t.num_elements() != 4) {
       return ctx.InvalidArgument(absl::StrCat(
           i == 0 ? "ksize" : "strides", " must be a vector of 4 entries, got ",
           t.shape().DebugString()));
     }
     const int32_t* p = t.data<int32_t>();
-    v[i].assign(p, p + 4);
+    v[i]->assign(p, p + 4);
   }
-  return RunMaxPool(ctx, v[0], v[1]);
+  return absl::OkStatus();
+}
+
+absl::Status MaxPoolV2Kernel(KernelContext& ctx) {
+  std::vector<int64_t> ksize, strides;
+  RETURN_IF_ERROR(WindowFromInputs(ctx, 1, &ksize, &strides));
+  return RunMaxPool(ctx, ksize, strides);
 }
 
 absl::Status AvgPoolKernel(KernelContext& ctx) {
@@ -240,11 +249,39 @@ void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
   }
 }
 
+// The first maximum of every output cell's window (offset within its
+// image), in parallel over output rows.
+template <typename T>
+std::vector<int64_t> Argmaxes(Eigen::ThreadPoolDevice& device,
+                              const PoolGeometry& g, const T* in) {
+  std::vector<int64_t> argmax(g.output_shape().num_elements());
+  ParallelFor(device, g.batch * g.out_rows, g.out_cols * g.WindowCost(),
+              [&](int64_t begin, int64_t end) {
+                std::vector<T> best(g.depth);
+                for (int64_t t = begin; t < end; ++t) {
+                  const int64_t n = t / g.out_rows, oh = t % g.out_rows;
+                  const T* image = in + g.In(n, 0, 0);
+                  int64_t h0, h1;
+                  g.Rows(oh, &h0, &h1);
+                  for (int64_t ow = 0; ow < g.out_cols; ++ow) {
+                    int64_t w0, w1;
+                    g.Cols(ow, &w0, &w1);
+                    WindowArgmax(g, image, h0, h1, w0, w1, best.data(),
+                                 argmax.data() + g.Out(n, oh, ow));
+                  }
+                }
+              });
+  return argmax;
+}
+
 // Routes each output gradient to the first maximum of its window in
 // row-major window order (TF's tie-break), summing where windows overlap.
-absl::Status MaxPoolGradKernel(KernelContext& ctx) {
+absl::Status RunMaxPoolGrad(KernelContext& ctx,
+                            const std::vector<int64_t>& ksize,
+                            const std::vector<int64_t>& strides) {
   const Tensor& in = ctx.input(0);
-  ASSIGN_OR_RETURN(PoolGeometry g, GeometryFromAttrs(ctx, in.shape()));
+  ASSIGN_OR_RETURN(PoolGeometry g,
+                   MakeGeometry(ctx, in.shape(), ksize, strides));
   RETURN_IF_ERROR(CheckGradShape(ctx, g, ctx.input(1), "orig_output"));
   RETURN_IF_ERROR(CheckGradShape(ctx, g, ctx.input(2), "grad"));
   return DispatchReal(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
@@ -255,28 +292,10 @@ absl::Status MaxPoolGradKernel(KernelContext& ctx) {
     const T* pin = in.data<T>();
     const T* pgrad = ctx.input(2).data<T>();
     T* pout = out->data<T>();
-    const int64_t depth = g.depth;
-    // Pass 1: the argmax of every output cell (offset within its image),
-    // in parallel over output rows.
-    std::vector<int64_t> argmax(num_out);
-    ParallelFor(ctx.device(), g.batch * g.out_rows, g.out_cols * g.WindowCost(),
-                [&](int64_t begin, int64_t end) {
-                  std::vector<T> best(depth);
-                  for (int64_t t = begin; t < end; ++t) {
-                    const int64_t n = t / g.out_rows, oh = t % g.out_rows;
-                    const T* image = pin + g.In(n, 0, 0);
-                    int64_t h0, h1;
-                    g.Rows(oh, &h0, &h1);
-                    for (int64_t ow = 0; ow < g.out_cols; ++ow) {
-                      int64_t w0, w1;
-                      g.Cols(ow, &w0, &w1);
-                      WindowArgmax(g, image, h0, h1, w0, w1, best.data(),
-                                   argmax.data() + g.Out(n, oh, ow));
-                    }
-                  }
-                });
-    // Pass 2: scatter-add, one image per task so overlaps never race.
-    const int64_t per_image = g.out_rows * g.out_cols * depth;
+    // Pass 1: the argmaxes; pass 2: scatter-add, one image per task so
+    // overlaps never race.
+    std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, pin);
+    const int64_t per_image = g.out_rows * g.out_cols * g.depth;
     ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
                 [&](int64_t begin, int64_t end) {
                   for (int64_t n = begin; n < end; ++n) {
@@ -285,6 +304,53 @@ absl::Status MaxPoolGradKernel(KernelContext& ctx) {
                     const T* src = pgrad + n * per_image;
                     for (int64_t i = 0; i < per_image; ++i) {
                       dst[idx[i]] += src[i];
+                    }
+                  }
+                });
+    return absl::OkStatus();
+  });
+}
+
+absl::Status MaxPoolGradKernel(KernelContext& ctx) {
+  std::vector<int64_t> ksize, strides;
+  RETURN_IF_ERROR(ctx.GetAttr("ksize", &ksize));
+  RETURN_IF_ERROR(ctx.GetAttr("strides", &strides));
+  return RunMaxPoolGrad(ctx, ksize, strides);
+}
+
+absl::Status MaxPoolGradV2Kernel(KernelContext& ctx) {
+  std::vector<int64_t> ksize, strides;
+  RETURN_IF_ERROR(WindowFromInputs(ctx, 3, &ksize, &strides));
+  return RunMaxPoolGrad(ctx, ksize, strides);
+}
+
+// The gradient of MaxPoolGrad: each output cell takes the incoming gradient
+// (shaped like orig_input) at its window's first maximum.
+absl::Status MaxPoolGradGradKernel(KernelContext& ctx) {
+  const Tensor& in = ctx.input(0);
+  const Tensor& grad = ctx.input(2);
+  ASSIGN_OR_RETURN(PoolGeometry g, GeometryFromAttrs(ctx, in.shape()));
+  RETURN_IF_ERROR(CheckGradShape(ctx, g, ctx.input(1), "orig_output"));
+  if (grad.shape() != in.shape()) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "grad must have orig_input's shape ", in.shape().DebugString(),
+        ", got ", grad.shape().DebugString()));
+  }
+  return DispatchReal(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
+    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
+    if (out->num_elements() == 0) return absl::OkStatus();
+    std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, in.data<T>());
+    const int64_t per_image = g.out_rows * g.out_cols * g.depth;
+    const T* pgrad = grad.data<T>();
+    T* pout = out->data<T>();
+    ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t n = begin; n < end; ++n) {
+                    const T* src = pgrad + g.In(n, 0, 0);
+                    const int64_t* idx = argmax.data() + n * per_image;
+                    T* dst = pout + n * per_image;
+                    for (int64_t i = 0; i < per_image; ++i) {
+                      dst[i] = src[idx[i]];
                     }
                   }
                 });
@@ -359,6 +425,8 @@ absl::Status RegisterPoolingKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("MaxPoolV2", MaxPoolV2Kernel));
   RETURN_IF_ERROR(r.Register("AvgPool", AvgPoolKernel));
   RETURN_IF_ERROR(r.Register("MaxPoolGrad", MaxPoolGradKernel));
+  RETURN_IF_ERROR(r.Register("MaxPoolGradV2", MaxPoolGradV2Kernel));
+  RETURN_IF_ERROR(r.Register("MaxPoolGradGrad", MaxPoolGradGradKernel));
   return r.Register("AvgPoolGrad", AvgPoolGradKernel);
 }
 

@@ -9,15 +9,13 @@
 #include "absl/strings/str_join.h"
 #include "graph/padding.h"
 #include "graph/status.h"
+#include "ops/nn_grad.h"
 #include "ops/registration.h"
 
 namespace graphflow {
 namespace {
 
-// TF's realnumbertype, spelled out (the spec parser has no type groups).
-constexpr char kRealNumberTypes[] =
-    "{float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, "
-    "half, uint32, uint64}";
+constexpr char kRealNumberTypes[] = "realnumbertype";
 constexpr char kFloatTypes[] = "{half, bfloat16, float, double}";
 constexpr char kPaddingAttr[] = "padding: {'SAME', 'VALID'}";
 constexpr char kDataFormatAttr[] = "data_format: {'NHWC', 'NCHW'} = 'NHWC'";
@@ -205,6 +203,24 @@ absl::Status MaxPoolGradShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// The pooled shape of orig_input, merged with orig_output; grad must match
+// orig_input.
+absl::Status MaxPoolGradGradShape(InferenceContext& c) {
+  RETURN_IF_ERROR(PoolShape(c));
+  ASSIGN_OR_RETURN(PartialShape grad, c.WithRank(2, 4));
+  ASSIGN_OR_RETURN(PartialShape orig_output, c.WithRank(1, 4));
+  auto in = c.input_shape(0).Merge(grad);
+  auto out = orig_output.Merge(c.output(0));
+  if (!in.ok() || !out.ok()) {
+    return c.Error(
+        absl::StrCat("grad ", grad.DebugString(), " must match orig_input ",
+                     c.input_shape(0).DebugString(), " and orig_output ",
+                     orig_output.DebugString(), " its pooled shape"));
+  }
+  c.set_output(0, *out);
+  return absl::OkStatus();
+}
+
 absl::Status AvgPoolGradShape(InferenceContext& c) {
   RETURN_IF_ERROR(ConstantVector4(c, 0, "orig_input_shape").status());
   RETURN_IF_ERROR(c.WithRank(1, 4).status());
@@ -221,13 +237,15 @@ absl::Status AvgPoolGradShape(InferenceContext& c) {
 }
 
 // Registers an activation (features -> activations) and its gradient op
-// (gradients, <second> -> backprops).
+// (gradients, <second> -> backprops), with their gradient functions.
 absl::Status RegisterActivation(OpRegistry& r, const char* op,
                                 const char* types, const char* second,
+                                GradFn fwd_grad, GradFn grad_grad,
                                 const char* extra_attr = nullptr) {
   OpDefBuilder fwd(op);
-  fwd.Input("features: T").Output("activations: T");
+  fwd.Input("features: T").Output("activations: T").SetGradient(fwd_grad);
   OpDefBuilder grad(absl::StrCat(op, "Grad"));
+  grad.SetGradient(grad_grad);
   grad.Input("gradients: T")
       .Input(absl::StrCat(second, ": T"))
       .Output("backprops: T");
@@ -242,7 +260,8 @@ absl::Status RegisterActivation(OpRegistry& r, const char* op,
 }
 
 absl::Status RegisterPoolOp(OpRegistry& r, const char* op, const char* input,
-                            const char* types, const char* data_format) {
+                            const char* types, const char* data_format,
+                            GradFn grad) {
   return r.Register(OpDefBuilder(op)
                         .Input(absl::StrCat(input, ": T"))
                         .Output("output: T")
@@ -251,62 +270,73 @@ absl::Status RegisterPoolOp(OpRegistry& r, const char* op, const char* input,
                         .Attr(kPaddingAttr)
                         .Attr(data_format)
                         .Attr(absl::StrCat("T: ", types))
-                        .SetShapeFn(PoolShape));
+                        .SetShapeFn(PoolShape)
+                        .SetGradient(std::move(grad)));
 }
 
 }  // namespace
 
 absl::Status RegisterNnOps(OpRegistry& r) {
   // Relu also takes qint8 in TF; graphflow has no quantized tensors.
-  RETURN_IF_ERROR(RegisterActivation(r, "Relu", kRealNumberTypes, "features"));
-  RETURN_IF_ERROR(RegisterActivation(r, "Relu6", kRealNumberTypes, "features"));
-  RETURN_IF_ERROR(RegisterActivation(r, "Elu", kFloatTypes, "outputs"));
-  RETURN_IF_ERROR(RegisterActivation(r, "Selu", kFloatTypes, "outputs"));
-  RETURN_IF_ERROR(RegisterActivation(r, "LeakyRelu",
-                                     "{half, bfloat16, float, double} = "
-                                     "DT_FLOAT",
-                                     "features", "alpha: float = 0.2"));
+  RETURN_IF_ERROR(RegisterActivation(r, "Relu", kRealNumberTypes, "features",
+                                     nn_grad::Relu, nn_grad::ReluGrad));
+  RETURN_IF_ERROR(RegisterActivation(r, "Relu6", kRealNumberTypes, "features",
+                                     nn_grad::Relu6, nn_grad::Relu6Grad));
+  RETURN_IF_ERROR(RegisterActivation(r, "Elu", kFloatTypes, "outputs",
+                                     nn_grad::Elu, nn_grad::EluGrad));
+  RETURN_IF_ERROR(RegisterActivation(r, "Selu", kFloatTypes, "outputs",
+                                     nn_grad::Selu, nn_grad::SeluGrad));
+  RETURN_IF_ERROR(RegisterActivation(
+      r, "LeakyRelu", "{half, bfloat16, float, double} = DT_FLOAT", "features",
+      nn_grad::LeakyRelu, nn_grad::LeakyReluGrad, "alpha: float = 0.2"));
 
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Softmax")
                                  .Input("logits: T")
                                  .Output("softmax: T")
                                  .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .SetShapeFn(RankAtLeastOneShape)));
+                                 .SetShapeFn(RankAtLeastOneShape)
+                                 .SetGradient(nn_grad::Softmax)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("LogSoftmax")
                                  .Input("logits: T")
                                  .Output("logsoftmax: T")
                                  .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .SetShapeFn(RankAtLeastOneShape)));
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("SoftmaxCrossEntropyWithLogits")
-                                 .Input("features: T")
-                                 .Input("labels: T")
-                                 .Output("loss: T")
-                                 .Output("backprop: T")
-                                 .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .SetShapeFn(XentShape)));
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("SparseSoftmaxCrossEntropyWithLogits")
-                                 .Input("features: T")
-                                 .Input("labels: Tlabels")
-                                 .Output("loss: T")
-                                 .Output("backprop: T")
-                                 .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .Attr("Tlabels: {int32, int64} = DT_INT64")
-                                 .SetShapeFn(SparseXentShape)));
+                                 .SetShapeFn(RankAtLeastOneShape)
+                                 .SetGradient(nn_grad::LogSoftmax)));
+  RETURN_IF_ERROR(
+      r.Register(OpDefBuilder("SoftmaxCrossEntropyWithLogits")
+                     .Input("features: T")
+                     .Input("labels: T")
+                     .Output("loss: T")
+                     .Output("backprop: T")
+                     .Attr(absl::StrCat("T: ", kFloatTypes))
+                     .SetShapeFn(XentShape)
+                     .SetGradient(nn_grad::SoftmaxCrossEntropyWithLogits)));
+  RETURN_IF_ERROR(r.Register(
+      OpDefBuilder("SparseSoftmaxCrossEntropyWithLogits")
+          .Input("features: T")
+          .Input("labels: Tlabels")
+          .Output("loss: T")
+          .Output("backprop: T")
+          .Attr(absl::StrCat("T: ", kFloatTypes))
+          .Attr("Tlabels: {int32, int64} = DT_INT64")
+          .SetShapeFn(SparseXentShape)
+          .SetGradient(nn_grad::SparseSoftmaxCrossEntropyWithLogits)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("L2Loss")
                                  .Input("t: T")
                                  .Output("output: T")
                                  .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .SetShapeFn(ScalarShape)));
+                                 .SetShapeFn(ScalarShape)
+                                 .SetGradient(nn_grad::L2Loss)));
 
   constexpr char kMaxPoolTypes[] =
       "{half, bfloat16, float, double, int32, int64, uint8, int16, int8, "
       "uint16, qint8} = DT_FLOAT";
   constexpr char kMaxPoolFormat[] =
       "data_format: {'NHWC', 'NCHW', 'NCHW_VECT_C'} = 'NHWC'";
-  RETURN_IF_ERROR(
-      RegisterPoolOp(r, "MaxPool", "input", kMaxPoolTypes, kMaxPoolFormat));
-  RETURN_IF_ERROR(
-      RegisterPoolOp(r, "AvgPool", "value", kFloatTypes, kDataFormatAttr));
+  RETURN_IF_ERROR(RegisterPoolOp(r, "MaxPool", "input", kMaxPoolTypes,
+                                 kMaxPoolFormat, nn_grad::MaxPool));
+  RETURN_IF_ERROR(RegisterPoolOp(r, "AvgPool", "value", kFloatTypes,
+                                 kDataFormatAttr, nn_grad::AvgPool));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("MaxPoolV2")
                                  .Input("input: T")
                                  .Input("ksize: int32")
@@ -315,7 +345,8 @@ absl::Status RegisterNnOps(OpRegistry& r) {
                                  .Attr(absl::StrCat("T: ", kMaxPoolTypes))
                                  .Attr(kPaddingAttr)
                                  .Attr(kMaxPoolFormat)
-                                 .SetShapeFn(MaxPoolV2Shape)));
+                                 .SetShapeFn(MaxPoolV2Shape)
+                                 .SetGradient(nn_grad::MaxPoolV2)));
   RETURN_IF_ERROR(
       r.Register(OpDefBuilder("MaxPoolGrad")
                      .Input("orig_input: T")
@@ -324,6 +355,33 @@ absl::Status RegisterNnOps(OpRegistry& r) {
                      .Output("output: T")
                      .Attr(kKsizeAttr)
                      .Attr(kStridesAttr)
+                     .Attr(kPaddingAttr)
+                     .Attr(kDataFormatAttr)
+                     .Attr(absl::StrCat("T: ", kRealNumberTypes, " = DT_FLOAT"))
+                     .SetShapeFn(MaxPoolGradShape)
+                     .SetGradient(nn_grad::MaxPoolGrad)));
+  // MaxPoolGrad's gradient: the incoming gradient gathered at each window's
+  // argmax, shaped like orig_output.
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("MaxPoolGradGrad")
+                                 .Input("orig_input: T")
+                                 .Input("orig_output: T")
+                                 .Input("grad: T")
+                                 .Output("output: T")
+                                 .Attr(kKsizeAttr)
+                                 .Attr(kStridesAttr)
+                                 .Attr(kPaddingAttr)
+                                 .Attr(kDataFormatAttr)
+                                 .Attr(absl::StrCat("T: ", kRealNumberTypes))
+                                 .SetShapeFn(MaxPoolGradGradShape)
+                                 .SetGradient(nn_grad::MaxPoolGradGrad)));
+  RETURN_IF_ERROR(
+      r.Register(OpDefBuilder("MaxPoolGradV2")
+                     .Input("orig_input: T")
+                     .Input("orig_output: T")
+                     .Input("grad: T")
+                     .Input("ksize: int32")
+                     .Input("strides: int32")
+                     .Output("output: T")
                      .Attr(kPaddingAttr)
                      .Attr(kDataFormatAttr)
                      .Attr(absl::StrCat("T: ", kRealNumberTypes, " = DT_FLOAT"))
@@ -337,7 +395,8 @@ absl::Status RegisterNnOps(OpRegistry& r) {
                                  .Attr(kPaddingAttr)
                                  .Attr(kDataFormatAttr)
                                  .Attr(absl::StrCat("T: ", kFloatTypes))
-                                 .SetShapeFn(AvgPoolGradShape)));
+                                 .SetShapeFn(AvgPoolGradShape)
+                                 .SetGradient(nn_grad::AvgPoolGrad)));
   return absl::OkStatus();
 }
 
@@ -436,6 +495,22 @@ Output MaxPoolGrad(const Scope& s, Input orig_input, Input orig_output,
                    absl::string_view padding, absl::string_view data_format) {
   return s.AddOp1("MaxPoolGrad", {orig_input, orig_output, grad},
                   PoolAttrs(ksize, strides, padding, data_format));
+}
+Output MaxPoolGradGrad(const Scope& s, Input orig_input, Input orig_output,
+                       Input grad, const std::vector<int64_t>& ksize,
+                       const std::vector<int64_t>& strides,
+                       absl::string_view padding,
+                       absl::string_view data_format) {
+  return s.AddOp1("MaxPoolGradGrad", {orig_input, orig_output, grad},
+                  PoolAttrs(ksize, strides, padding, data_format));
+}
+Output MaxPoolGradV2(const Scope& s, Input orig_input, Input orig_output,
+                     Input grad, Input ksize, Input strides,
+                     absl::string_view padding, absl::string_view data_format) {
+  return s.AddOp1("MaxPoolGradV2",
+                  {orig_input, orig_output, grad, ksize, strides},
+                  {{"padding", std::string(padding)},
+                   {"data_format", std::string(data_format)}});
 }
 Output AvgPoolGrad(const Scope& s, Input orig_input_shape, Input grad,
                    const std::vector<int64_t>& ksize,

@@ -72,6 +72,18 @@ Output MaxPoolGrad(const Scope& s, Input orig_input, Input orig_output,
                    const std::vector<int64_t>& strides,
                    absl::string_view padding,
                    absl::string_view data_format = "NHWC");
+// MaxPoolGrad's gradient: grad (shaped like orig_input) gathered at each
+// window's first maximum, shaped like orig_output.
+Output MaxPoolGradGrad(const Scope& s, Input orig_input, Input orig_output,
+                       Input grad, const std::vector<int64_t>& ksize,
+                       const std::vector<int64_t>& strides,
+                       absl::string_view padding,
+                       absl::string_view data_format = "NHWC");
+// MaxPoolV2's gradient: MaxPoolGrad with ksize and strides as int32 tensors.
+Output MaxPoolGradV2(const Scope& s, Input orig_input, Input orig_output,
+                     Input grad, Input ksize, Input strides,
+                     absl::string_view padding,
+                     absl::string_view data_format = "NHWC");
 // AvgPool's gradient; orig_input_shape is an int32 vector of 4 entries.
 Output AvgPoolGrad(const Scope& s, Input orig_input_shape, Input grad,
                    const std::vector<int64_t>& ksize,
