@@ -67,6 +67,10 @@ int main(int argc, char** argv) {
                  std::string(result.status().message()).c_str());
     return 1;
   }
+  if (config.epochs == 0 && !absl::GetFlag(FLAGS_write_graph).empty()) {
+    std::printf("wrote %s\n", absl::GetFlag(FLAGS_write_graph).c_str());
+    return 0;
+  }
   std::printf("Train Accuracy: %.4f\nTest Accuracy: %.4f\n",
               result->train_accuracy, result->test_accuracy);
   return 0;

@@ -139,9 +139,10 @@ absl::StatusOr<TrainResult> TrainCourseModel(const CourseConfig& config,
                                       GraphToGraphDef(*m.scope.graph()),
                                       GraphFormatForPath(graph_path)));
   }
+  TrainResult result;
+  if (config.epochs == 0 && !graph_path.empty()) return result;  // Graph only.
   ASSIGN_OR_RETURN(std::unique_ptr<Session> sess, Session::Create(m.scope));
   RETURN_IF_ERROR(sess->Run({}, {}, {m.init}).status());
-  TrainResult result;
   const int64_t m_examples = images.dim(0);
   const int64_t num_minibatches =
       (m_examples + config.batch - 1) / config.batch;

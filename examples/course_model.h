@@ -49,7 +49,7 @@ struct TrainResult {
   double train_accuracy = 0, test_accuracy = 0;
 };
 // Trains with shuffled minibatches (seeded); writes the training graph to
-// `graph_path` first when it is not empty.
+// `graph_path` first when it is not empty (and only that with 0 epochs).
 absl::StatusOr<TrainResult> TrainCourseModel(
     const CourseConfig& config, const ImageDataset& train,
     const ImageDataset& test, const std::string& graph_path = "");

@@ -10,6 +10,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "graph/graph_def.h"
@@ -164,6 +165,13 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv,
       }
       args.repeated[name].push_back(value);
       continue;
+    }
+    // "--flag value" for every non-bool flag, as Abseil would read it.
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (!has_value && flag != nullptr && !flag->IsOfType<bool>() &&
+        i + 1 < argc) {
+      value = argv[++i];
+      has_value = true;
     }
     for_absl->push_back(has_value ? absl::StrCat("--", name, "=", value)
                                   : absl::StrCat("--", name));

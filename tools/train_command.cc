@@ -106,14 +106,18 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
-  for (const std::string& name :
-       {options.train_op, options.loss, options.metric}) {
-    if (!name.empty()) {
-      auto e = graph->FindEndpoint(name);
-      if (!e.ok())
-        return absl::Status(
-            e.status().code(),
-            absl::StrCat(options.graph, ": ", e.status().message()));
+  if (graph->FindNode(options.train_op) == nullptr) {
+    return absl::NotFoundError(absl::StrCat(options.graph, ": --train-op '",
+                                            options.train_op,
+                                            "': no node of that name"));
+  }
+  for (const std::string& name : {options.loss, options.metric}) {
+    if (name.empty()) continue;
+    auto e = graph->FindEndpoint(name);
+    if (!e.ok()) {
+      return absl::Status(
+          e.status().code(),
+          absl::StrCat(options.graph, ": ", e.status().message()));
     }
   }
   ASSIGN_OR_RETURN(NamedTensors train,
