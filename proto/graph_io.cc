@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "proto/file_io.h"
 
@@ -92,6 +93,9 @@ absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
     return absl::InvalidArgumentError(
         absl::StrCat(source, ": graph file larger than 2 GiB"));
   }
+  // Trying both message types may hit invalid UTF-8; the caller gets one
+  // clear error instead of protobuf's log lines.
+  google::protobuf::LogSilencer silence;
   GraphDef graph;
   if (graph.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())) &&
       PlausibleGraph(graph)) {
