@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "graph/graph_def.h"
@@ -46,6 +47,14 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
                              int64_t width, int64_t channels) {
   Scope s = NewRootScope();
   const int64_t n_y = config.classes;
+  if (config.model != "course" && config.model != "deep") {
+    s.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+        "unknown model '", config.model, "' (expected 'course' or 'deep')")));
+  } else if (n_y < 1 || height < 1 || width < 1 || channels < 1) {
+    s.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat("the model needs positive sizes, got images ", height, "x",
+                     width, "x", channels, " and ", n_y, " classes")));
+  }
   // X, Y = create_placeholders(n_H0, n_W0, n_C0, n_y)
   Output X = ops::Placeholder(s.WithOpName("X"), DT_FLOAT,
                               {-1, height, width, channels});
@@ -110,6 +119,46 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
 
 namespace {
 
+std::string Describe(const Tensor& t) {
+  return t.valid() ? absl::StrCat(DataTypeString(t.dtype()), " ",
+                                  t.shape().DebugString())
+                   : "no tensor";
+}
+
+// Datasets of images [N, H, W, C] with one-hot labels [N, classes], the same
+// image size for both, and a usable schedule.
+absl::Status CheckTrainingInputs(const CourseConfig& config,
+                                 const ImageDataset& train,
+                                 const ImageDataset& test) {
+  if (config.batch < 1 || config.epochs < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch must be >= 1 and epochs >= 0, got batch ",
+                     config.batch, " and epochs ", config.epochs));
+  }
+  for (const ImageDataset* d : {&train, &test}) {
+    const char* which = d == &train ? "training" : "test";
+    if (!d->images.valid() || d->images.rank() != 4 ||
+        d->images.dtype() != DT_FLOAT || !d->labels.valid() ||
+        d->labels.rank() != 2 || d->labels.dtype() != DT_FLOAT ||
+        d->labels.dim(0) != d->images.dim(0) ||
+        d->labels.dim(1) != config.classes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ", which,
+          " data must be float images [N, H, W, C] and one-hot labels [N, ",
+          config.classes, "], got ", Describe(d->images), " and ",
+          Describe(d->labels)));
+    }
+  }
+  for (int i = 1; i < 4; ++i) {
+    if (train.images.dim(i) != test.images.dim(i)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "training images are ", train.images.shape().DebugString(),
+          " but test images are ", test.images.shape().DebugString()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Accuracy over a whole dataset, evaluated in chunks to bound memory.
 absl::StatusOr<double> Evaluate(Session& session, const CourseModel& m,
                                 const ImageDataset& data) {
@@ -132,6 +181,7 @@ absl::StatusOr<TrainResult> TrainCourseModel(const CourseConfig& config,
                                              const ImageDataset& train,
                                              const ImageDataset& test,
                                              const std::string& graph_path) {
+  RETURN_IF_ERROR(CheckTrainingInputs(config, train, test));
   const Tensor& images = train.images;
   CourseModel m =
       BuildCourseModel(config, images.dim(1), images.dim(2), images.dim(3));
