@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "graph/graph_def.h"
@@ -45,8 +46,15 @@ absl::StatusOr<ImageDataset> LoadImageDataset(const std::string& images_path,
 CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
                              int64_t width, int64_t channels) {
   Scope s = NewRootScope();
-  CourseModel m{s};
   const int64_t n_y = config.classes;
+  if (config.model != "course" && config.model != "deep") {
+    s.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+        "unknown model '", config.model, "' (expected 'course' or 'deep')")));
+  } else if (n_y < 1 || height < 1 || width < 1 || channels < 1) {
+    s.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat("the model needs positive sizes, got images ", height, "x",
+                     width, "x", channels, " and ", n_y, " classes")));
+  }
   // X, Y = create_placeholders(n_H0, n_W0, n_C0, n_y)
   Output X = ops::Placeholder(s.WithOpName("X"), DT_FLOAT,
                               {-1, height, width, channels});
@@ -54,7 +62,10 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
   Output Z3;
   if (config.model == "deep") {
     // mnist_deep: conv 5x5 -> relu -> pool 2, twice, fc + relu, fc.
+    const Initializer weights =
+        init::XavierUniform(Seed::WithGraphSeed(config.graph_seed));
     layers::Conv2DOptions conv;
+    conv.weights_initializer = weights;
     conv.scope = "conv1";
     Output h1 = layers::Conv2D(s, X, config.deep_filters1, {5, 5}, conv);
     Output p1 = ops::MaxPool(s.WithOpName("pool1"), h1, {1, 2, 2, 1},
@@ -63,16 +74,20 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
     Output h2 = layers::Conv2D(s, p1, config.deep_filters2, {5, 5}, conv);
     Output p2 = ops::MaxPool(s.WithOpName("pool2"), h2, {1, 2, 2, 1},
                              {1, 2, 2, 1}, "SAME");
-    Output fc1 = layers::FullyConnected(s, layers::Flatten(s, p2),
-                                        config.deep_hidden, {.scope = "fc1"});
+    Output fc1 = layers::FullyConnected(
+        s, layers::Flatten(s, p2), config.deep_hidden,
+        {.weights_initializer = weights, .scope = "fc1"});
     Z3 = layers::FullyConnected(s, fc1, n_y,
-                                {.activation = nullptr, .scope = "fc2"});
+                                {.activation = nullptr,
+                                 .weights_initializer = weights,
+                                 .scope = "fc2"});
   } else {
     // parameters = initialize_parameters()
-    Variable W1 = GetVariable(s, "W1", {4, 4, channels, 8},
-                              init::XavierUniform(config.seed));
+    const Seed seed = Seed::WithGraphSeed(config.graph_seed, config.seed);
+    Variable W1 =
+        GetVariable(s, "W1", {4, 4, channels, 8}, init::XavierUniform(seed));
     Variable W2 =
-        GetVariable(s, "W2", {2, 2, 8, 16}, init::XavierUniform(config.seed));
+        GetVariable(s, "W2", {2, 2, 8, 16}, init::XavierUniform(seed));
     // Z3 = forward_propagation(X, parameters)
     Output Z1 = ops::Conv2D(s, X, W1, {1, 1, 1, 1}, "SAME");
     Output A1 = ops::Relu(s, Z1);
@@ -81,7 +96,10 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
     Output A2 = ops::Relu(s, Z2);
     Output P2 = ops::MaxPool(s, A2, {1, 4, 4, 1}, {1, 4, 4, 1}, "SAME");
     Output P = layers::Flatten(s, P2);
-    Z3 = layers::FullyConnected(s, P, n_y, {.activation = nullptr});
+    Z3 = layers::FullyConnected(s, P, n_y,
+                                {.activation = nullptr,
+                                 .weights_initializer = init::XavierUniform(
+                                     Seed::WithGraphSeed(config.graph_seed))});
   }
   // cost = compute_cost(Z3, Y)
   Output cost =
@@ -96,17 +114,50 @@ CourseModel BuildCourseModel(const CourseConfig& config, int64_t height,
       ops::Mean(s.WithOpName("accuracy"),
                 ops::Cast(s, correct_prediction, DT_FLOAT), Input({0}));
   Output init = GlobalVariablesInitializer(s);
-  m.X = X;
-  m.Y = Y;
-  m.Z3 = Z3;
-  m.cost = cost;
-  m.accuracy = accuracy;
-  m.optimizer = optimizer;
-  m.init = init;
-  return m;
+  return CourseModel{s, X, Y, Z3, cost, accuracy, optimizer, init};
 }
 
 namespace {
+
+std::string Describe(const Tensor& t) {
+  return t.valid() ? absl::StrCat(DataTypeString(t.dtype()), " ",
+                                  t.shape().DebugString())
+                   : "no tensor";
+}
+
+// Datasets of images [N, H, W, C] with one-hot labels [N, classes], the same
+// image size for both, and a usable schedule.
+absl::Status CheckTrainingInputs(const CourseConfig& config,
+                                 const ImageDataset& train,
+                                 const ImageDataset& test) {
+  if (config.batch < 1 || config.epochs < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("batch must be >= 1 and epochs >= 0, got batch ",
+                     config.batch, " and epochs ", config.epochs));
+  }
+  for (const ImageDataset* d : {&train, &test}) {
+    const char* which = d == &train ? "training" : "test";
+    if (!d->images.valid() || d->images.rank() != 4 ||
+        d->images.dtype() != DT_FLOAT || !d->labels.valid() ||
+        d->labels.rank() != 2 || d->labels.dtype() != DT_FLOAT ||
+        d->labels.dim(0) != d->images.dim(0) ||
+        d->labels.dim(1) != config.classes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ", which,
+          " data must be float images [N, H, W, C] and one-hot labels [N, ",
+          config.classes, "], got ", Describe(d->images), " and ",
+          Describe(d->labels)));
+    }
+  }
+  for (int i = 1; i < 4; ++i) {
+    if (train.images.dim(i) != test.images.dim(i)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "training images are ", train.images.shape().DebugString(),
+          " but test images are ", test.images.shape().DebugString()));
+    }
+  }
+  return absl::OkStatus();
+}
 
 // Accuracy over a whole dataset, evaluated in chunks to bound memory.
 absl::StatusOr<double> Evaluate(Session& session, const CourseModel& m,
@@ -130,6 +181,7 @@ absl::StatusOr<TrainResult> TrainCourseModel(const CourseConfig& config,
                                              const ImageDataset& train,
                                              const ImageDataset& test,
                                              const std::string& graph_path) {
+  RETURN_IF_ERROR(CheckTrainingInputs(config, train, test));
   const Tensor& images = train.images;
   CourseModel m =
       BuildCourseModel(config, images.dim(1), images.dim(2), images.dim(3));

@@ -1,79 +1,131 @@
 #include "ops/initializers.h"
 
 #include <cmath>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
 
 namespace graphflow {
 namespace {
 
 constexpr int64_t kDefaultGraphSeed = 87654321;
-
-AttrMap SeedAttrs(std::optional<int64_t> seed, DataType dtype) {
-  AttrMap attrs = {{"dtype", dtype}};
-  if (seed) {
-    attrs["seed"] = kDefaultGraphSeed;
-    attrs["seed2"] = *seed;
-  }
-  return attrs;
-}
+constexpr int64_t kMaxInt32 = 2147483647;
+// TF's array_ops.zeros/ones: a Const below this many elements, else a Fill
+// (keeps GraphDefs small).
+constexpr int64_t kSmallConstant = 1000;
 
 Tensor ScalarOf(DataType dtype, double v) {
-  return dtype == DT_DOUBLE ? Tensor::Scalar(v)
-                            : Tensor::Scalar(static_cast<float>(v));
+  switch (dtype) {
+    case DT_DOUBLE:
+      return Tensor::Scalar(v);
+    case DT_INT32:
+      return Tensor::Scalar(static_cast<int32_t>(v));
+    case DT_INT64:
+      return Tensor::Scalar(static_cast<int64_t>(v));
+    default:
+      return Tensor::Scalar(static_cast<float>(v));
+  }
 }
 
-Output ShapeConst(const Scope& s, const TensorShape& shape) {
+Tensor ShapeTensor(const TensorShape& shape) {
   Tensor t(DT_INT32, TensorShape{shape.rank()});
   for (int i = 0; i < shape.rank(); ++i) {
     t.data<int32_t>()[i] = static_cast<int32_t>(shape.dim(i));
   }
-  return s.WithOpName("shape").Const(t);
+  return t;
 }
 
-// op(shape) * scale + offset, with TF's node names (RandomUniform, mul, add).
-Output ScaledRandom(const Scope& s, const char* op, const TensorShape& shape,
-                    DataType dtype, std::optional<int64_t> seed, double scale,
-                    double offset) {
-  Output r = s.AddOp1(op, {ShapeConst(s, shape)}, SeedAttrs(seed, dtype));
-  Output mul = s.WithOpName("mul").AddOp1("Mul", {r, ScalarOf(dtype, scale)});
-  return s.AddOp1("Add", {mul, ScalarOf(dtype, offset)});
+// TF's random_ops.random_uniform under name scope `s` ("random_uniform"):
+// shape, min, max, RandomUniform, sub, mul and the Add named after the scope.
+Output UniformRange(const Scope& s, const TensorShape& shape, DataType dtype,
+                    const Seed& seed, double minval, double maxval) {
+  Output shape_t = s.WithOpName("shape").Const(ShapeTensor(shape));
+  Output min = s.WithOpName("min").Const(ScalarOf(dtype, minval));
+  Output max = s.WithOpName("max").Const(ScalarOf(dtype, maxval));
+  auto [seed1, seed2] = seed.Resolve(*s.graph());
+  Output rnd = s.AddOp1("RandomUniform", {shape_t},
+                        {{"dtype", dtype}, {"seed", seed1}, {"seed2", seed2}});
+  // (max - min) in the variable's dtype, as TF computes it.
+  Output range = s.WithOpName("sub").AddOp1("Sub", {max, min});
+  Output mul = s.WithOpName("mul").AddOp1("Mul", {rnd, range});
+  return s.WithExactName(s.name_prefix()).AddOp1("Add", {mul, min});
 }
 
-Initializer Uniform(std::function<double(const Fans&)> limit,
-                    std::optional<int64_t> seed) {
+// TF's truncated_normal / random_normal: shape, mean, stddev, the random
+// op, mul and the Add named after the scope.
+Output NormalLike(const Scope& s, const char* op, const TensorShape& shape,
+                  DataType dtype, const Seed& seed, double mean,
+                  double stddev) {
+  Output shape_t = s.WithOpName("shape").Const(ShapeTensor(shape));
+  Output mean_t = s.WithOpName("mean").Const(ScalarOf(dtype, mean));
+  Output stddev_t = s.WithOpName("stddev").Const(ScalarOf(dtype, stddev));
+  auto [seed1, seed2] = seed.Resolve(*s.graph());
+  Output rnd = s.AddOp1(op, {shape_t},
+                        {{"dtype", dtype}, {"seed", seed1}, {"seed2", seed2}});
+  Output mul = s.WithOpName("mul").AddOp1("Mul", {rnd, stddev_t});
+  return s.WithExactName(s.name_prefix()).AddOp1("Add", {mul, mean_t});
+}
+
+Initializer Uniform(std::function<double(const Fans&)> limit, Seed seed) {
   return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
     double l = limit(ComputeFans(shape));
-    return ScaledRandom(s.NewSubScope("random_uniform"), "RandomUniform", shape,
-                        dtype, seed, 2 * l, -l);
+    return UniformRange(s.NewSubScope("random_uniform"), shape, dtype, seed, -l,
+                        l);
   };
 }
 
-Initializer Truncated(std::function<double(const Fans&)> stddev,
-                      std::optional<int64_t> seed) {
+Initializer Truncated(std::function<double(const Fans&)> stddev, Seed seed) {
   return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
-    return ScaledRandom(s.NewSubScope("truncated_normal"), "TruncatedNormal",
-                        shape, dtype, seed, stddev(ComputeFans(shape)), 0);
+    return NormalLike(s.NewSubScope("truncated_normal"), "TruncatedNormal",
+                      shape, dtype, seed, 0, stddev(ComputeFans(shape)));
   };
 }
 
-Initializer Filled(double value) {
-  return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
+// `value` everywhere, named `name`: a Const when small, else
+// Fill(name/shape_as_tensor, name/Const) like TF's zeros and ones.
+Initializer Filled(double value, const char* name) {
+  return [=](const Scope& s, const TensorShape& shape,
+             DataType dtype) -> Output {
+    if (dtype != DT_FLOAT && dtype != DT_DOUBLE && dtype != DT_INT32 &&
+        dtype != DT_INT64) {
+      s.UpdateStatus(absl::InvalidArgumentError(
+          absl::StrCat("constant initializer for ", s.name_prefix(),
+                       ": unsupported dtype ", DataTypeString(dtype))));
+      return Output();
+    }
+    Tensor scalar = ScalarOf(dtype, value);
+    if (shape.num_elements() >= kSmallConstant) {
+      Scope fs = s.NewSubScope(name);
+      Output dims = fs.WithOpName("shape_as_tensor").Const(ShapeTensor(shape));
+      Output v = fs.WithOpName("Const").Const(scalar);
+      return fs.WithExactName(fs.name_prefix()).AddOp1("Fill", {dims, v});
+    }
     Tensor t(dtype, shape);
     for (int64_t i = 0; i < t.num_elements(); ++i) {
-      if (dtype == DT_DOUBLE) {
-        t.data<double>()[i] = value;
-      } else if (dtype == DT_FLOAT) {
-        t.data<float>()[i] = static_cast<float>(value);
-      } else if (dtype == DT_INT32) {
-        t.data<int32_t>()[i] = static_cast<int32_t>(value);
-      } else if (dtype == DT_INT64) {
-        t.data<int64_t>()[i] = static_cast<int64_t>(value);
-      }
+      std::memcpy(static_cast<char*>(t.raw_data()) + i * DataTypeSize(dtype),
+                  scalar.raw_data(), DataTypeSize(dtype));
     }
-    return s.WithOpName(value == 0 ? "zeros" : "Const").Const(t);
+    return s.WithOpName(name).Const(t);
   };
 }
 
 }  // namespace
+
+std::pair<int64_t, int64_t> Seed::Resolve(const Graph& g) const {
+  std::pair<int64_t, int64_t> seeds;
+  if (graph && op) {
+    seeds = {*graph, *op};
+  } else if (graph) {
+    seeds = {*graph, g.num_nodes()};
+  } else if (op) {
+    seeds = {kDefaultGraphSeed, *op};
+  } else {
+    return {0, 0};
+  }
+  // (0, 0) means "nondeterministic" to the kernels.
+  if (seeds.first == 0 && seeds.second == 0) seeds.second = kMaxInt32;
+  return seeds;
+}
 
 Fans ComputeFans(const TensorShape& shape) {
   Fans f;
@@ -90,51 +142,48 @@ Fans ComputeFans(const TensorShape& shape) {
 
 namespace init {
 
-Initializer Zeros() { return Filled(0); }
-Initializer Ones() { return Filled(1); }
-Initializer Constant(double value) { return Filled(value); }
+Initializer Zeros() { return Filled(0, "zeros"); }
+Initializer Ones() { return Filled(1, "ones"); }
+Initializer Constant(double value) { return Filled(value, "Const"); }
 
-Initializer XavierUniform(std::optional<int64_t> seed) {
+Initializer XavierUniform(Seed seed) {
   return Uniform([](const Fans& f) { return std::sqrt(6.0 / (f.in + f.out)); },
                  seed);
 }
 
-Initializer XavierNormal(std::optional<int64_t> seed) {
+Initializer XavierNormal(Seed seed) {
   return Truncated(
       [](const Fans& f) { return std::sqrt(1.3 * 2.0 / (f.in + f.out)); },
       seed);
 }
 
-Initializer HeNormal(std::optional<int64_t> seed) {
+Initializer HeNormal(Seed seed) {
   return Truncated([](const Fans& f) { return std::sqrt(1.3 * 2.0 / f.in); },
                    seed);
 }
 
-Initializer HeUniform(std::optional<int64_t> seed) {
+Initializer HeUniform(Seed seed) {
   return Uniform([](const Fans& f) { return std::sqrt(6.0 / f.in); }, seed);
 }
 
-Initializer TruncatedNormal(double mean, double stddev,
-                            std::optional<int64_t> seed) {
+Initializer TruncatedNormal(double mean, double stddev, Seed seed) {
   return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
-    return ScaledRandom(s.NewSubScope("truncated_normal"), "TruncatedNormal",
-                        shape, dtype, seed, stddev, mean);
+    return NormalLike(s.NewSubScope("truncated_normal"), "TruncatedNormal",
+                      shape, dtype, seed, mean, stddev);
   };
 }
 
-Initializer RandomNormal(double mean, double stddev,
-                         std::optional<int64_t> seed) {
+Initializer RandomNormal(double mean, double stddev, Seed seed) {
   return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
-    return ScaledRandom(s.NewSubScope("random_normal"), "RandomStandardNormal",
-                        shape, dtype, seed, stddev, mean);
+    return NormalLike(s.NewSubScope("random_normal"), "RandomStandardNormal",
+                      shape, dtype, seed, mean, stddev);
   };
 }
 
-Initializer RandomUniform(double minval, double maxval,
-                          std::optional<int64_t> seed) {
+Initializer RandomUniform(double minval, double maxval, Seed seed) {
   return [=](const Scope& s, const TensorShape& shape, DataType dtype) {
-    return ScaledRandom(s.NewSubScope("random_uniform"), "RandomUniform", shape,
-                        dtype, seed, maxval - minval, minval);
+    return UniformRange(s.NewSubScope("random_uniform"), shape, dtype, seed,
+                        minval, maxval);
   };
 }
 

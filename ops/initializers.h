@@ -3,8 +3,10 @@
 #ifndef GRAPHFLOW_OPS_INITIALIZERS_H_
 #define GRAPHFLOW_OPS_INITIALIZERS_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
+#include <utility>
 
 #include "graph/scope.h"
 
@@ -20,9 +22,32 @@ struct Fans {
 };
 Fans ComputeFans(const TensorShape& shape);
 
-// Seeds follow TF: an op seed with no graph seed runs the random op with
-// seed = 87654321 (TF's default graph seed) and seed2 = the op seed, so
-// equal seeds give equal values; no seed draws new values every session.
+// TF's seed pair of a random initializer: a graph-level seed
+// (tf.set_random_seed) and an op seed (the initializer's seed=...).
+// Resolved like TF's random_seed.get_seed:
+//   graph and op    -> (graph, op)
+//   op only         -> (87654321, op)   TF's default graph seed
+//   graph only      -> (graph, number of nodes in the graph so far)
+//   neither         -> (0, 0): new values in every session
+// and a resolved (0, 0) from set seeds becomes (0, 2^31 - 1).
+struct Seed {
+  Seed() = default;
+  Seed(std::nullopt_t) {}                 // NOLINT: unseeded.
+  Seed(int64_t op_seed) : op(op_seed) {}  // NOLINT: seed=op_seed.
+  Seed(std::optional<int64_t> op_seed) : op(op_seed) {}  // NOLINT
+  // With tf.set_random_seed(graph_seed) in effect.
+  static Seed WithGraphSeed(int64_t graph_seed,
+                            std::optional<int64_t> op_seed = std::nullopt) {
+    Seed s(op_seed);
+    s.graph = graph_seed;
+    return s;
+  }
+  // The (seed, seed2) attrs of a random op added next to `graph`.
+  std::pair<int64_t, int64_t> Resolve(const Graph& graph) const;
+
+  std::optional<int64_t> graph, op;
+};
+
 namespace init {
 
 Initializer Zeros();
@@ -30,21 +55,19 @@ Initializer Ones();
 Initializer Constant(double value);
 // U(-limit, limit), limit = sqrt(6 / (fan_in + fan_out)):
 // tf.contrib.layers.xavier_initializer() / tf.glorot_uniform_initializer().
-Initializer XavierUniform(std::optional<int64_t> seed = std::nullopt);
+Initializer XavierUniform(Seed seed = {});
 // xavier_initializer(uniform=False): truncated normal with
 // stddev sqrt(1.3 * 2 / (fan_in + fan_out)).
-Initializer XavierNormal(std::optional<int64_t> seed = std::nullopt);
+Initializer XavierNormal(Seed seed = {});
 // He et al.: truncated normal, stddev sqrt(1.3 * 2 / fan_in)
 // (tf.contrib.layers.variance_scaling_initializer() defaults).
-Initializer HeNormal(std::optional<int64_t> seed = std::nullopt);
+Initializer HeNormal(Seed seed = {});
 // U(-limit, limit), limit = sqrt(6 / fan_in) (tf.keras he_uniform).
-Initializer HeUniform(std::optional<int64_t> seed = std::nullopt);
-Initializer TruncatedNormal(double mean = 0, double stddev = 1,
-                            std::optional<int64_t> seed = std::nullopt);
-Initializer RandomNormal(double mean = 0, double stddev = 1,
-                         std::optional<int64_t> seed = std::nullopt);
-Initializer RandomUniform(double minval = 0, double maxval = 1,
-                          std::optional<int64_t> seed = std::nullopt);
+Initializer HeUniform(Seed seed = {});
+// tf.truncated_normal_initializer: N(mean, stddev) redrawn beyond 2 stddev.
+Initializer TruncatedNormal(double mean = 0, double stddev = 1, Seed seed = {});
+Initializer RandomNormal(double mean = 0, double stddev = 1, Seed seed = {});
+Initializer RandomUniform(double minval = 0, double maxval = 1, Seed seed = {});
 
 }  // namespace init
 }  // namespace graphflow

@@ -57,9 +57,16 @@ Output Flatten(const Scope& s, Input inputs) {
 
 Output FullyConnected(const Scope& s, const Output& inputs, int64_t num_outputs,
                       const FullyConnectedOptions& options) {
-  Scope ls = s.NewSubScope(options.scope);
   int64_t in = KnownLastDim(s, inputs, "FullyConnected");
   if (in < 0) return Output();
+  if (inputs.shape().known_rank() && inputs.shape().rank() != 2) {
+    s.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+        "FullyConnected: the input ", inputs.name(),
+        " must be a matrix [batch, features] (layers::Flatten it first), got ",
+        inputs.shape().DebugString())));
+    return Output();
+  }
+  Scope ls = s.NewSubScope(options.scope);
   DataType dtype = BaseType(inputs.dtype());
   Variable w = GetVariable(ls, "weights", {in, num_outputs},
                            options.weights_initializer, dtype);
@@ -75,7 +82,6 @@ Output FullyConnected(const Scope& s, const Output& inputs, int64_t num_outputs,
 Output Conv2D(const Scope& s, const Output& inputs, int64_t filters,
               const std::vector<int64_t>& kernel_size,
               const Conv2DOptions& options) {
-  Scope ls = s.NewSubScope(options.scope);
   int64_t in = KnownLastDim(s, inputs, "Conv2D");
   if (in < 0) return Output();
   if (kernel_size.size() != 2 || options.strides.size() != 2) {
@@ -83,6 +89,7 @@ Output Conv2D(const Scope& s, const Output& inputs, int64_t filters,
         "Conv2D layer: kernel_size and strides need 2 values (height, width)"));
     return Output();
   }
+  Scope ls = s.NewSubScope(options.scope);
   DataType dtype = BaseType(inputs.dtype());
   Variable w =
       GetVariable(ls, "weights", {kernel_size[0], kernel_size[1], in, filters},

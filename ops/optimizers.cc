@@ -2,15 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "ops/gradients.h"
+#include "ops/math_ops.h"
 
 namespace graphflow {
 namespace {
-
-Tensor ScalarLike(const Variable& v, double value) {
-  return BaseType(v.ref.dtype()) == DT_DOUBLE
-             ? Tensor::Scalar(value)
-             : Tensor::Scalar(static_cast<float>(value));
-}
 
 TensorShape StaticShape(const Scope& s, const Variable& v) {
   if (!v.shape().IsFullyDefined()) {
@@ -23,13 +18,49 @@ TensorShape StaticShape(const Scope& s, const Variable& v) {
   return v.shape().ToTensorShape();
 }
 
+// A float32 constant: TF converts Python floats to float32 tensors.
+Output HyperParameter(const Scope& s, const char* name, double value) {
+  return s.WithOpName(name).Const(Tensor::Scalar(static_cast<float>(value)));
+}
+
+// A zero-filled slot "<var>/<name>" (TF's slot_creator: an existing name
+// gets "_1", "_2", ...).
+Variable ZerosSlot(const Scope& s, const Variable& var, const std::string& name,
+                   const TensorShape& shape) {
+  Scope root = s.WithNamePrefix("");
+  std::string base = var.name() + "/" + name, slot = base;
+  for (int i = 1; s.graph()->FindNode(slot) != nullptr; ++i) {
+    slot = absl::StrCat(base, "_", i);
+  }
+  return GetVariable(root, slot, shape, init::Zeros(),
+                     BaseType(var.ref.dtype()), /*trainable=*/false);
+}
+
 }  // namespace
+
+Output Optimizer::CastTo(const Scope& s, const Output& x, const Variable& var) {
+  DataType dtype = BaseType(var.ref.dtype());
+  return x.dtype() == dtype ? x : ops::Cast(s, x, dtype);
+}
 
 std::vector<GradAndVar> Optimizer::ComputeGradients(
     const Scope& s, const Output& loss, std::vector<Variable> var_list) const {
-  if (var_list.empty() && s.ok()) var_list = TrainableVariables(*s.graph());
+  if (!s.ok()) return {};
+  if (var_list.empty()) var_list = TrainableVariables(*s.graph());
+  if (var_list.empty()) {
+    s.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat(name_, ": no variables to optimize")));
+    return {};
+  }
   std::vector<Output> xs;
-  for (const Variable& v : var_list) xs.push_back(v.ref);
+  for (const Variable& v : var_list) {
+    if (!v.valid()) {
+      s.UpdateStatus(absl::InvalidArgumentError(
+          absl::StrCat(name_, ": var_list holds an invalid variable")));
+      return {};
+    }
+    xs.push_back(v.ref);
+  }
   std::vector<Output> grads;
   absl::Status status = AddSymbolicGradients(s, {loss}, xs, &grads);
   if (!status.ok()) {
@@ -55,8 +86,11 @@ Output Optimizer::ApplyGradients(
     for (const GradAndVar& gv : grads_and_vars) {
       absl::StrAppend(&names, names.empty() ? "" : ", ", gv.var.name());
     }
-    s.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
-        name_, ": no gradients provided for any variable (", names, ")")));
+    s.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat(name_,
+                     ": no gradients provided for any variable, check the "
+                     "graph for ops that do not support gradients; variables: ",
+                     names)));
     return Output();
   }
   Scope os = s.NewSubScope(name_);
@@ -70,6 +104,7 @@ Output Optimizer::ApplyGradients(
   for (const Output& o : Finish(os.WithControlDependencies(updates), updates)) {
     group.push_back(o);
   }
+  if (!s.ok()) return Output();
   return Output(s.WithExactName(os.name_prefix())
                     .WithControlDependencies(group)
                     .AddNode("NoOp", {}),
@@ -81,62 +116,64 @@ Output Optimizer::Minimize(const Scope& s, const Output& loss,
   return ApplyGradients(s, ComputeGradients(s, loss, std::move(var_list)));
 }
 
-void GradientDescentOptimizer::Prepare(
-    const Scope&, const Scope& s, const std::vector<GradAndVar>& gvs) const {
-  lr_ = s.WithOpName("learning_rate")
-            .Const(ScalarLike(gvs[0].var, learning_rate_));
+void GradientDescentOptimizer::Prepare(const Scope&, const Scope& s,
+                                       const std::vector<GradAndVar>&) const {
+  lr_ = HyperParameter(s, "learning_rate", learning_rate_);
 }
 
 Output GradientDescentOptimizer::ApplyDense(const Scope& s,
                                             const GradAndVar& gv) const {
-  return s.AddOp1("ApplyGradientDescent", {gv.var.ref, lr_, gv.grad});
+  return s.AddOp1("ApplyGradientDescent",
+                  {gv.var.ref, CastTo(s, lr_, gv.var), gv.grad},
+                  {{"use_locking", false}});
 }
 
 void AdamOptimizer::Prepare(const Scope& root, const Scope& s,
                             const std::vector<GradAndVar>& gvs) const {
-  const Variable& first = gvs[0].var;
-  auto constant = [&](double v) {
-    return [v](const Scope& cs, const TensorShape&, DataType dtype) {
-      return cs.Const(dtype == DT_DOUBLE
-                          ? Tensor::Scalar(v)
-                          : Tensor::Scalar(static_cast<float>(v)));
-    };
-  };
-  DataType dtype = BaseType(first.ref.dtype());
-  beta1_power_ = GetVariable(root, "beta1_power", {}, constant(beta1_), dtype,
-                             /*trainable=*/false);
-  beta2_power_ = GetVariable(root, "beta2_power", {}, constant(beta2_), dtype,
-                             /*trainable=*/false);
-  slots_.clear();
-  for (const GradAndVar& gv : gvs) {
-    TensorShape shape = StaticShape(s, gv.var);
-    Scope vs = s.WithNamePrefix("");
-    Variable m = GetVariable(vs, gv.var.name() + "/Adam", shape, init::Zeros(),
-                             dtype, false);
-    Variable v = GetVariable(vs, gv.var.name() + "/Adam_1", shape,
-                             init::Zeros(), dtype, false);
-    slots_.emplace_back(m, v);
+  if (graph_.lock() != root.shared_graph()) {
+    // TF colocates the powers with the first variable by name; they are
+    // float32 (made from Python floats) whatever the variables' dtype.
+    graph_ = root.shared_graph();
+    slots_.clear();
+    beta1_power_ = NewVariable(root, "beta1_power",
+                               Tensor::Scalar(static_cast<float>(beta1_)),
+                               /*trainable=*/false);
+    beta2_power_ = NewVariable(root, "beta2_power",
+                               Tensor::Scalar(static_cast<float>(beta2_)),
+                               /*trainable=*/false);
   }
-  lr_ = s.WithOpName("learning_rate").Const(ScalarLike(first, learning_rate_));
-  beta1_t_ = s.WithOpName("beta1").Const(ScalarLike(first, beta1_));
-  beta2_t_ = s.WithOpName("beta2").Const(ScalarLike(first, beta2_));
-  epsilon_t_ = s.WithOpName("epsilon").Const(ScalarLike(first, epsilon_));
+  for (const GradAndVar& gv : gvs) {
+    if (slots_.contains(gv.var.ref.node)) continue;
+    TensorShape shape = StaticShape(s, gv.var);
+    if (!s.ok()) return;
+    Variable m = ZerosSlot(s, gv.var, "Adam", shape);
+    Variable v = ZerosSlot(s, gv.var, "Adam_1", shape);
+    slots_[gv.var.ref.node] = {m, v};
+  }
+  lr_ = HyperParameter(s, "learning_rate", learning_rate_);
+  beta1_t_ = HyperParameter(s, "beta1", beta1_);
+  beta2_t_ = HyperParameter(s, "beta2", beta2_);
+  epsilon_t_ = HyperParameter(s, "epsilon", epsilon_);
 }
 
 Output AdamOptimizer::ApplyDense(const Scope& s, const GradAndVar& gv) const {
-  for (const auto& [m, v] : slots_) {
-    if (m.name() != gv.var.name() + "/Adam") continue;
-    return s.AddOp1(
-        "ApplyAdam",
-        {gv.var.ref, m.ref, v.ref, beta1_power_.read, beta2_power_.read, lr_,
-         beta1_t_, beta2_t_, epsilon_t_, gv.grad},
-        {{"use_nesterov", use_nesterov_}});
+  auto it = slots_.find(gv.var.ref.node);
+  if (it == slots_.end()) {
+    s.UpdateStatus(
+        absl::InternalError("Adam: missing slots for " + gv.var.name()));
+    return Output();
   }
-  s.UpdateStatus(
-      absl::InternalError("Adam: missing slots for " + gv.var.name()));
-  return Output();
+  const auto& [m, v] = it->second;
+  const Variable& var = gv.var;
+  return s.AddOp1("ApplyAdam",
+                  {var.ref, m.ref, v.ref, CastTo(s, beta1_power_.read, var),
+                   CastTo(s, beta2_power_.read, var), CastTo(s, lr_, var),
+                   CastTo(s, beta1_t_, var), CastTo(s, beta2_t_, var),
+                   CastTo(s, epsilon_t_, var), gv.grad},
+                  {{"use_locking", false}, {"use_nesterov", use_nesterov_}});
 }
 
+// beta powers *= beta, after every update (s carries the control deps).
 std::vector<Output> AdamOptimizer::Finish(const Scope& s,
                                           const std::vector<Output>&) const {
   Output mul1 =

@@ -7,7 +7,10 @@
 #ifndef GRAPHFLOW_OPS_OPTIMIZERS_H_
 #define GRAPHFLOW_OPS_OPTIMIZERS_H_
 
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "graph/scope.h"
@@ -24,12 +27,15 @@ class Optimizer {
  public:
   virtual ~Optimizer() = default;
 
-  // d(loss)/d(var) for var_list (default: the trainable variables).
+  // d(loss)/d(var) for var_list (default: the trainable variables; none at
+  // all is an error).
   std::vector<GradAndVar> ComputeGradients(
       const Scope& s, const Output& loss,
       std::vector<Variable> var_list = {}) const;
-  // One update per variable with a gradient; errors are recorded in the
-  // scope (e.g. no variable has a gradient) and give an invalid Output.
+  // One update per variable with a gradient, under the name scope of the
+  // optimizer ("Adam/update_<var>/ApplyAdam"); returns the train op, a NoOp
+  // named like the scope. Errors are recorded in the scope (e.g. no variable
+  // has a gradient: the message names them) and give an invalid Output.
   Output ApplyGradients(const Scope& s,
                         const std::vector<GradAndVar>& grads_and_vars) const;
   Output Minimize(const Scope& s, const Output& loss,
@@ -37,7 +43,8 @@ class Optimizer {
 
  protected:
   explicit Optimizer(std::string name) : name_(std::move(name)) {}
-  // Slots and hyper-parameter constants, created once per ApplyGradients.
+  // Slots and hyper-parameter constants, created once per ApplyGradients
+  // (slots once per variable: a second Minimize reuses them, like TF).
   virtual void Prepare(const Scope& root, const Scope& s,
                        const std::vector<GradAndVar>& grads_and_vars) const {}
   virtual Output ApplyDense(const Scope& s, const GradAndVar& gv) const = 0;
@@ -46,6 +53,10 @@ class Optimizer {
                                      const std::vector<Output>& updates) const {
     return {};
   }
+
+  // `x` (a float32 hyper-parameter, as TF makes them) in the variable's
+  // dtype: TF's math_ops.cast, which adds nothing when they agree.
+  static Output CastTo(const Scope& s, const Output& x, const Variable& var);
 
   std::string name_;
 };
@@ -89,9 +100,11 @@ class AdamOptimizer : public Optimizer {
   bool use_nesterov_;
   // Built by Prepare for the current ApplyGradients call.
   mutable Output lr_, beta1_t_, beta2_t_, epsilon_t_;
+  // Live as long as the graph they were made in (non-slot variables and
+  // slots, per optimizer and graph, as in TF).
+  mutable std::weak_ptr<Graph> graph_;
   mutable Variable beta1_power_, beta2_power_;
-  mutable std::vector<std::pair<Variable, Variable>> slots_;  // (m, v)
-  mutable std::vector<std::string> slot_owner_;
+  mutable std::map<const Node*, std::pair<Variable, Variable>> slots_;
 };
 
 }  // namespace graphflow

@@ -33,6 +33,12 @@ Variable GetVariable(const Scope& s, const std::string& name,
                      const TensorShape& shape, const Initializer& initializer,
                      DataType dtype = DT_FLOAT, bool trainable = true);
 
+// tf.Variable(initial_value, name=name, trainable=...): unlike GetVariable
+// the name is uniquified ("beta1_power", then "beta1_power_1"), and the
+// initial value is a Const "<name>/initial_value".
+Variable NewVariable(const Scope& s, absl::string_view name,
+                     const Tensor& initial_value, bool trainable = true);
+
 // The variables of a graph's collection, in creation order.
 std::vector<Variable> GlobalVariables(const Graph& graph);
 std::vector<Variable> TrainableVariables(const Graph& graph);
