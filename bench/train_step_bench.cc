@@ -25,7 +25,8 @@ Tensor Random(const TensorShape& shape, std::mt19937& rng) {
 Tensor OneHot(int64_t n, int64_t classes, std::mt19937& rng) {
   Tensor t(DT_FLOAT, {n, classes});
   t.FillZero();
-  for (int64_t i = 0; i < n; ++i) t.data<float>()[i * classes + rng() % classes] = 1;
+  for (int64_t i = 0; i < n; ++i)
+    t.data<float>()[i * classes + rng() % classes] = 1;
   return t;
 }
 
@@ -55,7 +56,8 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
     }
     if (i >= warmup) times.push_back(ms);
   }
-  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  std::nth_element(times.begin(), times.begin() + times.size() / 2,
+                   times.end());
   std::printf(
       "{\"engine\": \"graphflow\", \"model\": \"%s\", \"batch\": %d, "
       "\"median_ms\": %.3f, \"steps\": %d}\n",
