@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "graph/graph_def.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
@@ -35,9 +36,49 @@ bool GroupsAny(const Node& node, bool (*pred)(const Node&)) {
 
 bool IsAssign(const Node& n) { return n.op() == "Assign"; }
 
+// tf.gradients seeds the loss's gradient with a Fill in its "gradients"
+// scope ("gradients/Fill" in TF, "gradients/grad_ys_0" in graphflow), shaped
+// by Shape(loss) or, when TF knew the loss shape, by a Const; the seed's
+// consumers are named "<scope>gradients/<loss>_grad/...".
+void AddLikelyLosses(const Graph& graph, const Node& node,
+                     std::vector<std::string>* out) {
+  if (node.op() != "Fill") return;
+  absl::string_view name = node.name();
+  if (size_t own = name.rfind('/'); own != absl::string_view::npos) {
+    name = name.substr(0, own);
+  } else {
+    return;
+  }
+  size_t slash = name.rfind('/');
+  absl::string_view last =
+      slash == absl::string_view::npos ? name : name.substr(slash + 1);
+  if (!absl::StartsWith(last, "gradients")) return;
+  auto add = [&](const std::string& loss) {
+    if (std::find(out->begin(), out->end(), loss) == out->end()) {
+      out->push_back(loss);
+    }
+  };
+  if (node.num_inputs() >= 1 && node.input(0).node->op() == "Shape" &&
+      node.input(0).node->num_inputs() == 1) {
+    add(EndpointName(node.input(0).node->input(0)));
+    return;
+  }
+  for (const auto& [consumer, index] : node.consumers()) {
+    absl::string_view rest = consumer->name();
+    if (!absl::ConsumePrefix(&rest, name) || !absl::ConsumePrefix(&rest, "/")) {
+      continue;
+    }
+    size_t grad = rest.rfind("_grad/");
+    if (grad == absl::string_view::npos) continue;
+    std::string loss(rest.substr(0, grad));
+    if (graph.FindNode(loss) != nullptr) add(loss);
+  }
+}
+
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(const std::string& path) {
+absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(
+    const std::string& path) {
   ASSIGN_OR_RETURN(tensorflow::GraphDef gd, ReadGraphDefFile(path));
   auto graph = GraphFromGraphDef(gd, GlobalOpRegistry());
   if (!graph.ok()) {
@@ -47,7 +88,8 @@ absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(const std::string& pa
   return std::shared_ptr<const Graph>(*std::move(graph));
 }
 
-absl::StatusOr<std::vector<std::string>> VariableInitializers(const Graph& graph) {
+absl::StatusOr<std::vector<std::string>> VariableInitializers(
+    const Graph& graph) {
   std::vector<std::string> out;
   for (const auto& node : graph.nodes()) {
     if (!IsVariable(*node)) continue;
@@ -94,16 +136,12 @@ GraphSummary SummarizeGraph(const Graph& graph) {
         s.likely_init.push_back(node->name());
       }
     }
-    // tf.gradients seeds the loss's gradient with Fill(Shape(loss), 1).
-    if (node->op() == "Shape" && absl::StrContains(node->name(), "gradients") &&
-        node->num_inputs() == 1 && node->consumers().size() == 1 &&
-        node->consumers()[0].first->op() == "Fill") {
-      s.likely_loss.push_back(EndpointName(node->input(0)));
-    }
+    AddLikelyLosses(graph, *node, &s.likely_loss);
   }
   for (const auto& [op, n] : counts) s.op_counts.emplace_back(op, n);
-  std::stable_sort(s.op_counts.begin(), s.op_counts.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(
+      s.op_counts.begin(), s.op_counts.end(),
+      [](const auto& a, const auto& b) { return a.second > b.second; });
   for (auto& [op, nodes] : unsupported) s.unsupported.emplace_back(op, nodes);
   return s;
 }
@@ -117,9 +155,9 @@ std::string FormatSummary(const GraphSummary& s, const std::string& path) {
   if (s.placeholders.empty()) absl::StrAppend(&out, "  (none)\n");
   for (const Node* p : s.placeholders) {
     const PartialShape* shape = p->FindAttr<PartialShape>("shape");
-    absl::StrAppend(&out, "  ", p->name(), "\t", DataTypeString(p->output_type(0)),
-                    " ", shape ? shape->DebugString() : p->output_shape(0).DebugString(),
-                    "\n");
+    absl::StrAppend(
+        &out, "  ", p->name(), "\t", DataTypeString(p->output_type(0)), " ",
+        shape ? shape->DebugString() : p->output_shape(0).DebugString(), "\n");
   }
   absl::StrAppend(&out, "\nvariables:\n");
   if (s.variables.empty()) absl::StrAppend(&out, "  (none)\n");
@@ -137,11 +175,15 @@ std::string FormatSummary(const GraphSummary& s, const std::string& path) {
     absl::StrAppend(&out, "  ", v->name(), "\t",
                     DataTypeString(BaseType(v->output_type(0))), " ",
                     v->output_shape(0).DebugString(),
-                    slot ? "\toptimizer state" : trainable ? "\ttrainable" : "", "\n");
+                    slot        ? "\toptimizer state"
+                    : trainable ? "\ttrainable"
+                                : "",
+                    "\n");
   }
   auto list = [&](const char* what, const std::vector<std::string>& names) {
     absl::StrAppend(&out, "\nlikely ", what, ": ",
-                    names.empty() ? "(none found)" : absl::StrJoin(names, ", "), "\n");
+                    names.empty() ? "(none found)" : absl::StrJoin(names, ", "),
+                    "\n");
   };
   list("init op", s.likely_init);
   list("train op", s.likely_train);
@@ -150,10 +192,11 @@ std::string FormatSummary(const GraphSummary& s, const std::string& path) {
   if (s.unsupported.empty()) absl::StrAppend(&out, "none\n");
   absl::StrAppend(&out, s.unsupported.empty() ? "" : "\n");
   for (const auto& [op, nodes] : s.unsupported) {
-    std::vector<std::string> shown(nodes.begin(),
-                                   nodes.begin() + std::min<size_t>(nodes.size(), 5));
-    absl::StrAppend(&out, "  ", op, " (", nodes.size(), "): ",
-                    absl::StrJoin(shown, ", "), nodes.size() > 5 ? ", ..." : "", "\n");
+    std::vector<std::string> shown(
+        nodes.begin(), nodes.begin() + std::min<size_t>(nodes.size(), 5));
+    absl::StrAppend(&out, "  ", op, " (", nodes.size(),
+                    "): ", absl::StrJoin(shown, ", "),
+                    nodes.size() > 5 ? ", ..." : "", "\n");
   }
   return out;
 }

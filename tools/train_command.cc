@@ -106,8 +106,14 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
-  for (const std::string& name :
-       {options.train_op, options.loss, options.metric}) {
+  // The train op is a node (often a NoOp, without outputs); the loss and
+  // metric are tensors.
+  if (graph->FindNode(options.train_op) == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(options.graph, ": --train-op: no node named '",
+                     options.train_op, "' in the graph"));
+  }
+  for (const std::string& name : {options.loss, options.metric}) {
     if (!name.empty()) {
       auto e = graph->FindEndpoint(name);
       if (!e.ok())
