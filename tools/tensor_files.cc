@@ -21,8 +21,9 @@ absl::StatusOr<Tensor> ReadTensorFile(const std::string& path) {
     return ParseIdx(bytes, path);
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      path, ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
-            "or an IDX header)"));
+      path,
+      ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
+      "or an IDX header)"));
 }
 
 absl::StatusOr<float> ParseScale(absl::string_view text) {
@@ -36,7 +37,8 @@ absl::StatusOr<float> ParseScale(absl::string_view text) {
   return static_cast<float>(num / den);
 }
 
-absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placeholder,
+absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
+                                        const Node& placeholder,
                                         const FeedConversion& conversion,
                                         absl::string_view feed_name) {
   DataType want = BaseType(placeholder.output_type(0));
@@ -50,8 +52,8 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placehol
                         placeholder.name(), "' (", DataTypeString(want), " ",
                         shape.DebugString(), ")");
   };
-  bool integer_data = t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE &&
-                      t.dtype() != DT_BOOL;
+  bool integer_data =
+      t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE && t.dtype() != DT_BOOL;
   if (conversion.one_hot && want == DT_FLOAT && integer_data && t.rank() == 1 &&
       shape.rank() == 2 && shape.dim(1) > 0) {
     auto hot = OneHotRows(t, shape.dim(1));
@@ -75,7 +77,8 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placehol
                        " data", hint));
     }
   }
-  if (shape.known_rank() && t.rank() >= 1 && !shape.IsCompatibleWith(t.shape())) {
+  if (shape.known_rank() && t.rank() >= 1 &&
+      !shape.IsCompatibleWith(t.shape())) {
     // Same per-row element count: reshape rows (e.g. [N,28,28] -> [N,784]).
     int64_t row = 1;
     bool known = shape.rank() >= 1;
