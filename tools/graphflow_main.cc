@@ -91,7 +91,8 @@ Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
 ':' replaced by '_'. A fetch without :INDEX is output 0. FILE is .npy or IDX
 (.idx, *-ubyte, .gz). Integer data is fed to float placeholders only with
 --scale (e.g. 1/255); class ids to [-1,K] float placeholders only with
---one-hot. Feeds a step does not need are accepted.
+--one-hot; integers widen losslessly (uint8 labels to an int64 placeholder).
+Feeds a step does not need are accepted.
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]

@@ -1,6 +1,7 @@
 #include "tools/run_command.h"
 
 #include <filesystem>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "dataset/npy.h"
@@ -38,7 +39,8 @@ absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
     }
     ASSIGN_OR_RETURN(Tensor data, ReadTensorFile(path));
     ASSIGN_OR_RETURN(Tensor fitted,
-                     FitToPlaceholder(data, *endpoint->node, conversion, name));
+                     FitToPlaceholder(data, *endpoint->node, conversion, name,
+                                      endpoint->index));
     out.emplace_back(name, std::move(fitted));
   }
   return out;
@@ -54,6 +56,18 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
     return absl::InvalidArgumentError(
         absl::StrCat("--steps ", options.steps,
                      ": must be at least 1 to fetch (0 runs only --init)"));
+  }
+  if (!options.out_dir.empty()) {
+    // "a/b" and "a_b" would both write a_b.npy.
+    std::map<std::string, std::string> stems;
+    for (const std::string& fetch : options.fetches) {
+      auto [it, added] = stems.emplace(FetchFileStem(fetch), fetch);
+      if (!added) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--fetch '", it->second, "' and '", fetch,
+                         "' would both write ", it->first, ".npy"));
+      }
+    }
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));

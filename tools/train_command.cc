@@ -43,8 +43,19 @@ NamedTensors Batch(const NamedTensors& data, absl::Span<const int64_t> rows) {
   return out;
 }
 
+// A fetched loss or metric as one number: the mean of its elements (a
+// per-example loss vector counts like its mean).
 double Scalar(const Tensor& t) {
-  return t.num_elements() > 0 ? t.ValueAsDouble(0) : NAN;
+  const int64_t n = t.num_elements();
+  if (n == 0) return NAN;
+  if (t.dtype() == DT_FLOAT) {
+    double sum = 0;
+    for (float v : t.flat<float>()) sum += v;
+    return sum / n;
+  }
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += t.ValueAsDouble(i);
+  return sum / n;
 }
 
 // The metric averaged over a dataset, evaluated batch by batch.
@@ -104,6 +115,11 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     return absl::InvalidArgumentError(
         "--batch must be positive and --epochs not negative");
   }
+  if (options.save_every < 0 ||
+      (options.save_every > 0 && options.save.empty())) {
+    return absl::InvalidArgumentError(
+        "--save-every N needs --save CKPT and N >= 0");
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
   // The train op is a node (often a NoOp, without outputs); the loss and
@@ -127,6 +143,10 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   ASSIGN_OR_RETURN(NamedTensors eval,
                    LoadFeeds(*graph, options.eval_feeds, options.conversion));
   ASSIGN_OR_RETURN(int64_t n, DatasetLength(train, "training"));
+  if (n == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the training set is empty ('", train[0].first, "' has 0 rows)"));
+  }
   int64_t n_eval = 0;
   if (!eval.empty()) {
     ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));

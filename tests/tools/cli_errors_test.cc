@@ -88,6 +88,20 @@ TEST_F(CliErrorsTest, NpyWrongDtype) {
                                 "--scale", "1/2", "--fetch", "doubled"})));
 }
 
+TEST_F(CliErrorsTest, NoImplicitNarrowingOrFloatConversion) {
+  std::string doubles = dir_ / "doubles.npy", wide = dir_ / "wide_ids.npy";
+  Tensor d(DT_DOUBLE, {2, 2});
+  for (double& v : d.flat<double>()) v = 1;
+  WriteNpy(doubles, d);
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"run", counter_, "--feed", "x=" + doubles, "--fetch", "doubled"}),
+      {"'x'", "double", "float32"}));
+  WriteNpy(wide, F({1, 2}, TensorShape{2}));
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"run", counter_, "--feed", "ids=" + wide, "--fetch", "ids_plus"}),
+      {"'ids'", "float"}));
+}
+
 TEST_F(CliErrorsTest, NpyWrongShape) {
   std::string wide = dir_ / "wide.npy";
   WriteNpy(wide, F({1, 2, 3, 4, 5, 6}, TensorShape{2, 3}));
@@ -221,6 +235,26 @@ TEST_F(CliErrorsTest, CommandLineMistakes) {
       FailedCleanly(RunCli({"train", regression_, "--train-op", "nothere",
                             "--loss", "loss", "--feed", "x=" + x_}),
                     {"nothere"}));
+}
+
+TEST_F(CliErrorsTest, FetchesWritingOneFile) {
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"run", counter_, "--fetch", "Adam/update_var/ApplyAdam",
+              "--fetch", "Adam_update_var_ApplyAdam", "--out", dir_ / "out"}),
+      {"Adam_update_var_ApplyAdam.npy"}));
+}
+
+TEST_F(CliErrorsTest, TrainFlagsThatCannotWork) {
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"train", regression_, "--train-op", "GradientDescent", "--loss",
+              "loss", "--feed", "x=" + x_, "--save-every", "1"}),
+      {"--save-every", "--save"}));
+  std::string empty = dir_ / "empty.npy";
+  WriteNpy(empty, Tensor(DT_FLOAT, {0, 2}));
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"train", regression_, "--train-op", "GradientDescent", "--loss",
+              "loss", "--feed", "x=" + empty}),
+      {"empty"}));
 }
 
 TEST_F(CliErrorsTest, UnwritableOutputs) {

@@ -27,8 +27,9 @@ inline void WriteScopeGraph(const Scope& s, const std::string& path) {
 
 // A float variable "counter" of `shape` (scalar by default) set to 0 by
 // "init", "AssignAdd" and "Adam/update_var/ApplyAdam" adding 1, a
-// placeholder "x" f32[-1,2] with "doubled" = 2x, and "rows" = the two rows
-// of [[1,2,3],[4,5,6]] (a two-output op).
+// placeholder "x" f32[-1,2] with "doubled" = 2x, "rows" = the two rows of
+// [[1,2,3],[4,5,6]] (a two-output op) with "second" = 10 * rows:1, and an
+// int64 placeholder "ids" [-1] with "ids_plus" = ids + 1.
 inline void WriteCounterGraph(const std::string& path,
                               const TensorShape& shape = TensorShape{}) {
   Scope s = NewRootScope();
@@ -47,14 +48,20 @@ inline void WriteCounterGraph(const std::string& path,
   ops::AssignAdd(update.WithOpName("ApplyAdam"), counter, ones);
   Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT, {-1, 2});
   ops::Mul(s.WithOpName("doubled"), x, ops::Const(s, 2.0f));
-  ops::Unpack(s.WithOpName("rows"),
-              ops::Const(s, {1, 2, 3, 4, 5, 6}, TensorShape{2, 3}), 2);
+  OutputList rows =
+      ops::Unpack(s.WithOpName("rows"),
+                  ops::Const(s, {1, 2, 3, 4, 5, 6}, TensorShape{2, 3}), 2);
+  ops::Mul(s.WithOpName("second"), rows[1], ops::Const(s, 10.0f));
+  Output ids = ops::Placeholder(s.WithOpName("ids"), DT_INT64, {-1});
+  ops::Add(s.WithOpName("ids_plus"), ids,
+           ops::Const(s, Tensor::Scalar<int64_t>(1)));
   WriteScopeGraph(s, path);
 }
 
 // Linear regression as tf.train builds it: placeholders "x" f32[-1,2] and
-// "y" f32[-1,1], variables "w" [2,1] and "b" [1] (zeros), "pred", "loss"
-// (mean squared error), train op "GradientDescent" (lr 0.1), "init".
+// "y" f32[-1,1], variables "w" [2,1] and "b" [1] (zeros), "pred",
+// "squared" errors [N,1], "loss" (their mean), train op "GradientDescent"
+// (lr 0.1), "init".
 inline void WriteRegressionGraph(const std::string& path) {
   Scope s = NewRootScope();
   Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT, {-1, 2});
@@ -63,8 +70,8 @@ inline void WriteRegressionGraph(const std::string& path) {
   Variable b = GetVariable(s, "b", {1}, init::Zeros());
   Output pred =
       ops::Add(s.WithOpName("pred"), ops::MatMul(s, x, w.read), b.read);
-  Output loss = ops::Mean(s.WithOpName("loss"),
-                          ops::Square(s, ops::Sub(s, pred, y)), {0, 1});
+  Output squared = ops::Square(s.WithOpName("squared"), ops::Sub(s, pred, y));
+  Output loss = ops::Mean(s.WithOpName("loss"), squared, {0, 1});
   GradientDescentOptimizer(0.1).Minimize(s, loss);
   GlobalVariablesInitializer(s);
   WriteScopeGraph(s, path);

@@ -88,6 +88,24 @@ TEST_P(RunInterfaceTest, FeedsUsedAndUnneededFeedsAccepted) {
                      testing::F({2, 4, 6, 8}, TensorShape{2, 2}));
 }
 
+TEST_P(RunInterfaceTest, FeedAnyOutputAndWidenIntegers) {
+  std::string out = dir_ / "out";
+  std::string row = dir_ / "row.npy", ids = dir_ / "ids.npy";
+  testing::WriteNpy(row, testing::F({7, 8, 9}, TensorShape{3}));
+  Tensor small(DT_UINT8, {3});
+  small.data<uint8_t>()[0] = 0;
+  small.data<uint8_t>()[1] = 9;
+  small.data<uint8_t>()[2] = 255;
+  testing::WriteNpy(ids, small);
+  ASSERT_TRUE(Succeeded(
+      RunCli({"run", graph_, "--feed", "rows:1=" + row, "--feed", "ids=" + ids,
+              "--fetch", "second", "--fetch", "ids_plus", "--out", out})));
+  EXPECT_TENSOR_NEAR(ReadNpy(out + "/second.npy"),
+                     testing::F({70, 80, 90}, TensorShape{3}));
+  EXPECT_TENSOR_NEAR(ReadNpy(out + "/ids_plus.npy"),
+                     testing::I64({1, 10, 256}, TensorShape{3}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, RunInterfaceTest,
                          ::testing::Values("pb", "pbtxt"));
 

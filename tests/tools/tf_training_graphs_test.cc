@@ -8,6 +8,7 @@
 #include "dataset/idx.h"
 #include "gtest/gtest.h"
 #include "session/checkpoint.h"
+#include "tests/support/mnist.h"
 #include "tests/support/test_util.h"
 #include "tests/tools/cli_test_util.h"
 
@@ -315,6 +316,56 @@ TEST(TfTrainingGraphsTest, EmnistCnnAdam) {
   std::vector<double> loss = LogColumn(log, 1);
   ASSERT_EQ(loss.size(), 3u);
   EXPECT_LT(loss.back(), loss.front()) << r.out;
+}
+
+// mnist_deep_fwd_loss has no init op: `run` takes every "<var>/Assign" as
+// --init, and `train` without --init runs them itself. (No optimizer: the
+// loss itself is the per-step op, so "training" evaluates it batch by batch,
+// and its mean matches `run` on the whole set.)
+TEST(TfTrainingGraphsTest, MnistDeepWithoutInitOp) {
+  GF_SKIP_WITHOUT_SHARED(graph, "tfgraphs/mnist_deep_fwd_loss.pbtxt");
+  auto mnist = LoadMnistTestSet();
+  if (!mnist.ok()) GTEST_SKIP() << mnist.status();
+  auto first = SliceDigits(*mnist, 0, 100);
+  ScratchDir dir("mnist_deep");
+  std::string x = dir / "x.npy", y = dir / "y.npy", out = dir / "out",
+              ckpt = dir / "deep.ckpt", log = dir / "log.csv";
+  WriteNpy(x, first.images);
+  WriteNpy(y, first.labels);
+  std::vector<std::string> args = {"run", graph};
+  for (const char* layer : {"conv1", "conv2", "fc1", "fc2"}) {
+    for (const char* var : {"Variable", "Variable_1"}) {
+      args.insert(args.end(),
+                  {"--init", absl::StrCat(layer, "/", var, "/Assign")});
+    }
+  }
+  args.insert(args.end(),
+              {"--feed", "Placeholder=" + x, "--feed", "Placeholder_1=" + y,
+               "--fetch", "Mean", "--fetch", "fc2/add", "--out", out});
+  ASSERT_TRUE(Succeeded(RunCli(args)));
+  Tensor loss = ReadNpy(out + "/Mean.npy");
+  ASSERT_EQ(loss.num_elements(), 1);
+  // TruncatedNormal(0.1) weights over 3136 and 1024 inputs give logits of
+  // magnitude ~10: a cross-entropy around 10, not ln(10).
+  EXPECT_GT(loss.data<float>()[0], 1);
+  EXPECT_LT(loss.data<float>()[0], 30);
+  EXPECT_EQ(ReadNpy(out + "/fc2_add.npy").shape(), TensorShape({100, 10}));
+
+  ASSERT_TRUE(Succeeded(
+      RunCli({"train", graph, "--train-op", "Mean", "--loss", "Mean", "--feed",
+              "Placeholder=" + x, "--feed", "Placeholder_1=" + y, "--batch",
+              "50", "--epochs", "1", "--save", ckpt, "--log", log})));
+  auto saved = LoadCheckpoint(ckpt);
+  ASSERT_OK(saved.status());
+  EXPECT_EQ(saved->size(), 8u);
+  std::string out2 = dir / "out2";
+  ASSERT_TRUE(Succeeded(RunCli(
+      {"run", graph, "--restore", ckpt, "--feed", "Placeholder=" + x, "--feed",
+       "Placeholder_1=" + y, "--fetch", "Mean", "--out", out2})));
+  std::vector<double> train_loss = LogColumn(log, 1);
+  ASSERT_EQ(train_loss.size(), 1u);
+  EXPECT_NEAR(train_loss[0], ReadNpy(out2 + "/Mean.npy").data<float>()[0],
+              1e-4);
 }
 
 }  // namespace
