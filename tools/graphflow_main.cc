@@ -138,16 +138,23 @@ const std::set<std::string> kValueFlags = {
     "loss", "metric", "batch",   "epochs", "shuffle_seed", "log",   "plot"};
 const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
 
-// Sets one Abseil flag from text; a bad value is InvalidArgument.
-absl::Status SetFlag(const std::string& name, const std::string& value) {
+// Sets one Abseil flag from text; a bad value is InvalidArgument naming
+// the flag as the user spelled it.
+absl::Status SetFlag(const std::string& name, const std::string& value,
+                     absl::string_view spelled) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
   std::string error;
   if (flag == nullptr) {
     return absl::InternalError(absl::StrCat("flag --", name, " not defined"));
   }
   if (!flag->ParseFrom(value, &error)) {
+    const char* want = flag->IsOfType<bool>() ? " (expected true or false)"
+                       : flag->IsOfType<int>() || flag->IsOfType<int64_t>() ||
+                               flag->IsOfType<uint64_t>()
+                           ? " (expected an integer)"
+                           : "";
     return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " '", value, "': ", error));
+        absl::StrCat(spelled, " '", value, "': not a valid value", want));
   }
   return absl::OkStatus();
 }
@@ -175,6 +182,7 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
       name = name.substr(0, eq);
       has_value = true;
     }
+    const std::string spelled = absl::StrCat("--", name);
     for (char& c : name) {
       if (c == '-') c = '_';
     }
@@ -183,12 +191,15 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
       continue;
     }
     if (kBoolFlags.contains(name)) {
-      RETURN_IF_ERROR(SetFlag(name, has_value ? value : "true"));
+      RETURN_IF_ERROR(SetFlag(name, has_value ? value : "true", spelled));
       continue;
     }
-    if (absl::StartsWith(name, "no") && kBoolFlags.contains(name.substr(2)) &&
-        !has_value) {
-      RETURN_IF_ERROR(SetFlag(name.substr(2), "false"));
+    // --no-one-hot, or Abseil's --noone_hot.
+    if (std::string negated = absl::StartsWith(name, "no_")  ? name.substr(3)
+                              : absl::StartsWith(name, "no") ? name.substr(2)
+                                                             : "";
+        kBoolFlags.contains(negated) && !has_value) {
+      RETURN_IF_ERROR(SetFlag(negated, "false", spelled));
       continue;
     }
     bool repeated = kRepeated.contains(name);
@@ -207,7 +218,7 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
     if (repeated) {
       args.repeated[name].push_back(value);
     } else {
-      RETURN_IF_ERROR(SetFlag(name, value));
+      RETURN_IF_ERROR(SetFlag(name, value, spelled));
     }
   }
   return args;

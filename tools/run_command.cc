@@ -71,6 +71,14 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
+  for (const std::string& fetch : options.fetches) {
+    const Node* node = graph->FindNode(fetch);
+    if (node != nullptr && node->num_outputs() == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--fetch '", fetch, "': node '", fetch, "' (", node->op(),
+          ") has no outputs; run it with --target or --init"));
+    }
+  }
   ASSIGN_OR_RETURN(NamedTensors feeds,
                    LoadFeeds(*graph, options.feeds, options.conversion));
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(graph));

@@ -61,6 +61,11 @@ TEST_F(CliErrorsTest, UnknownFetchTargetInit) {
                             {"rows:7"}));
 }
 
+TEST_F(CliErrorsTest, FetchOfOpWithoutOutputs) {
+  EXPECT_TRUE(FailedCleanly(RunCli({"run", regression_, "--fetch", "init"}),
+                            {"'init'", "--target"}));
+}
+
 TEST_F(CliErrorsTest, UninitializedVariable) {
   EXPECT_TRUE(FailedCleanly(RunCli({"run", counter_, "--fetch", "counter"}),
                             {"counter"}));
@@ -217,7 +222,10 @@ TEST_F(CliErrorsTest, CommandLineMistakes) {
       RunCli({"run", counter_, "--fetch", "rows", "--out"}), {"--out"}));
   EXPECT_TRUE(FailedCleanly(
       RunCli({"run", counter_, "--fetch", "rows", "--steps", "abc"}),
-      {"steps", "abc"}));
+      {"--steps 'abc'", "integer"}));
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"run", counter_, "--fetch", "rows", "--one-hot=maybe"}),
+      {"--one-hot 'maybe'"}));
   EXPECT_TRUE(FailedCleanly(
       RunCli({"run", counter_, "--fetch", "rows", "--steps", "-1"}),
       {"--steps"}));

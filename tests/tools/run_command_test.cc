@@ -106,6 +106,18 @@ TEST_P(RunInterfaceTest, FeedAnyOutputAndWidenIntegers) {
                      testing::I64({1, 10, 256}, TensorShape{3}));
 }
 
+// --name=value and --name value; dashes or underscores; --no-<bool>.
+TEST_P(RunInterfaceTest, FlagSpellings) {
+  std::string out = dir_ / "out";
+  ASSERT_TRUE(Succeeded(RunCli({"run", graph_, "--init=init", "--fetch=counter",
+                                "--target", "AssignAdd", "--steps=2",
+                                "--one-hot", "--no-one-hot", "--out=" + out})));
+  ASSERT_TRUE(Succeeded(RunCli({"run", "--init", "init", graph_, "--fetch",
+                                "rows", "--noone_hot", "--out", out})));
+  EXPECT_TENSOR_NEAR(ReadNpy(out + "/rows.npy"),
+                     testing::F({1, 2, 3}, TensorShape{3}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Formats, RunInterfaceTest,
                          ::testing::Values("pb", "pbtxt"));
 
