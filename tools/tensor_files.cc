@@ -119,8 +119,7 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
                        " data", hint));
     }
   }
-  if (shape.known_rank() && t.rank() >= 1 &&
-      !shape.IsCompatibleWith(t.shape())) {
+  if (shape.known_rank() && !shape.IsCompatibleWith(t.shape())) {
     // Same per-row element count: reshape rows (e.g. [N,28,28] -> [N,784]).
     int64_t row = 1;
     bool known = shape.rank() >= 1;
@@ -128,7 +127,8 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
       if (shape.dim(i) < 0) known = false;
       row *= shape.dim(i);
     }
-    if (known && t.dim(0) > 0 && t.num_elements() / t.dim(0) == row) {
+    if (known && t.rank() >= 1 && t.dim(0) > 0 &&
+        t.num_elements() / t.dim(0) == row) {
       std::vector<int64_t> dims(shape.dims().begin(), shape.dims().end());
       dims[0] = t.dim(0);
       ASSIGN_OR_RETURN(t, t.Reshaped(TensorShape(dims)));

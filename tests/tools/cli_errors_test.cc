@@ -113,6 +113,15 @@ TEST_F(CliErrorsTest, NpyWrongShape) {
   EXPECT_TRUE(FailedCleanly(
       RunCli({"run", counter_, "--feed", "x=" + wide, "--fetch", "doubled"}),
       {"'x'", "[2,3]"}));
+  std::string scalar = dir_ / "scalar.npy";
+  WriteNpy(scalar, Tensor::Scalar<float>(1));
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"run", counter_, "--feed", "x=" + scalar, "--fetch", "doubled"}),
+      {"'x'", "shape []"}));
+  EXPECT_TRUE(FailedCleanly(
+      RunCli({"train", regression_, "--train-op", "GradientDescent", "--loss",
+              "loss", "--feed", "x=" + scalar}),
+      {"'x'", "shape []"}));
 }
 
 TEST_F(CliErrorsTest, CorruptTensorFiles) {
