@@ -36,6 +36,45 @@ bool GroupsAny(const Node& node, bool (*pred)(const Node&)) {
 
 bool IsAssign(const Node& n) { return n.op() == "Assign"; }
 
+// tf.gradients seeds the loss's gradient with a Fill in its "gradients"
+// scope ("gradients/Fill" in TF, "gradients/grad_ys_0" in graphflow), shaped
+// by Shape(loss) or, when TF knew the loss shape, by a Const; the seed's
+// consumers are named "<scope>gradients/<loss>_grad/...".
+void AddLikelyLosses(const Graph& graph, const Node& node,
+                     std::vector<std::string>* out) {
+  if (node.op() != "Fill") return;
+  absl::string_view name = node.name();
+  if (size_t own = name.rfind('/'); own != absl::string_view::npos) {
+    name = name.substr(0, own);
+  } else {
+    return;
+  }
+  size_t slash = name.rfind('/');
+  absl::string_view last =
+      slash == absl::string_view::npos ? name : name.substr(slash + 1);
+  if (!absl::StartsWith(last, "gradients")) return;
+  auto add = [&](const std::string& loss) {
+    if (std::find(out->begin(), out->end(), loss) == out->end()) {
+      out->push_back(loss);
+    }
+  };
+  if (node.num_inputs() >= 1 && node.input(0).node->op() == "Shape" &&
+      node.input(0).node->num_inputs() == 1) {
+    add(EndpointName(node.input(0).node->input(0)));
+    return;
+  }
+  for (const auto& [consumer, index] : node.consumers()) {
+    absl::string_view rest = consumer->name();
+    if (!absl::ConsumePrefix(&rest, name) || !absl::ConsumePrefix(&rest, "/")) {
+      continue;
+    }
+    size_t grad = rest.rfind("_grad/");
+    if (grad == absl::string_view::npos) continue;
+    std::string loss(rest.substr(0, grad));
+    if (graph.FindNode(loss) != nullptr) add(loss);
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(
@@ -97,24 +136,7 @@ GraphSummary SummarizeGraph(const Graph& graph) {
         s.likely_init.push_back(node->name());
       }
     }
-    // tf.gradients seeds the loss's gradient with "[scope/]gradients/Fill",
-    // read by "[scope/]gradients/<loss>_grad/...".
-    absl::string_view fill = node->name();
-    if (node->op() == "Fill" && absl::ConsumeSuffix(&fill, "gradients/Fill")) {
-      std::string prefix = absl::StrCat(fill, "gradients/");
-      for (const auto& [consumer, index] : node->consumers()) {
-        absl::string_view name = consumer->name();
-        if (!absl::ConsumePrefix(&name, prefix)) continue;
-        size_t end = name.find("_grad/");
-        if (end == absl::string_view::npos) continue;
-        std::string loss(name.substr(0, end));
-        if (graph.FindNode(loss) != nullptr &&
-            std::find(s.likely_loss.begin(), s.likely_loss.end(), loss) ==
-                s.likely_loss.end()) {
-          s.likely_loss.push_back(loss);
-        }
-      }
-    }
+    AddLikelyLosses(graph, *node, &s.likely_loss);
   }
   for (const auto& [op, n] : counts) s.op_counts.emplace_back(op, n);
   std::stable_sort(

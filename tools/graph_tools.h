@@ -13,13 +13,15 @@
 namespace graphflow::cli {
 
 // Reads a .pb/.pbtxt/.meta file and imports it with the standard ops.
-absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(const std::string& path);
+absl::StatusOr<std::shared_ptr<const Graph>> LoadGraphFile(
+    const std::string& path);
 
 // The Assign that initializes each variable, as global_variables_initializer
 // would run it: "<var>/Assign" by TF's naming, else the one Assign of the
 // variable outside the "save/" restore subgraph. A variable without one is
 // FailedPrecondition naming it.
-absl::StatusOr<std::vector<std::string>> VariableInitializers(const Graph& graph);
+absl::StatusOr<std::vector<std::string>> VariableInitializers(
+    const Graph& graph);
 
 struct GraphSummary {
   int num_nodes = 0;

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/logging.h"
 #include "graph/graph_def.h"
 #include "graph/status.h"
 #include "proto/file_io.h"
@@ -22,9 +22,9 @@
 #include "tools/run_command.h"
 #include "tools/train_command.h"
 
-// Single-valued flags (Abseil). --init, --feed, --eval-feed, --fetch and
-// --target may repeat and are collected before Abseil parses the rest; a
-// dash in a flag name is read as an underscore (--train-op = --train_op).
+// Single-valued flags (Abseil flags, set by SplitArgs below). --init,
+// --feed, --eval-feed, --fetch and --target may repeat and are collected
+// separately; a dash in a flag name is read as an underscore.
 ABSL_FLAG(std::string, out, "",
           "run: directory for fetched .npy files; dot: .dot or .svg file");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
@@ -62,6 +62,7 @@ struct Args {
   std::string command;
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> repeated;
+  bool help = false;  // --help anywhere.
 };
 
 const char* const kUsage = R"(usage: graphflow COMMAND [ARGS]
@@ -90,7 +91,8 @@ Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
 ':' replaced by '_'. A fetch without :INDEX is output 0. FILE is .npy or IDX
 (.idx, *-ubyte, .gz). Integer data is fed to float placeholders only with
 --scale (e.g. 1/255); class ids to [-1,K] float placeholders only with
---one-hot. Feeds a step does not need are accepted.
+--one-hot; integers widen losslessly (uint8 labels to an int64 placeholder).
+Feeds a step does not need are accepted.
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
@@ -129,12 +131,40 @@ optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
     {"help", "usage: graphflow help [COMMAND]\n"},
 };
 
-// Splits argv into the command, positional arguments, repeated flags, and
-// what Abseil parses (with dashes in flag names turned into underscores).
-absl::StatusOr<Args> SplitArgs(int argc, char** argv,
-                               std::vector<std::string>* for_absl) {
+// Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
+// value ("--one-hot", "--one-hot=false", "--no-one-hot").
+const std::set<std::string> kValueFlags = {
+    "out",  "steps",  "restore", "save",   "save_every",   "scale", "train_op",
+    "loss", "metric", "batch",   "epochs", "shuffle_seed", "log",   "plot"};
+const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
+
+// Sets one Abseil flag from text; a bad value is InvalidArgument naming
+// the flag as the user spelled it.
+absl::Status SetFlag(const std::string& name, const std::string& value,
+                     absl::string_view spelled) {
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+  std::string error;
+  if (flag == nullptr) {
+    return absl::InternalError(absl::StrCat("flag --", name, " not defined"));
+  }
+  if (!flag->ParseFrom(value, &error)) {
+    const char* want = flag->IsOfType<bool>() ? " (expected true or false)"
+                       : flag->IsOfType<int>() || flag->IsOfType<int64_t>() ||
+                               flag->IsOfType<uint64_t>()
+                           ? " (expected an integer)"
+                           : "";
+    return absl::InvalidArgumentError(
+        absl::StrCat(spelled, " '", value, "': not a valid value", want));
+  }
+  return absl::OkStatus();
+}
+
+// Splits argv into the command, positional arguments and repeated flags,
+// and sets the single-valued flags. A flag's value is "--name=value" or the
+// next argument; a dash in a flag name is read as an underscore. Unknown
+// flags and bad values are InvalidArgument (one line, no Abseil exit).
+absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
   Args args;
-  for_absl->push_back(argv[0]);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (!absl::StartsWith(a, "--") || a == "--") {
@@ -152,29 +182,44 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv,
       name = name.substr(0, eq);
       has_value = true;
     }
+    const std::string spelled = absl::StrCat("--", name);
     for (char& c : name) {
       if (c == '-') c = '_';
     }
-    if (kRepeated.contains(name)) {
-      if (!has_value) {
-        if (i + 1 >= argc) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("--", name, " needs a value"));
-        }
-        value = argv[++i];
-      }
-      args.repeated[name].push_back(value);
+    if (name == "help") {
+      args.help = true;
       continue;
     }
-    // "--flag value" for every non-bool flag, as Abseil would read it.
-    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
-    if (!has_value && flag != nullptr && !flag->IsOfType<bool>() &&
-        i + 1 < argc) {
-      value = argv[++i];
-      has_value = true;
+    if (kBoolFlags.contains(name)) {
+      RETURN_IF_ERROR(SetFlag(name, has_value ? value : "true", spelled));
+      continue;
     }
-    for_absl->push_back(has_value ? absl::StrCat("--", name, "=", value)
-                                  : absl::StrCat("--", name));
+    // --no-one-hot, or Abseil's --noone_hot.
+    if (std::string negated = absl::StartsWith(name, "no_")  ? name.substr(3)
+                              : absl::StartsWith(name, "no") ? name.substr(2)
+                                                             : "";
+        kBoolFlags.contains(negated) && !has_value) {
+      RETURN_IF_ERROR(SetFlag(negated, "false", spelled));
+      continue;
+    }
+    bool repeated = kRepeated.contains(name);
+    if (!repeated && !kValueFlags.contains(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown flag '", a, "' (see graphflow help",
+                       args.command.empty() ? "" : " ", args.command, ")"));
+    }
+    if (!has_value) {
+      if (i + 1 >= argc) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--", name, " needs a value"));
+      }
+      value = argv[++i];
+    }
+    if (repeated) {
+      args.repeated[name].push_back(value);
+    } else {
+      RETURN_IF_ERROR(SetFlag(name, value, spelled));
+    }
   }
   return args;
 }
@@ -288,22 +333,23 @@ absl::Status Run(const Args& args) {
 
 int main(int argc, char** argv) {
   using namespace graphflow::cli;
-  std::vector<std::string> absl_args;
-  auto args = SplitArgs(argc, argv, &absl_args);
+  // Graph files are parsed by trial (GraphDef, then MetaGraphDef); failed
+  // trials are reported as Status, so protobuf's own log lines are noise.
+  google::protobuf::SetLogHandler(nullptr);
+  auto args = SplitArgs(argc, argv);
   if (!args.ok()) {
     std::fprintf(stderr, "graphflow: error: %s\n",
                  std::string(args.status().message()).c_str());
     return 2;
   }
-  std::vector<char*> absl_argv;
-  for (std::string& a : absl_args) absl_argv.push_back(a.data());
-  absl::ParseCommandLine(static_cast<int>(absl_argv.size()), absl_argv.data());
-  if (args->command.empty() || args->command == "help" ||
-      args->command == "--help") {
-    auto it = args->positional.empty() ? kHelp.end()
-                                       : kHelp.find(args->positional[0]);
+  if (args->command.empty() || args->command == "help" || args->help) {
+    std::string topic =
+        args->command == "help"
+            ? (args->positional.empty() ? "" : args->positional[0])
+            : args->command;
+    auto it = kHelp.find(topic);
     std::fputs(it == kHelp.end() ? kUsage : it->second.c_str(), stdout);
-    return args->command.empty() ? 2 : 0;
+    return args->command.empty() && !args->help ? 2 : 0;
   }
   absl::Status status = Run(*args);
   if (!status.ok()) {

@@ -1,6 +1,7 @@
 #include "tools/run_command.h"
 
 #include <filesystem>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "dataset/npy.h"
@@ -17,37 +18,67 @@ absl::StatusOr<FeedFiles> ParseFeedFlags(const std::vector<std::string>& flags,
   for (const std::string& f : flags) {
     size_t eq = f.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == f.size()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--", flag_name, " '", f, "': expected NAME=FILE"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag_name, " '", f, "': expected NAME=FILE"));
     }
     out.emplace_back(f.substr(0, eq), f.substr(eq + 1));
   }
   return out;
 }
 
-absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph, const FeedFiles& feeds,
+absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
+                                       const FeedFiles& feeds,
                                        const FeedConversion& conversion) {
   NamedTensors out;
   for (const auto& [name, path] : feeds) {
     auto endpoint = graph.FindEndpoint(name);
     if (!endpoint.ok()) {
-      return absl::Status(endpoint.status().code(),
-                          absl::StrCat("feed '", name, "': ", endpoint.status().message()));
+      return absl::Status(
+          endpoint.status().code(),
+          absl::StrCat("feed '", name, "': ", endpoint.status().message()));
     }
     ASSIGN_OR_RETURN(Tensor data, ReadTensorFile(path));
     ASSIGN_OR_RETURN(Tensor fitted,
-                     FitToPlaceholder(data, *endpoint->node, conversion, name));
+                     FitToPlaceholder(data, *endpoint->node, conversion, name,
+                                      endpoint->index));
     out.emplace_back(name, std::move(fitted));
   }
   return out;
 }
 
 absl::Status RunCommand(const RunOptions& options, FILE* out) {
-  if (options.fetches.empty() && options.targets.empty() && options.inits.empty()) {
+  if (options.fetches.empty() && options.targets.empty() &&
+      options.inits.empty()) {
     return absl::InvalidArgumentError(
         "nothing to run: give at least one --fetch, --target or --init");
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph, LoadGraphFile(options.graph));
+  if (options.steps < 0 || (options.steps == 0 && !options.fetches.empty())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--steps ", options.steps,
+                     ": must be at least 1 to fetch (0 runs only --init)"));
+  }
+  if (!options.out_dir.empty()) {
+    // "a/b" and "a_b" would both write a_b.npy.
+    std::map<std::string, std::string> stems;
+    for (const std::string& fetch : options.fetches) {
+      auto [it, added] = stems.emplace(FetchFileStem(fetch), fetch);
+      if (!added) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--fetch '", it->second, "' and '", fetch,
+                         "' would both write ", it->first, ".npy"));
+      }
+    }
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
+                   LoadGraphFile(options.graph));
+  for (const std::string& fetch : options.fetches) {
+    const Node* node = graph->FindNode(fetch);
+    if (node != nullptr && node->num_outputs() == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--fetch '", fetch, "': node '", fetch, "' (", node->op(),
+          ") has no outputs; run it with --target or --init"));
+    }
+  }
   ASSIGN_OR_RETURN(NamedTensors feeds,
                    LoadFeeds(*graph, options.feeds, options.conversion));
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(graph));
@@ -59,15 +90,18 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   std::vector<Tensor> results;
   for (int step = 0; step < options.steps; ++step) {
-    ASSIGN_OR_RETURN(results, session->Run(feeds, options.fetches, options.targets));
+    ASSIGN_OR_RETURN(results,
+                     session->Run(feeds, options.fetches, options.targets));
   }
-  if (!options.save.empty()) RETURN_IF_ERROR(SaveVariables(*session, options.save));
+  if (!options.save.empty())
+    RETURN_IF_ERROR(SaveVariables(*session, options.save));
   if (!options.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);
     if (ec) {
-      return absl::UnavailableError(absl::StrCat("cannot create --out directory '",
-                                                 options.out_dir, "': ", ec.message()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot create --out directory '", options.out_dir,
+                       "': ", ec.message()));
     }
   }
   for (size_t i = 0; i < results.size(); ++i) {
@@ -78,7 +112,8 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
                    results[i].shape().DebugString().c_str(),
                    FormatTensor(results[i]).c_str());
     } else {
-      std::string path = absl::StrCat(options.out_dir, "/", FetchFileStem(fetch), ".npy");
+      std::string path =
+          absl::StrCat(options.out_dir, "/", FetchFileStem(fetch), ".npy");
       RETURN_IF_ERROR(WriteNpyFile(path, results[i]));
       std::fprintf(out, "%s -> %s\n", fetch.c_str(), path.c_str());
     }

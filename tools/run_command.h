@@ -21,7 +21,8 @@ absl::StatusOr<FeedFiles> ParseFeedFlags(const std::vector<std::string>& flags,
 
 // Reads each file and fits it to the node it feeds (a placeholder or any
 // tensor); a missing node is NotFound naming it.
-absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph, const FeedFiles& feeds,
+absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
+                                       const FeedFiles& feeds,
                                        const FeedConversion& conversion);
 
 struct RunOptions {

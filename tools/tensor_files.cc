@@ -1,5 +1,7 @@
 #include "tools/tensor_files.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -21,8 +23,9 @@ absl::StatusOr<Tensor> ReadTensorFile(const std::string& path) {
     return ParseIdx(bytes, path);
   }
   return absl::InvalidArgumentError(absl::StrCat(
-      path, ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
-            "or an IDX header)"));
+      path,
+      ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
+      "or an IDX header)"));
 }
 
 absl::StatusOr<float> ParseScale(absl::string_view text) {
@@ -36,13 +39,50 @@ absl::StatusOr<float> ParseScale(absl::string_view text) {
   return static_cast<float>(num / den);
 }
 
-absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placeholder,
+namespace {
+
+// Lossless integer widening (uint8 IDX labels to an int32/int64
+// placeholder): every value of `from` is representable in `to`.
+bool WidensTo(DataType from, DataType to) {
+  auto is = [&](std::initializer_list<DataType> types) {
+    return std::find(types.begin(), types.end(), from) != types.end();
+  };
+  if (to == DT_INT64)
+    return is({DT_UINT8, DT_INT8, DT_INT16, DT_UINT16, DT_INT32});
+  if (to == DT_INT32) return is({DT_UINT8, DT_INT8, DT_INT16, DT_UINT16});
+  return false;
+}
+
+Tensor WidenInteger(const Tensor& t, DataType to) {
+  Tensor out(to, t.shape());
+  const int64_t n = t.num_elements();
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t v = static_cast<int64_t>(t.ValueAsDouble(i));
+    if (to == DT_INT64) {
+      out.data<int64_t>()[i] = v;
+    } else {
+      out.data<int32_t>()[i] = static_cast<int32_t>(v);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
+                                        const Node& placeholder,
                                         const FeedConversion& conversion,
-                                        absl::string_view feed_name) {
-  DataType want = BaseType(placeholder.output_type(0));
-  PartialShape shape = placeholder.output_shape(0);
-  if (const PartialShape* s = placeholder.FindAttr<PartialShape>("shape")) {
-    shape = *s;
+                                        absl::string_view feed_name,
+                                        int output) {
+  DataType want = BaseType(placeholder.output_type(output));
+  PartialShape shape = placeholder.output_shape(output);
+  // A placeholder's declared shape (its inferred output shape may be less
+  // precise, e.g. after import).
+  if (placeholder.op() == "Placeholder" ||
+      placeholder.op() == "PlaceholderWithDefault") {
+    if (const PartialShape* s = placeholder.FindAttr<PartialShape>("shape")) {
+      shape = *s;
+    }
   }
   Tensor t = data;
   auto where = [&] {
@@ -50,8 +90,8 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placehol
                         placeholder.name(), "' (", DataTypeString(want), " ",
                         shape.DebugString(), ")");
   };
-  bool integer_data = t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE &&
-                      t.dtype() != DT_BOOL;
+  bool integer_data =
+      t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE && t.dtype() != DT_BOOL;
   if (conversion.one_hot && want == DT_FLOAT && integer_data && t.rank() == 1 &&
       shape.rank() == 2 && shape.dim(1) > 0) {
     auto hot = OneHotRows(t, shape.dim(1));
@@ -63,19 +103,23 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placehol
   } else if (t.dtype() != want) {
     if (want == DT_FLOAT && integer_data && conversion.scale) {
       ASSIGN_OR_RETURN(t, ToFloat(t, *conversion.scale));
+    } else if (WidensTo(t.dtype(), want)) {
+      t = WidenInteger(t, want);
     } else {
       std::string hint;
       if (want == DT_FLOAT && integer_data) {
         hint = shape.rank() == 2 && t.rank() == 1
                    ? " (pass --one-hot to turn class ids into one-hot rows)"
                    : " (pass --scale 1/255 or similar to convert)";
+      } else if (want == DT_FLOAT && t.dtype() == DT_DOUBLE) {
+        hint = " (save it as float32, e.g. numpy's a.astype('float32'))";
       }
       return absl::InvalidArgumentError(
           absl::StrCat(where(), ": the file holds ", DataTypeString(t.dtype()),
                        " data", hint));
     }
   }
-  if (shape.known_rank() && t.rank() >= 1 && !shape.IsCompatibleWith(t.shape())) {
+  if (shape.known_rank() && !shape.IsCompatibleWith(t.shape())) {
     // Same per-row element count: reshape rows (e.g. [N,28,28] -> [N,784]).
     int64_t row = 1;
     bool known = shape.rank() >= 1;
@@ -83,7 +127,8 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placehol
       if (shape.dim(i) < 0) known = false;
       row *= shape.dim(i);
     }
-    if (known && t.dim(0) > 0 && t.num_elements() / t.dim(0) == row) {
+    if (known && t.rank() >= 1 && t.dim(0) > 0 &&
+        t.num_elements() / t.dim(0) == row) {
       std::vector<int64_t> dims(shape.dims().begin(), shape.dims().end());
       dims[0] = t.dim(0);
       ASSIGN_OR_RETURN(t, t.Reshaped(TensorShape(dims)));

@@ -25,13 +25,17 @@ struct FeedConversion {
 // Parses "1/255", "0.5", "2" into a number.
 absl::StatusOr<float> ParseScale(absl::string_view text);
 
-// Makes `data` fit `placeholder` (a node with dtype and shape attrs):
-// explicit dtype conversions only, and a reshape of each row when the
-// per-row element count matches (images [N,28,28] to [-1,784]). Errors say
-// what the placeholder expects and which flag would convert.
-absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data, const Node& placeholder,
+// Makes `data` fit output `output` of `placeholder` (usually a
+// Placeholder; any node's output may be fed): explicit dtype conversions
+// only, plus lossless integer widening (uint8 labels to int64), and a
+// reshape of each row when the per-row element count matches (images
+// [N,28,28] to [-1,784]). Errors say what the node expects and which flag
+// would convert.
+absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
+                                        const Node& placeholder,
                                         const FeedConversion& conversion,
-                                        absl::string_view feed_name);
+                                        absl::string_view feed_name,
+                                        int output = 0);
 
 // "Adam/update_var/ApplyAdam:0" -> "Adam_update_var_ApplyAdam_0".
 std::string FetchFileStem(absl::string_view fetch);

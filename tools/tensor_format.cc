@@ -13,12 +13,19 @@ constexpr int64_t kThreshold = 1000, kEdge = 3;
 
 std::string Element(const Tensor& t, int64_t i, bool integral) {
   if (t.dtype() == DT_BOOL) return t.data<bool>()[i] ? "True" : "False";
-  if (t.dtype() == DT_STRING) return absl::StrCat("'", t.data<std::string>()[i], "'");
+  if (t.dtype() == DT_STRING)
+    return absl::StrCat("'", t.data<std::string>()[i], "'");
   double v = t.ValueAsDouble(i);
   if (integral) return absl::StrCat(static_cast<int64_t>(v));
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  return absl::StrFormat("%.6g", v);
+  std::string text = absl::StrFormat("%.6g", v);
+  // NumPy marks whole floats with a point ("[4. 5.]", scalar "30.0"), so
+  // printed floats never read as integers.
+  if (text.find_first_of(".e") == std::string::npos) {
+    text += t.rank() == 0 ? ".0" : ".";
+  }
+  return text;
 }
 
 struct Printer {
@@ -84,7 +91,8 @@ std::string FormatTensor(const Tensor& t) {
   bool integral = t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE;
   Printer p{t, t.num_elements() > kThreshold, integral};
   p.strides.assign(t.rank(), 1);
-  for (int d = t.rank() - 2; d >= 0; --d) p.strides[d] = p.strides[d + 1] * t.dim(d + 1);
+  for (int d = t.rank() - 2; d >= 0; --d)
+    p.strides[d] = p.strides[d + 1] * t.dim(d + 1);
   if (t.num_elements() == 0) return "[]";
   p.Measure(0, 0);
   std::string out;

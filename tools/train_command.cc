@@ -43,8 +43,19 @@ NamedTensors Batch(const NamedTensors& data, absl::Span<const int64_t> rows) {
   return out;
 }
 
+// A fetched loss or metric as one number: the mean of its elements (a
+// per-example loss vector counts like its mean).
 double Scalar(const Tensor& t) {
-  return t.num_elements() > 0 ? t.ValueAsDouble(0) : NAN;
+  const int64_t n = t.num_elements();
+  if (n == 0) return NAN;
+  if (t.dtype() == DT_FLOAT) {
+    double sum = 0;
+    for (float v : t.flat<float>()) sum += v;
+    return sum / n;
+  }
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) sum += t.ValueAsDouble(i);
+  return sum / n;
 }
 
 // The metric averaged over a dataset, evaluated batch by batch.
@@ -104,20 +115,27 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     return absl::InvalidArgumentError(
         "--batch must be positive and --epochs not negative");
   }
+  if (options.save_every < 0 ||
+      (options.save_every > 0 && options.save.empty())) {
+    return absl::InvalidArgumentError(
+        "--save-every N needs --save CKPT and N >= 0");
+  }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
+  // The train op is a node (often a NoOp, without outputs); the loss and
+  // metric are tensors.
   if (graph->FindNode(options.train_op) == nullptr) {
-    return absl::NotFoundError(absl::StrCat(options.graph, ": --train-op '",
-                                            options.train_op,
-                                            "': no node of that name"));
+    return absl::NotFoundError(
+        absl::StrCat(options.graph, ": --train-op: no node named '",
+                     options.train_op, "' in the graph"));
   }
   for (const std::string& name : {options.loss, options.metric}) {
-    if (name.empty()) continue;
-    auto e = graph->FindEndpoint(name);
-    if (!e.ok()) {
-      return absl::Status(
-          e.status().code(),
-          absl::StrCat(options.graph, ": ", e.status().message()));
+    if (!name.empty()) {
+      auto e = graph->FindEndpoint(name);
+      if (!e.ok())
+        return absl::Status(
+            e.status().code(),
+            absl::StrCat(options.graph, ": ", e.status().message()));
     }
   }
   ASSIGN_OR_RETURN(NamedTensors train,
@@ -125,6 +143,10 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   ASSIGN_OR_RETURN(NamedTensors eval,
                    LoadFeeds(*graph, options.eval_feeds, options.conversion));
   ASSIGN_OR_RETURN(int64_t n, DatasetLength(train, "training"));
+  if (n == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the training set is empty ('", train[0].first, "' has 0 rows)"));
+  }
   int64_t n_eval = 0;
   if (!eval.empty()) {
     ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));
@@ -142,6 +164,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!options.metric.empty()) fetches.push_back(options.metric);
   EpochShuffler shuffler(n, options.shuffle_seed);
   std::vector<EpochRecord> records;
+  auto last_report = std::chrono::steady_clock::now();
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     progress.StartEpoch(epoch);
     auto start = std::chrono::steady_clock::now();
@@ -176,9 +199,18 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
             .count();
     records.push_back(record);
     progress.EndEpoch(record);
-    RETURN_IF_ERROR(WriteReports(options, records));
-    if (!options.save.empty() && options.save_every > 0 &&
-        epoch % options.save_every == 0) {
+    const bool save_now = !options.save.empty() && options.save_every > 0 &&
+                          epoch % options.save_every == 0;
+    // The log and chart are rewritten (atomically, with an fsync) at most
+    // once a second, with checkpoints and after the last epoch, so many
+    // short epochs are not slowed down by disk flushes.
+    auto now = std::chrono::steady_clock::now();
+    if (epoch == options.epochs || save_now ||
+        now - last_report >= std::chrono::seconds(1)) {
+      RETURN_IF_ERROR(WriteReports(options, records));
+      last_report = now;
+    }
+    if (save_now) {
       RETURN_IF_ERROR(SaveVariables(*session, options.save));
       progress.Note(absl::StrCat("saved checkpoint ", options.save));
     }
