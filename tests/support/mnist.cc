@@ -1,28 +1,11 @@
 #include "tests/support/mnist.h"
 
-#include <cstring>
-
+#include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "graph/status.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow::testing {
-namespace {
-
-Tensor SliceRows(const Tensor& t, int64_t begin, int64_t end) {
-  TensorShape shape = t.shape();
-  int64_t row = t.num_elements() / shape.dim(0);
-  shape.set_dim(0, end - begin);
-  Tensor out(t.dtype(), shape);
-  size_t bytes = row * DataTypeSize(t.dtype());
-  std::memcpy(out.raw_data(),
-              static_cast<const char*>(t.raw_data()) + begin * bytes,
-              (end - begin) * bytes);
-  return out;
-}
-
-}  // namespace
-
 absl::StatusOr<Digits> LoadMnistTestSet(bool nhwc) {
   std::string images_path = SharedPath("data/mnist/t10k-images-idx3-ubyte.gz");
   std::string labels_path = SharedPath("data/mnist/t10k-labels-idx1-ubyte.gz");
