@@ -6,6 +6,7 @@
 #include "tests/support/test_util.h"
 
 namespace graphflow::testing {
+
 absl::StatusOr<Digits> LoadMnistTestSet(bool nhwc) {
   std::string images_path = SharedPath("data/mnist/t10k-images-idx3-ubyte.gz");
   std::string labels_path = SharedPath("data/mnist/t10k-labels-idx1-ubyte.gz");
