@@ -413,7 +413,7 @@ absl::Status UnchangedShape(InferenceContext& c) {
 }
 
 absl::Status ScalarShape(InferenceContext& c) {
-  c.set_output(0, PartialShape(TensorShape{}));
+  c.set_output(0, PartialShape::UnknownOfRank(0));  // A scalar.
   return absl::OkStatus();
 }
 
