@@ -5,7 +5,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
+#include "ops/array_slice_ops.h"
 #include "ops/state_ops.h"
 #include "tests/support/test_util.h"
 
