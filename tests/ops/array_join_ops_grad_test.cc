@@ -1,8 +1,6 @@
 // Numeric checks of the array_join family's gradients, and that the Concat
 // gradient graph uses TF's own ops and survives a GraphDef round trip.
 #include "gmock/gmock.h"
-#include "google/protobuf/util/message_differencer.h"
-#include "graph/graph_def.h"
 #include "ops/gradients.h"
 #include "ops/math_ops.h"
 #include "tests/ops/array_ops_test_util.h"
@@ -136,14 +134,9 @@ TEST(ArrayJoinGradTest, ConcatGradientUsesTfOpsAndRoundTrips) {
   EXPECT_EQ(grads[1].node->input(1).node, offset);
   EXPECT_EQ(offset->input(0).node->op(), "FloorMod");
 
-  tensorflow::GraphDef gd = GraphToGraphDef(*s.graph());
-  auto g = GraphFromGraphDef(gd, GlobalOpRegistry());
-  ASSERT_TRUE(g.ok()) << g.status();
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
-      gd, GraphToGraphDef(**g)));
-  auto session = Session::Create(gd);
-  ASSERT_TRUE(session.ok()) << session.status();
-  auto out = (*session)->Run(
+  std::unique_ptr<Session> session = testing::RoundTripSession(s);
+  ASSERT_NE(session, nullptr);
+  auto out = session->Run(
       {{"a", testing::Iota({2, 1, 3})}, {"b", testing::Iota({2, 2, 3})}},
       {grads[0].name(), grads[1].name()});
   ASSERT_TRUE(out.ok()) << out.status();

@@ -1,8 +1,6 @@
 // Numeric checks of the array family's gradients, and that a gradient graph
 // mixing the array families survives a GraphDef round trip.
 #include "gmock/gmock.h"
-#include "google/protobuf/util/message_differencer.h"
-#include "graph/graph_def.h"
 #include "ops/gradients.h"
 #include "ops/math_ops.h"
 #include "tests/ops/array_ops_test_util.h"
@@ -119,14 +117,9 @@ TEST(ArrayGradTest, MixedGradientGraphRoundTrips) {
   Tensor value = RandomTensor(DT_FLOAT, {3, 4}, 30);
   Tensor want = testing::Eval(s, grads[0], {{x, value}});
 
-  tensorflow::GraphDef gd = GraphToGraphDef(*s.graph());
-  auto g = GraphFromGraphDef(gd, GlobalOpRegistry());
-  ASSERT_TRUE(g.ok()) << g.status();
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
-      gd, GraphToGraphDef(**g)));
-  auto session = Session::Create(gd);
-  ASSERT_TRUE(session.ok()) << session.status();
-  auto got = (*session)->Run({{"x", value}}, {grads[0].name()});
+  std::unique_ptr<Session> session = testing::RoundTripSession(s);
+  ASSERT_NE(session, nullptr);
+  auto got = session->Run({{"x", value}}, {grads[0].name()});
   ASSERT_TRUE(got.ok()) << got.status();
   EXPECT_TENSOR_NEAR((*got)[0], want);
   CHECK_GRAD(s, {x}, {value}, y);

@@ -4,10 +4,13 @@
 #define GRAPHFLOW_TESTS_OPS_ARRAY_OPS_TEST_UTIL_H_
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "graph/graph_def.h"
 #include "gtest/gtest.h"
 #include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
@@ -85,6 +88,20 @@ inline void CheckGrad(const Scope& s, const std::vector<Output>& xs,
   auto err = MaxGradientError(s, xs, values, y);
   ASSERT_TRUE(err.ok()) << err.status();
   EXPECT_LT(*err, kTol);
+}
+
+// Writes the scope's graph as a GraphDef, checks that it imports to the same
+// graph, and opens a session on the import (nullptr on failure).
+inline std::unique_ptr<Session> RoundTripSession(const Scope& s) {
+  tensorflow::GraphDef gd = GraphToGraphDef(*s.graph());
+  auto g = GraphFromGraphDef(gd, GlobalOpRegistry());
+  EXPECT_TRUE(g.ok()) << g.status();
+  if (!g.ok()) return nullptr;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      gd, GraphToGraphDef(**g)));
+  auto session = Session::Create(gd);
+  EXPECT_TRUE(session.ok()) << session.status();
+  return session.ok() ? *std::move(session) : nullptr;
 }
 
 // The ops of the nodes under a gradient scope ".../gradients/<name>_grad/".
