@@ -14,10 +14,10 @@ using testing::ExpectError;
 using testing::ExpectRunError;
 using testing::F;
 using testing::Gather;
-using testing::Ph;
 using testing::I32;
 using testing::I64;
 using testing::Iota;
+using testing::Ph;
 using testing::Scalar;
 
 // ---- OneHot ----
