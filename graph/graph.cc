@@ -4,6 +4,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "graph/partial_value.h"
 #include "graph/status.h"
 
 namespace graphflow {
@@ -185,27 +186,14 @@ absl::StatusOr<DataTypeVector> ResolveOutputs(const OpDef& def,
   return types;
 }
 
-// Graph-time value of a node's output 0, when cheap to know.
-const Tensor* ConstantValue(const Node& node, std::vector<Tensor>& storage) {
-  if (node.op() == "Const") return node.FindAttr<Tensor>("value");
-  if (node.op() == "Shape" && node.num_inputs() == 1) {
-    const PartialShape& s =
-        node.input(0).node->output_shape(node.input(0).index);
-    if (!s.IsFullyDefined()) return nullptr;
-    std::vector<int64_t> dims(s.dims().begin(), s.dims().end());
-    Tensor t(DT_INT64, TensorShape{static_cast<int64_t>(dims.size())});
-    std::copy(dims.begin(), dims.end(), t.data<int64_t>());
-    if (node.output_type(0) == DT_INT32) {
-      Tensor t32(DT_INT32, t.shape());
-      for (size_t i = 0; i < dims.size(); ++i) {
-        t32.data<int32_t>()[i] = static_cast<int32_t>(dims[i]);
-      }
-      t = t32;
-    }
-    storage.push_back(t);
-    return &storage.back();
-  }
-  return nullptr;
+// Graph-time value of an input: a Const's own tensor, else what the
+// graph-time evaluator fully knows of an int output (kept in `storage`).
+const Tensor* ConstantValue(const Endpoint& e, std::vector<Tensor>& storage) {
+  if (e.node->op() == "Const") return e.node->FindAttr<Tensor>("value");
+  std::optional<Tensor> value = KnownIntValue(e);
+  if (!value) return nullptr;
+  storage.push_back(*std::move(value));
+  return &storage.back();
 }
 
 }  // namespace
@@ -283,8 +271,7 @@ absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
   storage.reserve(node->inputs_.size());
   for (const Endpoint& in : node->inputs_) {
     in_shapes.push_back(in.node->output_shape(in.index));
-    in_tensors.push_back(in.index == 0 ? ConstantValue(*in.node, storage)
-                                       : nullptr);
+    in_tensors.push_back(ConstantValue(in, storage));
   }
   InferenceContext ctx(*node, std::move(in_shapes), std::move(in_tensors));
   if (def.shape_fn) {

@@ -10,6 +10,7 @@ const KernelRegistry& GlobalKernelRegistry() {
     auto* r = new KernelRegistry();
     for (absl::Status s :
          {RegisterStateKernels(*r), RegisterArrayKernels(*r),
+          RegisterArraySliceKernels(*r), RegisterArrayJoinKernels(*r),
           RegisterMathKernels(*r), RegisterReductionKernels(*r),
           RegisterNnKernels(*r), RegisterConvKernels(*r),
           RegisterRandomKernels(*r), RegisterTrainingKernels(*r)}) {

@@ -11,6 +11,8 @@ const KernelRegistry& GlobalKernelRegistry();
 
 absl::Status RegisterStateKernels(KernelRegistry& registry);
 absl::Status RegisterArrayKernels(KernelRegistry& registry);
+absl::Status RegisterArraySliceKernels(KernelRegistry& registry);
+absl::Status RegisterArrayJoinKernels(KernelRegistry& registry);
 absl::Status RegisterMathKernels(KernelRegistry& registry);
 absl::Status RegisterReductionKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);

@@ -1,6 +1,6 @@
-// Kernels of ops/array_ops.cc. Shape-only changes (Reshape, ExpandDims,
-// Squeeze) and identities share the input buffer; block copies are in
-// array_kernels_copy.cc.
+// Kernels of the array family (ops/array_ops.cc). Shape-only changes
+// (Reshape, ExpandDims, Squeeze) and identities share the input buffer;
+// Transpose is a dtype-generic byte copy through StridedCopy.
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -10,14 +10,10 @@
 #include "absl/strings/str_join.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
-#include "kernels/array_kernels_internal.h"
+#include "kernels/array_util.h"
 
 namespace graphflow {
 namespace {
-
-using array_internal::FillElements;
-using array_internal::ReadIndexScalar;
-using array_internal::ReadIndexVector;
 
 absl::Status SetReshaped(KernelContext& ctx, const TensorShape& shape) {
   auto t = ctx.input(0).Reshaped(shape);
@@ -147,6 +143,73 @@ absl::Status SqueezeKernel(KernelContext& ctx) {
     }
   }
   return SetReshaped(ctx, out);
+}
+
+absl::Status TransposeKernel(KernelContext& ctx) {
+  const Tensor& in = ctx.input(0);
+  ASSIGN_OR_RETURN(DimVector perm, ReadIndexVector(ctx, 1, "perm"));
+  const int rank = in.rank();
+  if (static_cast<int>(perm.size()) != rank) {
+    return ctx.InvalidArgument(
+        absl::StrCat("transpose expects a vector of size ", rank,
+                     " (the input rank), got ", perm.size(), " entries"));
+  }
+  std::vector<bool> seen(rank);
+  bool identity = true;
+  TensorShape out_shape = in.shape();
+  const int es = DataTypeSize(in.dtype());
+  const DimVector in_strides = ByteStrides(in.shape(), es);
+  DimVector in_steps(rank);
+  for (int j = 0; j < rank; ++j) {
+    if (perm[j] < 0 || perm[j] >= rank) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "perm[", j, "] = ", perm[j], " is out of range [0, ", rank, ")"));
+    }
+    if (seen[perm[j]]) {
+      return ctx.InvalidArgument(
+          absl::StrCat(perm[j], " is duplicated in perm"));
+    }
+    seen[perm[j]] = true;
+    identity &= perm[j] == j;
+    out_shape.set_dim(j, in.dim(perm[j]));
+    in_steps[j] = in_strides[perm[j]];
+  }
+  if (identity) {
+    ctx.SetOutput(0, in);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
+  if (out->num_elements() == 0) return absl::OkStatus();
+  StridedCopy(ctx.device(), static_cast<const char*>(in.raw_data()), in_steps,
+              static_cast<char*>(out->raw_data()), ByteStrides(out_shape, es),
+              out_shape.dim_sizes(), es);
+  return absl::OkStatus();
+}
+
+absl::Status InvertPermutationKernel(KernelContext& ctx) {
+  ASSIGN_OR_RETURN(DimVector x, ReadIndexVector(ctx, 0, "x"));
+  const int64_t n = static_cast<int64_t>(x.size());
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, {n}));
+  DimVector y(n, -1);
+  for (int64_t i = 0; i < n; ++i) {
+    if (x[i] < 0 || x[i] >= n) {
+      return ctx.InvalidArgument(
+          absl::StrCat(x[i], " is not between 0 and ", n));
+    }
+    if (y[x[i]] != -1) {
+      return ctx.InvalidArgument(
+          absl::StrCat(x[i], " is duplicated in the input"));
+    }
+    y[x[i]] = i;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (out->dtype() == DT_INT32) {
+      out->data<int32_t>()[i] = static_cast<int32_t>(y[i]);
+    } else {
+      out->data<int64_t>()[i] = y[i];
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ForwardAllKernel(KernelContext& ctx) {
@@ -316,62 +379,6 @@ absl::Status WhereKernel(KernelContext& ctx) {
   });
 }
 
-absl::Status DynamicStitchKernel(KernelContext& ctx) {
-  const int n = ctx.num_inputs() / 2;
-  const Tensor& data0 = ctx.input(n);
-  const int prefix_rank0 = ctx.input(0).rank();
-  if (data0.rank() < prefix_rank0) {
-    return ctx.InvalidArgument("data[0] has lower rank than indices[0]");
-  }
-  auto suffix = data0.shape().dim_sizes().subspan(prefix_rank0);
-  const int es = DataTypeSize(data0.dtype());
-  int64_t row_elements = 1;
-  for (int64_t d : suffix) row_elements *= d;
-  const int64_t row_bytes = row_elements * es;
-  // The source row of each output row; later inputs overwrite earlier ones.
-  std::vector<const char*> source;
-  for (int i = 0; i < n; ++i) {
-    const Tensor& idx = ctx.input(i);
-    const Tensor& data = ctx.input(n + i);
-    auto dims = data.shape().dim_sizes();
-    bool ok = data.rank() >= idx.rank() &&
-              dims.first(idx.rank()) == idx.shape().dim_sizes() &&
-              dims.subspan(idx.rank()) == suffix;
-    if (!ok) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "data[", i, "].shape = ", data.shape().DebugString(),
-          " must be indices[", i, "].shape = ", idx.shape().DebugString(),
-          " followed by data[0]'s trailing dims [", absl::StrJoin(suffix, ","),
-          "]"));
-    }
-    const char* rows = static_cast<const char*>(data.raw_data());
-    for (int64_t k = 0; k < idx.num_elements(); ++k) {
-      int32_t v = idx.data<int32_t>()[k];
-      if (v < 0) {
-        return ctx.InvalidArgument(
-            absl::StrCat("indices[", i, "] holds ", v, ", which is negative"));
-      }
-      if (static_cast<size_t>(v) >= source.size()) source.resize(v + 1);
-      source[v] = rows + k * row_bytes;
-    }
-  }
-  TensorShape out_shape(suffix);
-  out_shape.InsertDim(0, static_cast<int64_t>(source.size()));
-  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
-  char* dst = static_cast<char*>(out->raw_data());
-  ParallelFor(ctx.device(), static_cast<int64_t>(source.size()),
-              row_bytes * 0.25 + 10, [&](int64_t s, int64_t e) {
-                for (int64_t r = s; r < e; ++r) {
-                  if (source[r]) {
-                    std::memcpy(dst + r * row_bytes, source[r], row_bytes);
-                  } else {  // Rows no index names stay zero.
-                    std::memset(dst + r * row_bytes, 0, row_bytes);
-                  }
-                }
-              });
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::Status RegisterArrayKernels(KernelRegistry& r) {
@@ -382,18 +389,18 @@ absl::Status RegisterArrayKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Rank", RankKernel));
   RETURN_IF_ERROR(r.Register("ExpandDims", ExpandDimsKernel));
   RETURN_IF_ERROR(r.Register("Squeeze", SqueezeKernel));
-  RETURN_IF_ERROR(r.Register("StopGradient", ForwardAllKernel));
-  RETURN_IF_ERROR(r.Register("PreventGradient", ForwardAllKernel));
-  RETURN_IF_ERROR(r.Register("IdentityN", ForwardAllKernel));
+  RETURN_IF_ERROR(r.Register("Transpose", TransposeKernel));
+  RETURN_IF_ERROR(r.Register("InvertPermutation", InvertPermutationKernel));
   RETURN_IF_ERROR(r.Register("Fill", FillKernel));
   RETURN_IF_ERROR(r.Register("ZerosLike", ZerosLikeKernel));
   RETURN_IF_ERROR(r.Register("OnesLike", OnesLikeKernel));
   RETURN_IF_ERROR(r.Register("OneHot", OneHotKernel));
   RETURN_IF_ERROR(r.Register("Range", RangeKernel));
   RETURN_IF_ERROR(r.Register("Where", WhereKernel));
-  RETURN_IF_ERROR(r.Register("DynamicStitch", DynamicStitchKernel));
-  RETURN_IF_ERROR(array_internal::RegisterArrayCopyKernels(r));
-  return array_internal::RegisterArrayGradKernels(r);
+  RETURN_IF_ERROR(r.Register("StopGradient", ForwardAllKernel));
+  RETURN_IF_ERROR(r.Register("PreventGradient", ForwardAllKernel));
+  RETURN_IF_ERROR(r.Register("IdentityN", ForwardAllKernel));
+  return absl::OkStatus();
 }
 
 }  // namespace graphflow

@@ -11,10 +11,11 @@ const OpRegistry& GlobalOpRegistry() {
   static const OpRegistry* registry = [] {
     auto* r = new OpRegistry();
     for (absl::Status s :
-         {RegisterStateOps(*r), RegisterArrayOps(*r), RegisterMathOps(*r),
+         {RegisterStateOps(*r), RegisterArrayOps(*r), RegisterArraySliceOps(*r),
+          RegisterArrayJoinOps(*r), RegisterMathOps(*r),
           RegisterReductionOps(*r), RegisterNnOps(*r), RegisterConvOps(*r),
-          RegisterRandomOps(*r), RegisterTrainingOps(*r),
-          RegisterMiscOps(*r)}) {
+          RegisterRandomOps(*r), RegisterTrainingOps(*r), RegisterIoOps(*r),
+          RegisterLoggingOps(*r)}) {
       if (!s.ok()) {  // A broken schema is a programmer error.
         std::fprintf(stderr, "graphflow: op registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -1,5 +1,7 @@
-// Array and shape manipulation: reshapes, shapes, concatenation, slicing,
-// tiling, transposes, fills and index builders (TF's array_ops.cc).
+// The array family's builders: reshapes, shapes, transposes, fills and
+// index builders (TF's array_ops.cc). Slicing and splitting are in
+// array_slice_ops.h, concatenation, stacking, tiling and padding in
+// array_join_ops.h.
 #ifndef GRAPHFLOW_OPS_ARRAY_OPS_H_
 #define GRAPHFLOW_OPS_ARRAY_OPS_H_
 
@@ -39,30 +41,6 @@ Output ExpandDims(const Scope& s, Input input, Input axis);
 // Removes size-1 dims: the listed ones, or all when the list is empty.
 Output Squeeze(const Scope& s, Input input,
                const std::vector<int64_t>& squeeze_dims = {});
-// Concatenates `values` along `axis` (ConcatV2).
-Output ConcatV2(const Scope& s, const InputList& values, Input axis);
-// TF C++'s spelling: also builds a ConcatV2 node.
-Output Concat(const Scope& s, const InputList& values, Input axis);
-// The legacy "Concat" op, whose axis (concat_dim) comes first.
-Output ConcatV1(const Scope& s, Input concat_dim, const InputList& values);
-// Stacks N tensors of one shape into a tensor of rank + 1 (tf.stack).
-Output Pack(const Scope& s, const InputList& values, int64_t axis = 0);
-// Splits `value` along `axis` into `num` tensors (tf.unstack).
-OutputList Unpack(const Scope& s, Input value, int64_t num, int64_t axis = 0);
-// The block starting at `begin` of extent `size` (-1: to the end).
-Output Slice(const Scope& s, Input input, Input begin, Input size);
-
-// StridedSlice's masks (bit i refers to entry i of begin/end/strides).
-struct StridedSliceAttrs {
-  int64_t begin_mask = 0;
-  int64_t end_mask = 0;
-  int64_t ellipsis_mask = 0;
-  int64_t new_axis_mask = 0;
-  int64_t shrink_axis_mask = 0;
-};
-// Python-style x[begin:end:strides] with TF's masks.
-Output StridedSlice(const Scope& s, Input input, Input begin, Input end,
-                    Input strides, const StridedSliceAttrs& attrs = {});
 
 // A tensor of shape `dims` filled with the scalar `value`.
 Output Fill(const Scope& s, Input dims, Input value);
@@ -73,13 +51,8 @@ Output OnesLike(const Scope& s, Input x);
 // out-of-range indices give all-off rows.
 Output OneHot(const Scope& s, Input indices, Input depth, Input on_value,
               Input off_value, int64_t axis = -1);
-// Repeats `input` multiples[i] times along dim i.
-Output Tile(const Scope& s, Input input, Input multiples);
 // Permutes the dims: output dim i is input dim perm[i].
 Output Transpose(const Scope& s, Input x, Input perm);
-// merged[indices[m][i], ...] = data[m][i, ...]; later entries win.
-Output DynamicStitch(const Scope& s, const InputList& indices,
-                     const InputList& data);
 // Passes input through; no gradient flows back.
 Output StopGradient(const Scope& s, Input input);
 // Passes input through; differentiating it is an error with `message`.
@@ -92,35 +65,8 @@ Output Range(const Scope& s, Input start, Input limit, Input delta);
 // The coordinates of the true (non-zero) elements, an int64 [n, rank].
 Output Where(const Scope& s, Input condition);
 
-// The offsets of the inputs of the given `shape`s in their concatenation
-// along concat_dim (int32), one vector each: for Concat's gradient.
-OutputList ConcatOffset(const Scope& s, Input concat_dim,
-                        const InputList& shape);
-// Pads with zeros: paddings is [rank, 2] (before, after) per dim.
-Output Pad(const Scope& s, Input input, Input paddings);
-// Pads with the scalar constant_values.
-Output PadV2(const Scope& s, Input input, Input paddings,
-             Input constant_values);
 // y[x[i]] = i for a permutation x (int32 or int64).
 Output InvertPermutation(const Scope& s, Input x);
-// StridedSlice's gradient: dy scattered into zeros of `shape`.
-Output StridedSliceGrad(const Scope& s, Input shape, Input begin, Input end,
-                        Input strides, Input dy,
-                        const StridedSliceAttrs& attrs = {});
-// Slices of params along `axis` picked by indices (tf.gather); the first
-// batch_dims dims of params and indices are batch dims.
-Output GatherV2(const Scope& s, Input params, Input indices, Input axis,
-                int64_t batch_dims = 0);
-// The legacy Gather, along axis 0.
-Output Gather(const Scope& s, Input params, Input indices,
-              bool validate_indices = true);
-
-// Splits `value` along split_dim into num_split equal parts.
-OutputList Split(const Scope& s, Input split_dim, Input value,
-                 int64_t num_split);
-// Splits `value` along split_dim into parts of size_splits (one may be -1).
-OutputList SplitV(const Scope& s, Input value, Input size_splits,
-                  Input split_dim, int64_t num_split);
 
 }  // namespace graphflow::ops
 

@@ -1,5 +1,6 @@
 #include "ops/conv_grad.h"
 
+#include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
 #include "ops/math_ops.h"
 

@@ -1,7 +1,9 @@
 #include "ops/layers.h"
 
 #include "absl/strings/str_cat.h"
+#include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
+#include "ops/array_slice_ops.h"
 #include "ops/conv_ops.h"
 #include "ops/math_ops.h"
 #include "ops/nn_ops.h"

@@ -13,7 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "graph/tensor.h"
+#include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
+#include "ops/array_slice_ops.h"
 #include "ops/math_ops.h"
 #include "ops/reduction_ops.h"
 

@@ -59,8 +59,8 @@ absl::Status AssignShape(InferenceContext& c) {
 }
 
 // Gradients of the pass-through ops: the incoming gradient unchanged.
-absl::Status IdentityGrad(const Scope&, const Node&, const OutputList& dy,
-                          OutputList* dx) {
+absl::Status IdentityGradient(const Scope&, const Node&, const OutputList& dy,
+                              OutputList* dx) {
   dx->push_back(dy[0]);
   return absl::OkStatus();
 }
@@ -86,13 +86,13 @@ absl::Status RegisterStateOps(OpRegistry& r) {
                                  .Attr("dtype: type")
                                  .Attr("shape: shape")
                                  .SetShapeFn(PlaceholderWithDefaultShape)
-                                 .SetGradient(IdentityGrad)));
+                                 .SetGradient(IdentityGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Identity")
                                  .Input("input: T")
                                  .Output("output: T")
                                  .Attr("T: type")
                                  .SetShapeFn(UnchangedShape)
-                                 .SetGradient(IdentityGrad)));
+                                 .SetGradient(IdentityGradient)));
   RETURN_IF_ERROR(
       r.Register(OpDefBuilder("NoOp").SetShapeFn(NoOutputs).SetNoGradient()));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("VariableV2")

@@ -1,5 +1,6 @@
-// Array ops that build index tensors or pass values through: OneHot,
-// DynamicStitch, Range, Where, StopGradient, PreventGradient, IdentityN.
+// Array ops that build index tensors, permute or pass values through:
+// OneHot, Range, Where, Transpose, InvertPermutation, StopGradient,
+// PreventGradient, IdentityN.
 #include <limits>
 
 #include "tests/ops/array_ops_test_util.h"
@@ -12,9 +13,11 @@ using testing::EvalAll;
 using testing::ExpectError;
 using testing::ExpectRunError;
 using testing::F;
+using testing::Gather;
 using testing::I32;
 using testing::I64;
 using testing::Iota;
+using testing::Ph;
 using testing::Scalar;
 
 // ---- OneHot ----
@@ -79,68 +82,6 @@ TEST(OneHotTest, MiddleAxisInt64IndicesAndIntValues) {
   // Depth 0 gives an empty output.
   EXPECT_EQ(Eval(s, ops::OneHot(s, idx, 0, 1, 0)).shape(),
             TensorShape({2, 2, 0}));
-}
-
-// ---- DynamicStitch ----
-
-TEST(DynamicStitchTest, ShapeFunction) {
-  Scope s = NewRootScope();
-  Output a = ops::Placeholder(s, DT_INT32, {-1});
-  Output b = ops::Placeholder(s, DT_INT32, {2});
-  Output da = ops::Placeholder(s, DT_FLOAT, {-1, 3});
-  Output db = ops::Placeholder(s, DT_FLOAT, {2, -1});
-  EXPECT_EQ(ops::DynamicStitch(s, {a, b}, {da, db}).shape(),
-            PartialShape({-1, 3}));
-  Output stitched = ops::DynamicStitch(
-      s, {ops::Const(s, I32({0, 3}, {2})), ops::Const(s, I32({1}, {1}))},
-      {ops::Const(s, F({1, 2}, {2})), ops::Const(s, F({3}, {1}))});
-  EXPECT_EQ(stitched.shape(), PartialShape({4}));
-  EXPECT_EQ(ops::DynamicStitch(s, {a}, {ops::Placeholder(s, DT_FLOAT)}).shape(),
-            PartialShape());
-  EXPECT_OK(s.status());
-  ops::DynamicStitch(s.WithOpName("bad"), {b},
-                     {ops::Placeholder(s, DT_FLOAT, {3, 2})});
-  ExpectError(s, "bad", "does not start with");
-  Scope s2 = NewRootScope();
-  ops::DynamicStitch(s2.WithOpName("trail"),
-                     {ops::Placeholder(s2, DT_INT32, {2}),
-                      ops::Placeholder(s2, DT_INT32, {1})},
-                     {ops::Placeholder(s2, DT_FLOAT, {2, 3}),
-                      ops::Placeholder(s2, DT_FLOAT, {1, 4})});
-  ExpectError(s2, "trail", "trailing dims");
-}
-
-TEST(DynamicStitchTest, OverlappingIndicesLaterWin) {
-  Scope s = NewRootScope();
-  // The shape computation of Sum's gradient: input shape [2,3,4,5] reduced
-  // over axes [1,2] keeps those dims as 1.
-  Output merged = ops::DynamicStitch(
-      s,
-      {ops::Const(s, I32({0, 1, 2, 3}, {4})), ops::Const(s, I32({1, 2}, {2}))},
-      {ops::Const(s, I32({2, 3, 4, 5}, {4})), ops::Const(s, I32({1, 1}, {2}))});
-  EXPECT_EQ(merged.shape(), PartialShape({4}));
-  EXPECT_TENSOR_NEAR(Eval(s, merged), I32({2, 1, 1, 5}, {4}));
-  // Indices within one input repeat too: the later entry wins.
-  Output dup = ops::DynamicStitch(s, {ops::Const(s, I32({1, 1, 0}, {3}))},
-                                  {ops::Const(s, F({7, 8, 9}, {3}))});
-  EXPECT_TENSOR_NEAR(Eval(s, dup), F({9, 8}, {2}));
-}
-
-TEST(DynamicStitchTest, RowsAndMatrixIndices) {
-  Scope s = NewRootScope();
-  // indices[0] is 2-D: data[0] is indices-shaped followed by the row [2].
-  Output i0 = ops::Const(s, I32({6, 4, 1, 0}, {2, 2}));
-  Output i1 = ops::Const(s, I32({2, 5, 3}, {3}));
-  Output d0 = ops::Const(s, F({60, 61, 40, 41, 10, 11, 0, 1}, {2, 2, 2}));
-  Output d1 = ops::Const(s, F({20, 21, 50, 51, 30, 31}, {3, 2}));
-  Output merged = ops::DynamicStitch(s, {i0, i1}, {d0, d1});
-  EXPECT_EQ(merged.shape(), PartialShape({7, 2}));
-  EXPECT_TENSOR_NEAR(
-      Eval(s, merged),
-      F({0, 1, 10, 11, 20, 21, 30, 31, 40, 41, 50, 51, 60, 61}, {7, 2}));
-  Output idx = ops::Placeholder(s, DT_INT32, {-1});
-  ExpectRunError(s, ops::DynamicStitch(s.WithOpName("neg"), {idx}, {idx}),
-                 "neg", {{idx, I32({0, -2}, {2})}}, "negative");
 }
 
 // ---- Range ----
@@ -234,6 +175,101 @@ TEST(WhereTest, ShapeAndForward) {
                      I64({}, {0, 1}));
   ops::Where(s.WithOpName("where"), Output());
   ExpectError(s, "where", "invalid Output");
+}
+
+// ---- Transpose ----
+
+TEST(TransposeTest, ShapeFunction) {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s, DT_FLOAT, {-1, 3});
+  EXPECT_EQ(ops::Transpose(s, x, {1, 0}).shape(), PartialShape({3, -1}));
+  EXPECT_EQ(ops::Transpose(s, x, ops::Placeholder(s, DT_INT32, {2})).shape(),
+            PartialShape::UnknownOfRank(2));
+  EXPECT_EQ(ops::Transpose(s, ops::Placeholder(s, DT_FLOAT), {2, 0, 1}).shape(),
+            PartialShape::UnknownOfRank(3));
+  EXPECT_OK(s.status());
+  ops::Transpose(s.WithOpName("dup"), x, {1, 1});
+  ExpectError(s, "dup", "duplicated");
+  Scope s2 = NewRootScope();
+  ops::Transpose(s2.WithOpName("rank"), ops::Placeholder(s2, DT_FLOAT, {2, 3}),
+                 {0, 1, 2});
+  ExpectError(s2, "rank", "3 entries");
+}
+
+TEST(TransposeTest, Forward) {
+  Scope s = NewRootScope();
+  Output x = ops::Const(s, F({1, 2, 3, 4, 5, 6}, {2, 3}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Transpose(s, x, {1, 0})),
+                     F({1, 4, 2, 5, 3, 6}, {3, 2}));
+  Output i8 =
+      ops::Const(s, Tensor::FromVector<int8_t>({1, 2, 3, 4, 5, 6}, {3, 2}));
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Transpose(s, i8, ops::Const(s, I64({1, 0}, {2})))),
+      Tensor::FromVector<int8_t>({1, 3, 5, 2, 4, 6}, {2, 3}));
+  Tensor value = Iota({2, 3, 4});
+  Output y = ops::Const(s, value);
+  const std::vector<std::vector<int>> perms = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2},
+                                               {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+  for (const auto& p : perms) {
+    Tensor t(DT_INT32, {3});
+    std::copy(p.begin(), p.end(), t.data<int32_t>());
+    TensorShape out_shape({value.dim(p[0]), value.dim(p[1]), value.dim(p[2])});
+    Tensor expected = Gather(value, out_shape, [&](const DimVector& i) {
+      DimVector in(3);
+      for (int j = 0; j < 3; ++j) in[p[j]] = i[j];
+      return in;
+    });
+    Tensor out = Eval(s, ops::Transpose(s, y, ops::Const(s, t)));
+    EXPECT_TENSOR_NEAR(out, expected) << p[0] << p[1] << p[2];
+    if (p == std::vector<int>{0, 1, 2}) {
+      EXPECT_TRUE(out.SharesBufferWith(value));
+    }
+  }
+  Output perm = ops::Placeholder(s, DT_INT32, {2});
+  ExpectRunError(s, ops::Transpose(s.WithOpName("tr"), x, perm), "tr",
+                 {{perm, I32({0, 2}, {2})}}, "out of range");
+}
+
+TEST(TransposeTest, LargeMatchesReference) {
+  Scope s = NewRootScope();
+  // A matrix transpose (the tiled path) and NHWC -> NCHW.
+  Tensor m = Iota({500, 300});
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Transpose(s, ops::Const(s, m), {1, 0})),
+                     Gather(m, {300, 500}, [](const DimVector& i) {
+                       return DimVector{i[1], i[0]};
+                     }));
+  Tensor nhwc = Iota({4, 30, 20, 16});
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Transpose(s, ops::Const(s, nhwc), {0, 3, 1, 2})),
+      Gather(nhwc, {4, 16, 30, 20}, [](const DimVector& i) {
+        return DimVector{i[0], i[2], i[3], i[1]};
+      }));
+  Tensor odd = Iota({7, 33, 3, 65});
+  EXPECT_TENSOR_NEAR(
+      Eval(s, ops::Transpose(s, ops::Const(s, odd), {3, 1, 0, 2})),
+      Gather(odd, {65, 33, 7, 3}, [](const DimVector& i) {
+        return DimVector{i[2], i[1], i[3], i[0]};
+      }));
+}
+
+// ---- InvertPermutation ----
+
+TEST(InvertPermutationTest, ValuesAndShapes) {
+  Scope s = NewRootScope();
+  EXPECT_TENSOR_NEAR(Eval(s, ops::InvertPermutation(s, I32({2, 0, 3, 1}, {4}))),
+                     I32({1, 3, 0, 2}, {4}));
+  EXPECT_TENSOR_NEAR(Eval(s, ops::InvertPermutation(s, I64({0}, {1}))),
+                     I64({0}, {1}));
+  EXPECT_EQ(ops::InvertPermutation(s, I32({1, 0}, {2})).shape(),
+            PartialShape({2}));
+  EXPECT_EQ(ops::InvertPermutation(s, Ph(s, PartialShape(), DT_INT32)).shape(),
+            PartialShape({-1}));
+  Output x = Ph(s, {-1}, DT_INT32);
+  Output y = ops::InvertPermutation(s.WithOpName("inv"), x);
+  ExpectRunError(s, y, "inv", {{x, I32({0, 0}, {2})}}, "duplicated");
+  ExpectRunError(s, y, "inv", {{x, I32({0, 2}, {2})}}, "not between");
+  ops::InvertPermutation(s.WithOpName("m"), I32({0, 1}, {1, 2}));
+  ExpectError(s, "m");
 }
 
 // ---- StopGradient, PreventGradient, IdentityN ----

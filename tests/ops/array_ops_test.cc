@@ -1,6 +1,6 @@
-// Array ops that change shapes or build tensors: Reshape, Shape, ShapeN,
-// Size, Rank, ExpandDims, Squeeze, Fill, ZerosLike, OnesLike, OneHot,
-// DynamicStitch, StopGradient, PreventGradient, IdentityN, Range, Where.
+// The array family's ops that change shapes or build tensors: Reshape,
+// Shape, ShapeN, Size, Rank, ExpandDims, Squeeze, Fill, ZerosLike, OnesLike
+// (the others are in array_ops_index_test.cc).
 #include "tests/ops/array_ops_test_util.h"
 
 namespace graphflow {

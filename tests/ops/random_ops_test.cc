@@ -1,5 +1,5 @@
 // Random ops: shape functions, errors, seeding semantics and statistics.
-// Exact values are in random_values_test.cc.
+// Exact values are in random_ops_values_test.cc.
 #include "ops/random_ops.h"
 
 #include <algorithm>

@@ -1,6 +1,13 @@
 // Sweeps the standard registries: every op has a shape function, a CPU
 // kernel (except the ops graphflow only parses) and a gradient or an
 // explicit "no gradient" mark.
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "kernels/all_kernels.h"
 #include "ops/all_ops.h"
@@ -9,12 +16,43 @@
 namespace graphflow {
 namespace {
 
-// The ops of RegisterMiscOps: parsed so TF graphs load, never run.
+// One row per op family (plan of issue 7): the family's ops live in
+// ops/<name>_ops.cc, its kernels in kernels/<name>_kernels.cc (none for the
+// parse-only families) and its tests in tests/ops/<name>_ops_test.cc.
+struct Family {
+  std::string name;
+  absl::Status (*register_ops)(OpRegistry&);
+  absl::Status (*register_kernels)(KernelRegistry&);  // nullptr: parse-only.
+};
+
+const std::vector<Family>& Families() {
+  static const auto* families = new std::vector<Family>{
+      {"state", RegisterStateOps, RegisterStateKernels},
+      {"array", RegisterArrayOps, RegisterArrayKernels},
+      {"array_slice", RegisterArraySliceOps, RegisterArraySliceKernels},
+      {"array_join", RegisterArrayJoinOps, RegisterArrayJoinKernels},
+      {"random", RegisterRandomOps, RegisterRandomKernels},
+      {"training", RegisterTrainingOps, RegisterTrainingKernels},
+      {"io", RegisterIoOps, nullptr},
+      {"logging", RegisterLoggingOps, nullptr},
+  };
+  return *families;
+}
+
+std::vector<std::string> FamilyOps(const Family& f) {
+  OpRegistry r;
+  EXPECT_TRUE(f.register_ops(r).ok()) << f.name;
+  return r.OpNames();
+}
+
+// The ops of the parse-only families: parsed so TF graphs load, never run.
 std::set<std::string> ParseOnlyOps() {
-  OpRegistry misc;
-  EXPECT_TRUE(RegisterMiscOps(misc).ok());
-  auto names = misc.OpNames();
-  return {names.begin(), names.end()};
+  std::set<std::string> names;
+  for (const Family& f : Families()) {
+    if (f.register_kernels != nullptr) continue;
+    for (const std::string& name : FamilyOps(f)) names.insert(name);
+  }
+  return names;
 }
 
 // Differentiable in TF, but graphflow has no gradient for them yet (TF's
@@ -43,6 +81,55 @@ TEST(RegistryTest, EveryOpHasShapeKernelAndGradientDecision) {
   EXPECT_GT(count, 100);
   for (const std::string& name : kernels.OpNames()) {
     EXPECT_NE(ops.Find(name), nullptr) << "kernel for unregistered op " << name;
+  }
+}
+
+TEST(RegistryTest, EachFamilyHasAKernelForEachOpAndNoOther) {
+  for (const Family& f : Families()) {
+    std::vector<std::string> ops = FamilyOps(f);
+    std::sort(ops.begin(), ops.end());
+    EXPECT_FALSE(ops.empty()) << f.name;
+    std::vector<std::string> kernels;
+    if (f.register_kernels != nullptr) {
+      KernelRegistry r;
+      EXPECT_TRUE(f.register_kernels(r).ok()) << f.name;
+      kernels = r.OpNames();
+      std::sort(kernels.begin(), kernels.end());
+    }
+    if (f.register_kernels != nullptr) {
+      EXPECT_EQ(ops, kernels) << f.name;
+    } else {
+      EXPECT_TRUE(kernels.empty()) << f.name;
+    }
+    for (const std::string& name : ops) {  // all_ops.cc registers the family.
+      EXPECT_NE(GlobalOpRegistry().Find(name), nullptr)
+          << f.name << ": " << name;
+    }
+  }
+}
+
+TEST(RegistryTest, NoOpIsInTwoFamilies) {
+  std::map<std::string, std::string> family_of;
+  for (const Family& f : Families()) {
+    for (const std::string& name : FamilyOps(f)) {
+      auto [it, inserted] = family_of.emplace(name, f.name);
+      EXPECT_TRUE(inserted)
+          << name << " is in " << it->second << " and " << f.name;
+    }
+  }
+}
+
+TEST(RegistryTest, EachFamilyHasItsFiles) {
+  const std::filesystem::path root = GRAPHFLOW_SOURCE_DIR;
+  for (const Family& f : Families()) {
+    std::vector<std::string> files = {"ops/" + f.name + "_ops.cc",
+                                      "tests/ops/" + f.name + "_ops_test.cc"};
+    if (f.register_kernels != nullptr) {
+      files.push_back("kernels/" + f.name + "_kernels.cc");
+    }
+    for (const std::string& file : files) {
+      EXPECT_TRUE(std::filesystem::exists(root / file)) << file;
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include "graph/graph_def.h"
 #include "gtest/gtest.h"
 #include "ops/array_ops.h"
+#include "ops/array_slice_ops.h"
 #include "ops/initializers.h"
 #include "ops/math_ops.h"
 #include "ops/optimizers.h"

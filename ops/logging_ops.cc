@@ -1,31 +1,12 @@
-// Ops that TF 1.x graph files carry but graphflow only parses: checkpoint
-// save/restore (graphflow has its own checkpoints) and summaries. They have
-// schemas so such graphs import; they have no kernels.
+// The logging family: TF 1.x's summary ops. graphflow only parses them
+// (schemas so TF graphs import, no kernels).
 #include "graph/graph.h"
 #include "graph/status.h"
 #include "ops/registration.h"
 
 namespace graphflow {
 
-absl::Status RegisterMiscOps(OpRegistry& r) {
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("SaveV2")
-                                 .Input("prefix: string")
-                                 .Input("tensor_names: string")
-                                 .Input("shape_and_slices: string")
-                                 .Input("tensors: dtypes")
-                                 .Attr("dtypes: list(type)")
-                                 .SetIsStateful()
-                                 .SetShapeFn(NoOutputs)
-                                 .SetNoGradient()));
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("RestoreV2")
-                                 .Input("prefix: string")
-                                 .Input("tensor_names: string")
-                                 .Input("shape_and_slices: string")
-                                 .Output("tensors: dtypes")
-                                 .Attr("dtypes: list(type) >= 1")
-                                 .SetIsStateful()
-                                 .SetShapeFn(UnknownShape)
-                                 .SetNoGradient()));
+absl::Status RegisterLoggingOps(OpRegistry& r) {
   RETURN_IF_ERROR(r.Register(OpDefBuilder("ScalarSummary")
                                  .Input("tags: string")
                                  .Input("values: T")

@@ -1,9 +1,8 @@
-// Graph-time evaluation of small int tensors for the array shape functions.
-#include "absl/strings/str_cat.h"
-#include "kernels/array_kernels_strided_slice.h"
-#include "ops/array_ops_internal.h"
+#include "graph/partial_value.h"
 
-namespace graphflow::array_internal {
+#include "graph/strided_slice.h"
+
+namespace graphflow {
 namespace {
 
 bool IsIndexType(DataType t) {
@@ -85,16 +84,10 @@ PartialValue EvaluateStridedSlice(const Node& n, int depth) {
   if (!b.FullyKnown() || !e.FullyKnown() || !s.FullyKnown()) {
     return PartialValue();
   }
-  strided_slice::Masks m;
-  const char* names[] = {"begin_mask", "end_mask", "ellipsis_mask",
-                         "new_axis_mask", "shrink_axis_mask"};
-  int64_t* fields[] = {&m.begin, &m.end, &m.ellipsis, &m.new_axis,
-                       &m.shrink_axis};
-  for (int k = 0; k < 5; ++k) {
-    if (const int64_t* v = n.FindAttr<int64_t>(names[k])) *fields[k] = *v;
-  }
+  auto m = strided_slice::MasksOf(n);
+  if (!m.ok()) return PartialValue();
   int64_t len = static_cast<int64_t>(input.values.size());
-  auto spec = strided_slice::Compute({len}, b.values, e.values, s.values, m);
+  auto spec = strided_slice::Compute({len}, b.values, e.values, s.values, *m);
   if (!spec.ok() || spec->final_dims.size() > 1) return PartialValue();
   PartialValue v;
   v.known = true;
@@ -153,4 +146,21 @@ PartialValue InputValue(const InferenceContext& c, int i) {
   return EvaluatePartial(c.node().input(i));
 }
 
-}  // namespace graphflow::array_internal
+std::optional<Tensor> KnownIntValue(const Endpoint& e) {
+  const DataType type = BaseType(e.node->output_type(e.index));
+  if (type != DT_INT32 && type != DT_INT64) return std::nullopt;
+  PartialValue v = EvaluatePartial(e);
+  if (!v.FullyKnown()) return std::nullopt;
+  const int64_t n = static_cast<int64_t>(v.values.size());
+  Tensor t(type, v.scalar ? TensorShape() : TensorShape({n}));
+  for (int64_t k = 0; k < n; ++k) {
+    if (type == DT_INT32) {
+      t.data<int32_t>()[k] = static_cast<int32_t>(v.values[k]);
+    } else {
+      t.data<int64_t>()[k] = v.values[k];
+    }
+  }
+  return t;
+}
+
+}  // namespace graphflow

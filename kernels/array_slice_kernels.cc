@@ -1,135 +1,97 @@
-// Kernels of the ops TF's array gradients use: ConcatOffset, Pad, PadV2,
-// InvertPermutation, StridedSliceGrad, Gather, GatherV2, Split and SplitV. Data
-// movement is dtype-generic (byte copies through StridedCopy).
+// Kernels of the array_slice family (ops/array_slice_ops.cc): Slice,
+// StridedSlice, StridedSliceGrad, Gather, GatherV2, Split, SplitV and
+// Unpack. Data movement is dtype-generic (byte copies through StridedCopy);
+// results equal to the input share its buffer.
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "graph/status.h"
-#include "kernels/array_kernels_internal.h"
-#include "kernels/array_kernels_strided_slice.h"
+#include "graph/strided_slice.h"
+#include "kernels/all_kernels.h"
+#include "kernels/array_util.h"
 
-namespace graphflow::array_internal {
+namespace graphflow {
 namespace {
 
-absl::Status ConcatOffsetKernel(KernelContext& ctx) {
-  ASSIGN_OR_RETURN(int64_t axis, ReadIndexScalar(ctx, 0, "concat_dim"));
-  const int n = ctx.num_inputs() - 1;
-  ASSIGN_OR_RETURN(DimVector first, ReadIndexVector(ctx, 1, "shape[0]"));
-  const int64_t rank = static_cast<int64_t>(first.size());
-  if (axis < -rank || axis >= rank) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "concat_dim ", axis, " is out of range [", -rank, ", ", rank, ")"));
-  }
-  if (axis < 0) axis += rank;
+// Copies the box of `in` starting at `begin` (element offsets) with element
+// strides `strides` and extent `sizes` into a new output of `out_shape`.
+absl::Status CopyBox(KernelContext& ctx, absl::Span<const int64_t> begin,
+                     absl::Span<const int64_t> strides,
+                     absl::Span<const int64_t> sizes,
+                     const TensorShape& out_shape) {
+  const Tensor& in = ctx.input(0);
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
+  if (out->num_elements() == 0) return absl::OkStatus();
+  const int es = DataTypeSize(in.dtype());
+  DimVector in_steps = ByteStrides(in.shape(), es);
   int64_t offset = 0;
-  for (int i = 0; i < n; ++i) {
-    ASSIGN_OR_RETURN(
-        DimVector shape,
-        ReadIndexVector(ctx, i + 1, absl::StrCat("shape[", i, "]")));
-    if (static_cast<int64_t>(shape.size()) != rank) {
-      return ctx.InvalidArgument(absl::StrCat("shape[", i, "] has ",
-                                              shape.size(), " elements, but ",
-                                              "shape[0] has ", rank));
-    }
-    for (int64_t j = 0; j < rank; ++j) {
-      if (j != axis && shape[j] != first[j]) {
-        return ctx.InvalidArgument(absl::StrCat(
-            "all dimensions except ", axis, " must match: shape[", i, "] = [",
-            absl::StrJoin(shape, ","), "] does not match shape[0] = [",
-            absl::StrJoin(first, ","), "]"));
-      }
-    }
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(i, {rank}));
-    int32_t* o = out->data<int32_t>();
-    for (int64_t j = 0; j < rank; ++j) {
-      o[j] = j == axis ? static_cast<int32_t>(offset) : 0;
-    }
-    offset += shape[axis];
+  for (int j = 0; j < in.rank(); ++j) {
+    offset += begin[j] * in_steps[j];
+    // A huge stride only ever takes one element; its step goes unused.
+    in_steps[j] = sizes[j] > 1 ? in_steps[j] * strides[j] : 0;
   }
+  StridedCopy(ctx.device(), static_cast<const char*>(in.raw_data()) + offset,
+              in_steps, static_cast<char*>(out->raw_data()),
+              ByteStrides(TensorShape(sizes), es), sizes, es);
   return absl::OkStatus();
 }
 
-// Pad and PadV2: fills the output with the pad value, then copies the input
-// into its interior.
-absl::Status PadKernel(KernelContext& ctx) {
+absl::Status SliceKernel(KernelContext& ctx) {
   const Tensor& in = ctx.input(0);
-  const Tensor& paddings = ctx.input(1);
+  ASSIGN_OR_RETURN(DimVector begin, ReadIndexVector(ctx, 1, "begin"));
+  ASSIGN_OR_RETURN(DimVector size, ReadIndexVector(ctx, 2, "size"));
   const int rank = in.rank();
-  if (paddings.rank() != 2 || paddings.dim(0) != rank || paddings.dim(1) != 2) {
-    return ctx.InvalidArgument(
-        absl::StrCat("paddings must be a matrix of shape [", rank,
-                     ", 2] for input of shape ", in.shape().DebugString(),
-                     ", got ", paddings.shape().DebugString()));
+  if (static_cast<int>(begin.size()) != rank ||
+      static_cast<int>(size.size()) != rank) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "expected begin and size to have ", rank,
+        " entries (the input rank), got ", begin.size(), " and ", size.size()));
   }
-  std::vector<char> zero(DataTypeSize(in.dtype()), 0);
-  const void* value = zero.data();
-  if (ctx.num_inputs() == 3) {
-    if (ctx.input(2).rank() != 0) {
-      return ctx.InvalidArgument(
-          absl::StrCat("constant_values must be a scalar, got shape ",
-                       ctx.input(2).shape().DebugString()));
-    }
-    value = ctx.input(2).raw_data();
-  }
-  TensorShape out_shape = in.shape();
-  DimVector before(rank);
   for (int j = 0; j < rank; ++j) {
-    int64_t pad[2];
-    for (int k = 0; k < 2; ++k) {
-      pad[k] = paddings.dtype() == DT_INT32
-                   ? paddings.data<int32_t>()[2 * j + k]
-                   : paddings.data<int64_t>()[2 * j + k];
-      if (pad[k] < 0 || pad[k] > kMaxTensorElements) {
-        return ctx.InvalidArgument(
-            absl::StrCat("paddings must be non-negative, got ", pad[k], " at [",
-                         j, ", ", k, "]"));
-      }
+    if (size[j] == -1) size[j] = in.dim(j) - begin[j];
+    if (begin[j] < 0 || begin[j] > in.dim(j) || size[j] < 0 ||
+        size[j] > in.dim(j) - begin[j]) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "expected begin[", j, "] in [0, ", in.dim(j), "] and size[", j,
+          "] in [0, ", in.dim(j) - begin[j], "], got ", begin[j], " and ",
+          size[j], " for input shape ", in.shape().DebugString()));
     }
-    before[j] = pad[0];
-    out_shape.set_dim(j, in.dim(j) + pad[0] + pad[1]);
   }
+  TensorShape out_shape(size);
   if (out_shape == in.shape()) {
     ctx.SetOutput(0, in);
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
-  const int es = DataTypeSize(in.dtype());
-  char* dst = static_cast<char*>(out->raw_data());
-  FillElements(ctx.device(), dst, out->num_elements(), value, es);
-  if (in.num_elements() == 0) return absl::OkStatus();
-  const DimVector out_steps = ByteStrides(out_shape, es);
-  for (int j = 0; j < rank; ++j) dst += before[j] * out_steps[j];
-  StridedCopy(ctx.device(), static_cast<const char*>(in.raw_data()),
-              ByteStrides(in.shape(), es), dst, out_steps,
-              in.shape().dim_sizes(), es);
-  return absl::OkStatus();
+  return CopyBox(ctx, begin, DimVector(rank, 1), size, out_shape);
 }
 
-absl::Status InvertPermutationKernel(KernelContext& ctx) {
-  ASSIGN_OR_RETURN(DimVector x, ReadIndexVector(ctx, 0, "x"));
-  const int64_t n = static_cast<int64_t>(x.size());
-  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, {n}));
-  DimVector y(n, -1);
-  for (int64_t i = 0; i < n; ++i) {
-    if (x[i] < 0 || x[i] >= n) {
-      return ctx.InvalidArgument(
-          absl::StrCat(x[i], " is not between 0 and ", n));
-    }
-    if (y[x[i]] != -1) {
-      return ctx.InvalidArgument(
-          absl::StrCat(x[i], " is duplicated in the input"));
-    }
-    y[x[i]] = i;
+absl::Status StridedSliceKernel(KernelContext& ctx) {
+  const Tensor& in = ctx.input(0);
+  ASSIGN_OR_RETURN(DimVector begin, ReadIndexVector(ctx, 1, "begin"));
+  ASSIGN_OR_RETURN(DimVector end, ReadIndexVector(ctx, 2, "end"));
+  ASSIGN_OR_RETURN(DimVector strides, ReadIndexVector(ctx, 3, "strides"));
+  ASSIGN_OR_RETURN(strided_slice::Masks m, strided_slice::MasksOf(ctx.node()));
+  auto spec =
+      strided_slice::Compute(in.shape().dim_sizes(), begin, end, strides, m);
+  if (!spec.ok()) {
+    return ctx.InvalidArgument(absl::StrCat(spec.status().message(),
+                                            " (input shape ",
+                                            in.shape().DebugString(), ")"));
   }
-  for (int64_t i = 0; i < n; ++i) {
-    if (out->dtype() == DT_INT32) {
-      out->data<int32_t>()[i] = static_cast<int32_t>(y[i]);
-    } else {
-      out->data<int64_t>()[i] = y[i];
-    }
+  TensorShape final_shape(spec->final_dims);
+  bool identity = true;
+  for (int j = 0; j < in.rank(); ++j) {
+    identity &= spec->begin[j] == 0 && spec->strides[j] == 1 &&
+                spec->processing_dims[j] == in.dim(j);
   }
-  return absl::OkStatus();
+  if (identity) {
+    ASSIGN_OR_RETURN(Tensor out, in.Reshaped(final_shape));
+    ctx.SetOutput(0, out);
+    return absl::OkStatus();
+  }
+  return CopyBox(ctx, spec->begin, spec->strides, spec->processing_dims,
+                 final_shape);
 }
 
 // Zeros of `shape` with dy written where StridedSlice took its elements.
@@ -145,12 +107,7 @@ absl::Status StridedSliceGradKernel(KernelContext& ctx) {
           "shape must be non-negative, got [", absl::StrJoin(shape, ","), "]"));
     }
   }
-  strided_slice::Masks m;
-  RETURN_IF_ERROR(ctx.GetAttr("begin_mask", &m.begin));
-  RETURN_IF_ERROR(ctx.GetAttr("end_mask", &m.end));
-  RETURN_IF_ERROR(ctx.GetAttr("ellipsis_mask", &m.ellipsis));
-  RETURN_IF_ERROR(ctx.GetAttr("new_axis_mask", &m.new_axis));
-  RETURN_IF_ERROR(ctx.GetAttr("shrink_axis_mask", &m.shrink_axis));
+  ASSIGN_OR_RETURN(strided_slice::Masks m, strided_slice::MasksOf(ctx.node()));
   auto spec = strided_slice::Compute(shape, begin, end, strides, m);
   if (!spec.ok()) {
     return ctx.InvalidArgument(absl::StrCat(
@@ -351,19 +308,52 @@ absl::Status SplitVKernel(KernelContext& ctx) {
   return SplitImpl(ctx, 0, axis, sizes);
 }
 
+absl::Status UnpackKernel(KernelContext& ctx) {
+  int64_t axis = 0, num = 0;
+  RETURN_IF_ERROR(ctx.GetAttr("axis", &axis));
+  RETURN_IF_ERROR(ctx.GetAttr("num", &num));
+  const Tensor& in = ctx.input(0);
+  const int rank = in.rank();
+  if (axis < -rank || axis >= rank) {
+    return ctx.InvalidArgument(absl::StrCat("axis ", axis,
+                                            " is out of range for input shape ",
+                                            in.shape().DebugString()));
+  }
+  if (axis < 0) axis += rank;
+  if (in.dim(axis) != num) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "input shape ", in.shape().DebugString(), " has size ", in.dim(axis),
+        " on axis ", axis, ", expected num = ", num));
+  }
+  const int es = DataTypeSize(in.dtype());
+  DimVector in_steps = ByteStrides(in.shape(), es);
+  const int64_t step = in_steps[axis];
+  in_steps.erase(in_steps.begin() + axis);
+  TensorShape out_shape = in.shape();
+  out_shape.RemoveDim(static_cast<int>(axis));
+  const DimVector out_steps = ByteStrides(out_shape, es);
+  for (int i = 0; i < num; ++i) {
+    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(i, out_shape));
+    StridedCopy(ctx.device(),
+                static_cast<const char*>(in.raw_data()) + i * step, in_steps,
+                static_cast<char*>(out->raw_data()), out_steps,
+                out_shape.dim_sizes(), es);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status RegisterArrayGradKernels(KernelRegistry& r) {
-  RETURN_IF_ERROR(r.Register("ConcatOffset", ConcatOffsetKernel));
-  RETURN_IF_ERROR(r.Register("Pad", PadKernel));
-  RETURN_IF_ERROR(r.Register("PadV2", PadKernel));
-  RETURN_IF_ERROR(r.Register("InvertPermutation", InvertPermutationKernel));
+absl::Status RegisterArraySliceKernels(KernelRegistry& r) {
+  RETURN_IF_ERROR(r.Register("Slice", SliceKernel));
+  RETURN_IF_ERROR(r.Register("StridedSlice", StridedSliceKernel));
   RETURN_IF_ERROR(r.Register("StridedSliceGrad", StridedSliceGradKernel));
   RETURN_IF_ERROR(r.Register("Gather", GatherKernel));
   RETURN_IF_ERROR(r.Register("GatherV2", GatherV2Kernel));
   RETURN_IF_ERROR(r.Register("Split", SplitKernel));
   RETURN_IF_ERROR(r.Register("SplitV", SplitVKernel));
+  RETURN_IF_ERROR(r.Register("Unpack", UnpackKernel));
   return absl::OkStatus();
 }
 
-}  // namespace graphflow::array_internal
+}  // namespace graphflow

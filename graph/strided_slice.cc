@@ -1,39 +1,29 @@
-// StridedSlice's index arithmetic (TF's ValidateStridedSliceOp): turns the
-// sparse spec (begin/end/strides plus the five masks) into a begin, stride
-// and size per input dimension and the final output shape. Header-only so
-// the shape function in ops/ shares it without a link dependency on kernels/.
-#ifndef GRAPHFLOW_KERNELS_ARRAY_KERNELS_STRIDED_SLICE_H_
-#define GRAPHFLOW_KERNELS_ARRAY_KERNELS_STRIDED_SLICE_H_
+#include "graph/strided_slice.h"
 
 #include <algorithm>
 #include <bit>
-#include <cstdint>
+#include <vector>
 
-#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/types/span.h"
-#include "graph/tensor_shape.h"
+#include "graph/status.h"
 
 namespace graphflow::strided_slice {
 
-struct Masks {
-  int64_t begin = 0, end = 0, ellipsis = 0, new_axis = 0, shrink_axis = 0;
-};
+absl::StatusOr<Masks> MasksOf(const Node& node) {
+  Masks m;
+  RETURN_IF_ERROR(node.GetAttr("begin_mask", &m.begin));
+  RETURN_IF_ERROR(node.GetAttr("end_mask", &m.end));
+  RETURN_IF_ERROR(node.GetAttr("ellipsis_mask", &m.ellipsis));
+  RETURN_IF_ERROR(node.GetAttr("new_axis_mask", &m.new_axis));
+  RETURN_IF_ERROR(node.GetAttr("shrink_axis_mask", &m.shrink_axis));
+  return m;
+}
 
-struct Spec {
-  // One entry per input dimension.
-  DimVector begin, strides;
-  DimVector processing_dims;  // Elements taken per input dim; -1 unknown.
-  DimVector final_dims;       // The output shape; -1 unknown.
-};
-
-// `input_dims` may hold -1 (unknown, at graph time). Errors are plain
-// messages; callers prefix the node.
-inline absl::StatusOr<Spec> Compute(absl::Span<const int64_t> input_dims,
-                                    absl::Span<const int64_t> begin,
-                                    absl::Span<const int64_t> end,
-                                    absl::Span<const int64_t> strides,
-                                    const Masks& m) {
+absl::StatusOr<Spec> Compute(absl::Span<const int64_t> input_dims,
+                             absl::Span<const int64_t> begin,
+                             absl::Span<const int64_t> end,
+                             absl::Span<const int64_t> strides,
+                             const Masks& m) {
   constexpr int64_t kNewAxis = -1, kShrinkAxis = -2;
   if (begin.size() != end.size() || begin.size() != strides.size()) {
     return absl::InvalidArgumentError(
@@ -146,5 +136,3 @@ inline absl::StatusOr<Spec> Compute(absl::Span<const int64_t> input_dims,
 }
 
 }  // namespace graphflow::strided_slice
-
-#endif  // GRAPHFLOW_KERNELS_ARRAY_KERNELS_STRIDED_SLICE_H_

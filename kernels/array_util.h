@@ -1,7 +1,8 @@
-// Helpers shared by the array kernels: reading index inputs and moving bytes
-// between strided layouts without per-dtype templates.
-#ifndef GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
-#define GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
+// Helpers shared by the array, array_slice and array_join kernels: reading
+// index inputs and moving bytes between strided layouts without per-dtype
+// templates.
+#ifndef GRAPHFLOW_KERNELS_ARRAY_UTIL_H_
+#define GRAPHFLOW_KERNELS_ARRAY_UTIL_H_
 
 #include <cstdint>
 
@@ -10,7 +11,7 @@
 #include "kernels/eigen.h"
 #include "kernels/kernel.h"
 
-namespace graphflow::array_internal {
+namespace graphflow {
 
 // Input i as a 1-D int32/int64 vector; InvalidArgument naming `what`.
 absl::StatusOr<DimVector> ReadIndexVector(const KernelContext& ctx, int i,
@@ -35,10 +36,6 @@ void StridedCopy(Eigen::ThreadPoolDevice& device, const char* in,
 void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
                   const void* value, int element_size);
 
-absl::Status RegisterArrayCopyKernels(KernelRegistry& r);
-// The ops of TF's array gradients (array_kernels_grad.cc).
-absl::Status RegisterArrayGradKernels(KernelRegistry& r);
+}  // namespace graphflow
 
-}  // namespace graphflow::array_internal
-
-#endif  // GRAPHFLOW_KERNELS_ARRAY_KERNELS_INTERNAL_H_
+#endif  // GRAPHFLOW_KERNELS_ARRAY_UTIL_H_

@@ -1,5 +1,7 @@
 // Byte-moving primitives of the array kernels. Elements are copied by size
 // (1, 2, 4 or 8 bytes), so one instantiation serves every dtype.
+#include "kernels/array_util.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -8,9 +10,8 @@
 #endif
 
 #include "absl/strings/str_cat.h"
-#include "kernels/array_kernels_internal.h"
 
-namespace graphflow::array_internal {
+namespace graphflow {
 namespace {
 
 // Runs fn with an unsigned integer type of `size` bytes.
@@ -268,4 +269,4 @@ void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
   });
 }
 
-}  // namespace graphflow::array_internal
+}  // namespace graphflow
