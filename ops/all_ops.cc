@@ -12,8 +12,9 @@ const OpRegistry& GlobalOpRegistry() {
     auto* r = new OpRegistry();
     for (absl::Status s :
          {RegisterStateOps(*r), RegisterArrayOps(*r), RegisterMathOps(*r),
-          RegisterReductionOps(*r), RegisterNnOps(*r), RegisterConvOps(*r),
-          RegisterRandomOps(*r), RegisterTrainingOps(*r),
+          RegisterMathUnaryOps(*r), RegisterMatMulOps(*r),
+          RegisterReductionOps(*r), RegisterNnOps(*r), RegisterPoolingOps(*r),
+          RegisterConvOps(*r), RegisterRandomOps(*r), RegisterTrainingOps(*r),
           RegisterMiscOps(*r)}) {
       if (!s.ok()) {  // A broken schema is a programmer error.
         std::fprintf(stderr, "graphflow: op registration failed: %s\n",
