@@ -1,6 +1,6 @@
 // Kernels of ops/conv_ops.cc: Conv2D and its input/filter gradients (the
 // compute is in conv_compute.cc; NCHW is transposed to NHWC around it), and
-// the BiasAdd family (conv_bias_kernels.cc).
+// the BiasAdd family.
 #include <array>
 
 #include "absl/strings/str_cat.h"

@@ -29,8 +29,8 @@ absl::Status KernelContext::Error(absl::StatusCode code,
 }
 
 absl::Status KernelContext::NoKernelFor(DataType dtype) const {
-  return Error(absl::StatusCode::kUnimplemented,
-               absl::StrCat("no CPU kernel for dtype ", DataTypeString(dtype)));
+  return InvalidArgument(
+      absl::StrCat("no CPU kernel for dtype ", DataTypeString(dtype)));
 }
 
 absl::Status KernelRegistry::Register(std::string op, KernelFn fn) {

@@ -89,7 +89,7 @@ class KernelContext {
   absl::Status InvalidArgument(absl::string_view message) const;
   absl::Status Error(absl::StatusCode code, absl::string_view message) const;
   // DispatchType's answer (graph/types.h) for a dtype the kernel lacks:
-  // Unimplemented "node 'x' (Op): no CPU kernel for dtype half".
+  // InvalidArgument "node 'x' (Op): no CPU kernel for dtype half".
   auto UnsupportedDtype() const {
     return [this](DataType dtype) { return NoKernelFor(dtype); };
   }

@@ -24,7 +24,7 @@ absl::Status GradMap(KernelContext& ctx, double cost, const F& f) {
                      " must have the same shape, got ", g.shape().DebugString(),
                      " and ", x.shape().DebugString()));
   }
-  return GradMap<T>(ctx, cost, f);
+  return BinaryMap<T>(ctx, cost, f);
 }
 
 // SELU's constants (Klambauer et al.), as TF uses them.

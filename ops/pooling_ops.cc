@@ -184,28 +184,29 @@ absl::Status AvgPoolGradient(const Scope& s, const Node& node,
   return absl::OkStatus();
 }
 
-// Second order: zeros for x and y, MaxPoolGradGrad (resp. MaxPoolGrad) for
-// the incoming gradient; AvgPoolGrad: AvgPool of the gradient.
-absl::Status MaxPoolGradGradient(const Scope& s, const Node& node,
-                                 const OutputList& dy, OutputList* dx) {
+// Second order of the max-pool gradient ops: zeros for x and y, and `op`
+// (MaxPoolGradGrad, resp. MaxPoolGrad) for the incoming gradient.
+absl::Status MaxPoolSecondOrder(const Scope& s, const Node& node,
+                                const OutputList& dy, OutputList* dx,
+                                absl::string_view op) {
   Output x = NodeInput(node, 0), y = NodeInput(node, 1);
   dx->push_back(ZerosOf(s, x));
   dx->push_back(ZerosOf(s, y));
-  dx->push_back(
-      s.AddOp1("MaxPoolGradGrad", {x, y, dy[0]}, CopyAttrs(node, kPoolAttrs)));
+  dx->push_back(s.AddOp1(op, {x, y, dy[0]}, CopyAttrs(node, kPoolAttrs)));
   return absl::OkStatus();
+}
+
+absl::Status MaxPoolGradGradient(const Scope& s, const Node& node,
+                                 const OutputList& dy, OutputList* dx) {
+  return MaxPoolSecondOrder(s, node, dy, dx, "MaxPoolGradGrad");
 }
 
 absl::Status MaxPoolGradGradGradient(const Scope& s, const Node& node,
                                      const OutputList& dy, OutputList* dx) {
-  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
-  dx->push_back(ZerosOf(s, x));
-  dx->push_back(ZerosOf(s, y));
-  dx->push_back(
-      s.AddOp1("MaxPoolGrad", {x, y, dy[0]}, CopyAttrs(node, kPoolAttrs)));
-  return absl::OkStatus();
+  return MaxPoolSecondOrder(s, node, dy, dx, "MaxPoolGrad");
 }
 
+// AvgPool of the gradient.
 absl::Status AvgPoolGradGradient(const Scope& s, const Node& node,
                                  const OutputList& dy, OutputList* dx) {
   // TF returns stop_gradient(shape) for the int32 shape: no gradient.
@@ -227,6 +228,22 @@ absl::Status RegisterPoolOp(OpRegistry& r, const char* op, const char* input,
                         .Attr(absl::StrCat("T: ", types))
                         .SetShapeFn(PoolShape)
                         .SetGradient(std::move(grad)));
+}
+
+// MaxPoolGrad and MaxPoolGradGrad: (orig_input, orig_output, grad) with the
+// pooling attrs.
+OpDefBuilder MaxPoolGradOp(const char* op, const std::string& type_attr) {
+  OpDefBuilder b(op);
+  b.Input("orig_input: T")
+      .Input("orig_output: T")
+      .Input("grad: T")
+      .Output("output: T")
+      .Attr(kKsizeAttr)
+      .Attr(kStridesAttr)
+      .Attr(kPaddingAttr)
+      .Attr(kDataFormatAttr)
+      .Attr(type_attr);
+  return b;
 }
 
 }  // namespace
@@ -251,33 +268,17 @@ absl::Status RegisterPoolingOps(OpRegistry& r) {
                                  .Attr(kMaxPoolFormat)
                                  .SetShapeFn(MaxPoolV2Shape)
                                  .SetGradient(MaxPoolV2Gradient)));
-  RETURN_IF_ERROR(
-      r.Register(OpDefBuilder("MaxPoolGrad")
-                     .Input("orig_input: T")
-                     .Input("orig_output: T")
-                     .Input("grad: T")
-                     .Output("output: T")
-                     .Attr(kKsizeAttr)
-                     .Attr(kStridesAttr)
-                     .Attr(kPaddingAttr)
-                     .Attr(kDataFormatAttr)
-                     .Attr(absl::StrCat("T: ", kRealNumberTypes, " = DT_FLOAT"))
-                     .SetShapeFn(MaxPoolGradShape)
-                     .SetGradient(MaxPoolGradGradient)));
+  RETURN_IF_ERROR(r.Register(
+      MaxPoolGradOp("MaxPoolGrad",
+                    absl::StrCat("T: ", kRealNumberTypes, " = DT_FLOAT"))
+          .SetShapeFn(MaxPoolGradShape)
+          .SetGradient(MaxPoolGradGradient)));
   // MaxPoolGrad's gradient: the incoming gradient gathered at each window's
   // argmax, shaped like orig_output.
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("MaxPoolGradGrad")
-                                 .Input("orig_input: T")
-                                 .Input("orig_output: T")
-                                 .Input("grad: T")
-                                 .Output("output: T")
-                                 .Attr(kKsizeAttr)
-                                 .Attr(kStridesAttr)
-                                 .Attr(kPaddingAttr)
-                                 .Attr(kDataFormatAttr)
-                                 .Attr(absl::StrCat("T: ", kRealNumberTypes))
-                                 .SetShapeFn(MaxPoolGradGradShape)
-                                 .SetGradient(MaxPoolGradGradGradient)));
+  RETURN_IF_ERROR(r.Register(
+      MaxPoolGradOp("MaxPoolGradGrad", absl::StrCat("T: ", kRealNumberTypes))
+          .SetShapeFn(MaxPoolGradGradShape)
+          .SetGradient(MaxPoolGradGradGradient)));
   RETURN_IF_ERROR(
       r.Register(OpDefBuilder("MaxPoolGradV2")
                      .Input("orig_input: T")

@@ -1,6 +1,11 @@
 // Sweeps the standard registries: every op has a shape function, a CPU
 // kernel (except the ops graphflow only parses) and a gradient or an
 // explicit "no gradient" mark.
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 #include "kernels/all_kernels.h"
 #include "ops/all_ops.h"
@@ -136,6 +141,49 @@ TEST(RegistryTest, TheCoreOpSetIsPresent) {
                          "AddN"}) {
     EXPECT_NE(GlobalOpRegistry().Find(op), nullptr) << op;
     EXPECT_NE(GlobalKernelRegistry().Find(op), nullptr) << op;
+  }
+}
+
+// One op family: its op and kernel registration functions, named like its
+// files (ops/<name>_ops.cc, kernels/<name>_kernels.cc,
+// tests/ops/<name>_ops_test.cc).
+struct Family {
+  const char* name;
+  absl::Status (*register_ops)(OpRegistry&);
+  absl::Status (*register_kernels)(KernelRegistry&);
+};
+
+const Family kMathNnFamilies[] = {
+    {"math", RegisterMathOps, RegisterMathKernels},
+    {"math_unary", RegisterMathUnaryOps, RegisterMathUnaryKernels},
+    {"matmul", RegisterMatMulOps, RegisterMatMulKernels},
+    {"reduction", RegisterReductionOps, RegisterReductionKernels},
+    {"nn", RegisterNnOps, RegisterNnKernels},
+    {"pooling", RegisterPoolingOps, RegisterPoolingKernels},
+    {"conv", RegisterConvOps, RegisterConvKernels},
+};
+
+// One op, one place: a family's ops and kernels are the same set, and its
+// three files exist.
+TEST(RegistryTest, MathAndNnFamiliesMatchTheirKernelsAndFiles) {
+  const std::filesystem::path root = GRAPHFLOW_SOURCE_DIR;
+  for (const Family& f : kMathNnFamilies) {
+    OpRegistry ops;
+    KernelRegistry kernels;
+    ASSERT_TRUE(f.register_ops(ops).ok()) << f.name;
+    ASSERT_TRUE(f.register_kernels(kernels).ok()) << f.name;
+    const std::vector<std::string> op_names = ops.OpNames();
+    const std::vector<std::string> kernel_names = kernels.OpNames();
+    EXPECT_FALSE(op_names.empty()) << f.name;
+    EXPECT_EQ(std::set<std::string>(op_names.begin(), op_names.end()),
+              std::set<std::string>(kernel_names.begin(), kernel_names.end()))
+        << f.name;
+    const std::string name = f.name;
+    for (const std::string& file :
+         {"ops/" + name + "_ops.cc", "kernels/" + name + "_kernels.cc",
+          "tests/ops/" + name + "_ops_test.cc"}) {
+      EXPECT_TRUE(std::filesystem::exists(root / file)) << file;
+    }
   }
 }
 
