@@ -7,6 +7,7 @@
 
 #include "benchmark/benchmark.h"
 #include "ops/all_ops.h"
+#include "ops/matmul_ops.h"
 #include "ops/reduction_ops.h"
 #include "ops/registration.h"
 #include "ops/state_ops.h"

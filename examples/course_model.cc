@@ -14,6 +14,7 @@
 #include "ops/math_ops.h"
 #include "ops/nn_ops.h"
 #include "ops/optimizers.h"
+#include "ops/pooling_ops.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
 #include "proto/graph_io.h"

@@ -404,6 +404,17 @@ absl::Status ScalarShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+absl::Status MergeBothInputsShape(InferenceContext& c) {
+  auto merged = c.input_shape(0).Merge(c.input_shape(1));
+  if (!merged.ok()) {
+    return c.Error(absl::StrCat("inputs must have the same shape, got ",
+                                c.input_shape(0).DebugString(), " and ",
+                                c.input_shape(1).DebugString()));
+  }
+  c.set_output(0, *merged);
+  return absl::OkStatus();
+}
+
 absl::Status UnknownShape(InferenceContext& c) { return absl::OkStatus(); }
 
 absl::Status NoOutputs(InferenceContext& c) { return absl::OkStatus(); }

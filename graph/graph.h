@@ -182,6 +182,9 @@ class InferenceContext {
 // Shape function helpers shared by the op families.
 absl::Status UnchangedShape(InferenceContext& c);  // Output 0 = input 0.
 absl::Status ScalarShape(InferenceContext& c);
+// Output 0 = the merge of inputs 0 and 1 (same-shape binary ops such as the
+// activation gradients).
+absl::Status MergeBothInputsShape(InferenceContext& c);
 absl::Status UnknownShape(InferenceContext& c);  // Every output unknown.
 absl::Status NoOutputs(InferenceContext& c);
 

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -79,33 +80,64 @@ GF_DATATYPE_OF_(uint16_t, DT_UINT16);
 GF_DATATYPE_OF_(bool, DT_BOOL);
 #undef GF_DATATYPE_OF_
 
-// Calls fn.template operator()<T>() for the C++ type of `dtype`; returns
-// InvalidArgument for a type graphflow cannot hold. Use as:
+// A list of C++ element types, to restrict DispatchType to.
+template <typename... Ts>
+struct TypeList {
+  template <typename T>
+  static constexpr bool kContains = (std::is_same_v<T, Ts> || ...);
+};
+// Every type graphflow tensors hold; all but bool; the floating ones.
+using AllTypes = TypeList<float, double, int32_t, int64_t, uint8_t, int8_t,
+                          int16_t, uint16_t, bool>;
+using NumericTypes = TypeList<float, double, int32_t, int64_t, uint8_t, int8_t,
+                              int16_t, uint16_t>;
+using FloatTypes = TypeList<float, double>;
+
+// DispatchType's default answer for a dtype outside its list.
+struct UnsupportedDtype {
+  absl::Status operator()(DataType dtype) const {
+    return absl::InvalidArgumentError("unsupported dtype " +
+                                      DataTypeString(dtype));
+  }
+};
+
+// Calls fn.template operator()<T>() for the C++ type T of `dtype` when T is
+// one of Types; otherwise returns unsupported(dtype). The one dtype switch of
+// graphflow; use as:
 //   return DispatchType(dtype, [&]<typename T>() { ...; return OkStatus(); });
-template <typename Fn>
-absl::Status DispatchType(DataType dtype, Fn&& fn) {
+//   return DispatchType<FloatTypes>(dtype, fn, ctx.UnsupportedDtype());
+template <typename Types = AllTypes, typename Fn,
+          typename Unsupported = UnsupportedDtype>
+absl::Status DispatchType(DataType dtype, Fn&& fn,
+                          Unsupported&& unsupported = {}) {
+  auto call = [&]<typename T>() -> absl::Status {
+    if constexpr (Types::template kContains<T>) {
+      return fn.template operator()<T>();
+    } else {
+      return unsupported(dtype);
+    }
+  };
   switch (BaseType(dtype)) {
     case DT_FLOAT:
-      return fn.template operator()<float>();
+      return call.template operator()<float>();
     case DT_DOUBLE:
-      return fn.template operator()<double>();
+      return call.template operator()<double>();
     case DT_INT32:
-      return fn.template operator()<int32_t>();
+      return call.template operator()<int32_t>();
     case DT_INT64:
-      return fn.template operator()<int64_t>();
+      return call.template operator()<int64_t>();
     case DT_UINT8:
-      return fn.template operator()<uint8_t>();
+      return call.template operator()<uint8_t>();
     case DT_INT8:
-      return fn.template operator()<int8_t>();
+      return call.template operator()<int8_t>();
     case DT_INT16:
-      return fn.template operator()<int16_t>();
+      return call.template operator()<int16_t>();
     case DT_UINT16:
-      return fn.template operator()<uint16_t>();
+      return call.template operator()<uint16_t>();
     case DT_BOOL:
-      return fn.template operator()<bool>();
+      return call.template operator()<bool>();
     default:
-      return absl::InvalidArgumentError("unsupported dtype " +
-                                        DataTypeString(dtype));
+      return unsupported(dtype);
   }
 }
 

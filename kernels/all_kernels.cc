@@ -11,9 +11,11 @@ const KernelRegistry& GlobalKernelRegistry() {
     for (absl::Status s :
          {RegisterStateKernels(*r), RegisterArrayKernels(*r),
           RegisterArraySliceKernels(*r), RegisterArrayJoinKernels(*r),
-          RegisterMathKernels(*r), RegisterReductionKernels(*r),
-          RegisterNnKernels(*r), RegisterConvKernels(*r),
-          RegisterRandomKernels(*r), RegisterTrainingKernels(*r)}) {
+          RegisterMathKernels(*r), RegisterMathUnaryKernels(*r),
+          RegisterMatMulKernels(*r), RegisterReductionKernels(*r),
+          RegisterNnKernels(*r), RegisterPoolingKernels(*r),
+          RegisterConvKernels(*r), RegisterRandomKernels(*r),
+          RegisterTrainingKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -1,6 +1,6 @@
 // Kernels of ops/conv_ops.cc: Conv2D and its input/filter gradients (the
 // compute is in conv_compute.cc; NCHW is transposed to NHWC around it), and
-// the BiasAdd family (conv_bias_kernels.cc).
+// the BiasAdd family.
 #include <array>
 
 #include "absl/strings/str_cat.h"
@@ -8,7 +8,6 @@
 #include "graph/padding.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
-#include "kernels/conv_bias_kernels.h"
 #include "kernels/conv_compute.h"
 #include "kernels/eigen.h"
 
@@ -157,19 +156,6 @@ absl::StatusOr<TensorShape> ShapeFromSizes(const KernelContext& ctx,
   return *shape;
 }
 
-template <typename Fn>
-absl::Status DispatchFloat(const KernelContext& ctx, DataType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DT_FLOAT:
-      return fn.template operator()<float>();
-    case DT_DOUBLE:
-      return fn.template operator()<double>();
-    default:
-      return ctx.InvalidArgument(absl::StrCat(
-          "no CPU kernel for ", DataTypeString(dtype), " (float, double)"));
-  }
-}
-
 // dst[n, c, r] = src[n, r, c]: NHWC <-> NCHW with rows/cols = HW/C or C/HW.
 template <typename T>
 void BatchTranspose(Eigen::ThreadPoolDevice& device, const T* src, int64_t n,
@@ -223,12 +209,16 @@ absl::Status Conv2DKernel(KernelContext& ctx) {
   }
   ASSIGN_OR_RETURN(ConvGeometry g, MakeGeometry(ctx, p, p.ToNhwc(input.shape()),
                                                 filter.shape()));
-  return DispatchFloat(ctx, input.dtype(), [&]<typename T>() {
-    ASSIGN_OR_RETURN(Tensor x, AsNhwc<T>(ctx, p, input));
-    return WithNhwcOutput<T>(ctx, p, OutputShape(p, g), true, [&](T* y) {
-      return ConvForward<T>(ctx.device(), g, x.data<T>(), filter.data<T>(), y);
-    });
-  });
+  return DispatchType<FloatTypes>(
+      input.dtype(),
+      [&]<typename T>() {
+        ASSIGN_OR_RETURN(Tensor x, AsNhwc<T>(ctx, p, input));
+        return WithNhwcOutput<T>(ctx, p, OutputShape(p, g), true, [&](T* y) {
+          return ConvForward<T>(ctx.device(), g, x.data<T>(), filter.data<T>(),
+                                y);
+        });
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status Conv2DBackpropInputKernel(KernelContext& ctx) {
@@ -246,13 +236,16 @@ absl::Status Conv2DBackpropInputKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(ConvGeometry g,
                    MakeGeometry(ctx, p, p.ToNhwc(in_shape), filter.shape()));
   RETURN_IF_ERROR(CheckOutBackprop(ctx, p, g, dy));
-  return DispatchFloat(ctx, dy.dtype(), [&]<typename T>() {
-    ASSIGN_OR_RETURN(Tensor dy_nhwc, AsNhwc<T>(ctx, p, dy));
-    return WithNhwcOutput<T>(ctx, p, in_shape, true, [&](T* dx) {
-      return ConvBackpropInput<T>(ctx.device(), g, filter.data<T>(),
-                                  dy_nhwc.data<T>(), dx);
-    });
-  });
+  return DispatchType<FloatTypes>(
+      dy.dtype(),
+      [&]<typename T>() {
+        ASSIGN_OR_RETURN(Tensor dy_nhwc, AsNhwc<T>(ctx, p, dy));
+        return WithNhwcOutput<T>(ctx, p, in_shape, true, [&](T* dx) {
+          return ConvBackpropInput<T>(ctx.device(), g, filter.data<T>(),
+                                      dy_nhwc.data<T>(), dx);
+        });
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status Conv2DBackpropFilterKernel(KernelContext& ctx) {
@@ -269,14 +262,170 @@ absl::Status Conv2DBackpropFilterKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(ConvGeometry g,
                    MakeGeometry(ctx, p, p.ToNhwc(input.shape()), filter_shape));
   RETURN_IF_ERROR(CheckOutBackprop(ctx, p, g, dy));
-  return DispatchFloat(ctx, dy.dtype(), [&]<typename T>() {
-    ASSIGN_OR_RETURN(Tensor x, AsNhwc<T>(ctx, p, input));
-    ASSIGN_OR_RETURN(Tensor dy_nhwc, AsNhwc<T>(ctx, p, dy));
-    return WithNhwcOutput<T>(ctx, p, filter_shape, false, [&](T* dw) {
-      return ConvBackpropFilter<T>(ctx.device(), g, x.data<T>(),
-                                   dy_nhwc.data<T>(), dw);
-    });
-  });
+  return DispatchType<FloatTypes>(
+      dy.dtype(),
+      [&]<typename T>() {
+        ASSIGN_OR_RETURN(Tensor x, AsNhwc<T>(ctx, p, input));
+        ASSIGN_OR_RETURN(Tensor dy_nhwc, AsNhwc<T>(ctx, p, dy));
+        return WithNhwcOutput<T>(ctx, p, filter_shape, false, [&](T* dw) {
+          return ConvBackpropFilter<T>(ctx.device(), g, x.data<T>(),
+                                       dy_nhwc.data<T>(), dw);
+        });
+      },
+      ctx.UnsupportedDtype());
+}
+
+// ---- BiasAdd, BiasAddV1 and BiasAddGrad. ----
+
+// A value tensor seen as [outer, channels, inner] around its channel dim:
+// the last dim for NHWC (inner = 1), dim 1 for NCHW like TF's CPU kernel.
+struct BiasLayout {
+  int64_t outer = 1, channels = 1, inner = 1;
+};
+
+bool IsNchw(const KernelContext& ctx) {
+  const std::string* f = ctx.node().FindAttr<std::string>("data_format");
+  return f != nullptr && *f == "NCHW";
+}
+
+absl::StatusOr<BiasLayout> GetLayout(const KernelContext& ctx,
+                                     const TensorShape& s) {
+  const bool nchw = IsNchw(ctx);
+  const int min_rank = nchw ? 3 : 2;
+  if (s.rank() < min_rank) {
+    return ctx.InvalidArgument(absl::StrCat("input must have rank at least ",
+                                            min_rank, nchw ? " for NCHW" : "",
+                                            ", got shape ", s.DebugString()));
+  }
+  const int ch = nchw ? 1 : s.rank() - 1;
+  BiasLayout l;
+  for (int i = 0; i < s.rank(); ++i) {
+    if (i < ch) l.outer *= s.dim(i);
+    if (i > ch) l.inner *= s.dim(i);
+  }
+  l.channels = s.dim(ch);
+  return l;
+}
+
+template <typename T>
+void BiasAddCompute(Eigen::ThreadPoolDevice& device, const T* x, const T* b,
+                    const BiasLayout& l, T* y) {
+  const int64_t c = l.channels;
+  if (l.inner == 1) {
+    ParallelFor(device, l.outer, static_cast<double>(c),
+                [&](int64_t r0, int64_t r1) {
+                  for (int64_t r = r0; r < r1; ++r) {
+                    const T* xr = x + r * c;
+                    T* yr = y + r * c;
+                    for (int64_t j = 0; j < c; ++j) yr[j] = xr[j] + b[j];
+                  }
+                });
+    return;
+  }
+  const int64_t inner = l.inner;
+  ParallelFor(device, l.outer * c, static_cast<double>(inner),
+              [&](int64_t u0, int64_t u1) {
+                for (int64_t u = u0; u < u1; ++u) {
+                  const T bias = b[u % c];
+                  const T* xr = x + u * inner;
+                  T* yr = y + u * inner;
+                  for (int64_t i = 0; i < inner; ++i) yr[i] = xr[i] + bias;
+                }
+              });
+}
+
+// Sum with 16 independent lanes, so the loop vectorizes without reassociating.
+template <typename T>
+T Sum(const T* p, int64_t n) {
+  T lanes[16] = {};
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    for (int j = 0; j < 16; ++j) lanes[j] += p[i + j];
+  }
+  T s = T(0);
+  for (; i < n; ++i) s += p[i];
+  for (int j = 0; j < 16; ++j) s += lanes[j];
+  return s;
+}
+
+template <typename T>
+void BiasGradCompute(Eigen::ThreadPoolDevice& device, const T* dy,
+                     const BiasLayout& l, T* out) {
+  const int64_t c = l.channels;
+  if (c == 0) return;
+  if (l.inner > 1) {
+    ParallelFor(device, c, static_cast<double>(l.outer * l.inner),
+                [&](int64_t c0, int64_t c1) {
+                  for (int64_t j = c0; j < c1; ++j) {
+                    T s = T(0);
+                    for (int64_t o = 0; o < l.outer; ++o) {
+                      s += Sum(dy + (o * c + j) * l.inner, l.inner);
+                    }
+                    out[j] = s;
+                  }
+                });
+    return;
+  }
+  // Rows split into blocks with their own partial sums, then added up.
+  const int64_t rows = l.outer;
+  const int64_t blocks =
+      rows * c < 65536
+          ? 1
+          : std::min<int64_t>(rows, 4 * std::max(1, device.numThreads()));
+  std::vector<T> partial(blocks * c, T(0));
+  ParallelFor(device, blocks, static_cast<double>(rows / blocks * c),
+              [&](int64_t b0, int64_t b1) {
+                for (int64_t b = b0; b < b1; ++b) {
+                  T* acc = partial.data() + b * c;
+                  for (int64_t r = rows * b / blocks;
+                       r < rows * (b + 1) / blocks; ++r) {
+                    const T* row = dy + r * c;
+                    for (int64_t j = 0; j < c; ++j) acc[j] += row[j];
+                  }
+                }
+              });
+  std::copy_n(partial.data(), c, out);
+  for (int64_t b = 1; b < blocks; ++b) {
+    for (int64_t j = 0; j < c; ++j) out[j] += partial[b * c + j];
+  }
+}
+
+absl::Status BiasAddKernel(KernelContext& ctx) {
+  const Tensor& value = ctx.input(0);
+  const Tensor& bias = ctx.input(1);
+  ASSIGN_OR_RETURN(BiasLayout l, GetLayout(ctx, value.shape()));
+  if (bias.rank() != 1 || bias.dim(0) != l.channels) {
+    return ctx.InvalidArgument(
+        absl::StrCat("bias must be 1-D with the size of value's channel dim ",
+                     l.channels, ", got bias ", bias.shape().DebugString(),
+                     " for value ", value.shape().DebugString()));
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, value.shape()));
+  return DispatchType<NumericTypes>(
+      value.dtype(),
+      [&]<typename T>() {
+        BiasAddCompute<T>(ctx.device(), value.data<T>(), bias.data<T>(), l,
+                          out->data<T>());
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
+}
+
+absl::Status BiasAddGradKernel(KernelContext& ctx) {
+  const Tensor& dy = ctx.input(0);
+  ASSIGN_OR_RETURN(BiasLayout l, GetLayout(ctx, dy.shape()));
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, {l.channels}));
+  return DispatchType<NumericTypes>(
+      dy.dtype(),
+      [&]<typename T>() {
+        if (dy.num_elements() == 0) {
+          std::fill_n(out->data<T>(), l.channels, T(0));
+        } else {
+          BiasGradCompute<T>(ctx.device(), dy.data<T>(), l, out->data<T>());
+        }
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 }  // namespace
@@ -286,7 +435,9 @@ absl::Status RegisterConvKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Conv2DBackpropInput", Conv2DBackpropInputKernel));
   RETURN_IF_ERROR(
       r.Register("Conv2DBackpropFilter", Conv2DBackpropFilterKernel));
-  return RegisterConvBiasKernels(r);
+  RETURN_IF_ERROR(r.Register("BiasAdd", BiasAddKernel));
+  RETURN_IF_ERROR(r.Register("BiasAddV1", BiasAddKernel));
+  return r.Register("BiasAddGrad", BiasAddGradKernel);
 }
 
 }  // namespace graphflow

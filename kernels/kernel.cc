@@ -28,6 +28,11 @@ absl::Status KernelContext::Error(absl::StatusCode code,
                                          node_.op(), "): ", message));
 }
 
+absl::Status KernelContext::NoKernelFor(DataType dtype) const {
+  return InvalidArgument(
+      absl::StrCat("no CPU kernel for dtype ", DataTypeString(dtype)));
+}
+
 absl::Status KernelRegistry::Register(std::string op, KernelFn fn) {
   if (kernels_.contains(op)) {
     return absl::AlreadyExistsError(

@@ -88,8 +88,15 @@ class KernelContext {
   // InvalidArgument "node 'x' (Op): message".
   absl::Status InvalidArgument(absl::string_view message) const;
   absl::Status Error(absl::StatusCode code, absl::string_view message) const;
+  // DispatchType's answer (graph/types.h) for a dtype the kernel lacks:
+  // InvalidArgument "node 'x' (Op): no CPU kernel for dtype half".
+  auto UnsupportedDtype() const {
+    return [this](DataType dtype) { return NoKernelFor(dtype); };
+  }
 
  private:
+  absl::Status NoKernelFor(DataType dtype) const;
+
   const Node& node_;
   absl::Span<const KernelValue> inputs_;
   std::vector<KernelValue>* outputs_;

@@ -1,20 +1,74 @@
-// Kernels of ops/math_ops.cc: Select, Cast, AddN and BroadcastGradientArgs
-// here; the element-wise ones in cwise_binary_kernels.cc and
-// cwise_unary_kernels.cc.
+// Kernels of ops/math_ops.cc: the broadcasting binary ops (arithmetic,
+// comparisons, logic) through the engine in kernels/broadcast.h, and
+// Select, Cast, AddN and BroadcastGradientArgs.
+#include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/broadcast.h"
-#include "kernels/cwise_ops.h"
+#include "kernels/cwise_util.h"
 
 namespace graphflow {
 namespace {
 
-using AllTypes = cwise::TypeList<float, double, int32_t, int64_t, uint8_t,
-                                 int8_t, int16_t, uint16_t, bool>;
+using cwise::FloatIntTypes;
+
+template <typename T, typename Op>
+absl::Status BinaryCompute(KernelContext& ctx, double cost) {
+  using Out = std::invoke_result_t<Op, T, T>;
+  const Tensor& x = ctx.input(0);
+  const Tensor& y = ctx.input(1);
+  const BroadcastPlan plan = MakeBroadcastPlan(x.shape(), y.shape());
+  if (!plan.valid) {
+    // Equal/NotEqual with incompatible_shape_error=false answer with one
+    // scalar: the inputs are not equal.
+    const bool* strict = ctx.node().FindAttr<bool>("incompatible_shape_error");
+    if (strict && !*strict) {
+      ASSIGN_OR_RETURN(Tensor * z, ctx.AllocateOutput(0, TensorShape{}));
+      *z->data<bool>() = ctx.node().op() == "NotEqual";
+      return absl::OkStatus();
+    }
+    return ctx.InvalidArgument(IncompatibleShapesMessage(x.shape(), y.shape()));
+  }
+  ASSIGN_OR_RETURN(Tensor * z, ctx.AllocateOutput(0, plan.output));
+  if (plan.num_elements == 0) return absl::OkStatus();
+  const T* yv = y.data<T>();
+  if constexpr (requires { Op::BadRhs(T{}); }) {
+    bool bad = false;  // No early exit, so the scan vectorizes.
+    for (int64_t i = 0; i < y.num_elements(); ++i) bad |= Op::BadRhs(yv[i]);
+    if (bad) return ctx.InvalidArgument(Op::kRhsError);
+  }
+  BinaryBroadcast(ctx.device(), plan, x.data<T>(), yv, z->data<Out>(), Op(),
+                  cost);
+  return absl::OkStatus();
+}
+
+template <template <typename> class Op, typename Types>
+KernelFn BinaryKernel(double cost = 1.0) {
+  return [cost](KernelContext& ctx) -> absl::Status {
+    return DispatchType<Types>(
+        ctx.input(0).dtype(),
+        [&]<typename T>() { return BinaryCompute<T, Op<T>>(ctx, cost); },
+        ctx.UnsupportedDtype());
+  };
+}
+
+absl::Status LogicalNotKernel(KernelContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
+  const bool* in = x.data<bool>();
+  bool* out = y->data<bool>();
+  ParallelFor(ctx.device(), x.num_elements(), 1,
+              [&](int64_t begin, int64_t end) {
+                for (int64_t i = begin; i < end; ++i) out[i] = !in[i];
+              });
+  return absl::OkStatus();
+}
 
 // TF 1.x Select: a scalar condition picks a whole input; a vector condition
 // picks rows of t/e (when they are not vectors); else element-wise.
@@ -65,18 +119,21 @@ absl::Status SelectKernel(KernelContext& ctx) {
                 });
     return absl::OkStatus();
   }
-  return cwise::Dispatch<AllTypes>(ctx, t.dtype(), [&]<typename T>() {
-    const T* tv = t.data<T>();
-    const T* ev = e.data<T>();
-    T* ov = out->data<T>();
-    ParallelFor(ctx.device(), out->num_elements(), 1,
-                [&](int64_t begin, int64_t end) {
-                  for (int64_t i = begin; i < end; ++i) {
-                    ov[i] = c[i] ? tv[i] : ev[i];
-                  }
-                });
-    return absl::OkStatus();
-  });
+  return DispatchType(
+      t.dtype(),
+      [&]<typename T>() {
+        const T* tv = t.data<T>();
+        const T* ev = e.data<T>();
+        T* ov = out->data<T>();
+        ParallelFor(ctx.device(), out->num_elements(), 1,
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t i = begin; i < end; ++i) {
+                        ov[i] = c[i] ? tv[i] : ev[i];
+                      }
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status CastKernel(KernelContext& ctx) {
@@ -87,21 +144,27 @@ absl::Status CastKernel(KernelContext& ctx) {
     ctx.SetOutput(0, x);
     return absl::OkStatus();
   }
-  return cwise::Dispatch<AllTypes>(ctx, x.dtype(), [&]<typename From>() {
-    return cwise::Dispatch<AllTypes>(
-        ctx, dst, [&]<typename To>() -> absl::Status {
-          ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, dst, x.shape()));
-          const From* in = x.data<From>();
-          To* out = y->data<To>();
-          ParallelFor(ctx.device(), x.num_elements(), 1,
-                      [&](int64_t begin, int64_t end) {
-                        for (int64_t i = begin; i < end; ++i) {
-                          out[i] = cwise::CastValue<To>(in[i]);
-                        }
-                      });
-          return absl::OkStatus();
-        });
-  });
+  return DispatchType(
+      x.dtype(),
+      [&]<typename From>() {
+        return DispatchType(
+            dst,
+            [&]<typename To>() -> absl::Status {
+              ASSIGN_OR_RETURN(Tensor * y,
+                               ctx.AllocateOutput(0, dst, x.shape()));
+              const From* in = x.data<From>();
+              To* out = y->data<To>();
+              ParallelFor(ctx.device(), x.num_elements(), 1,
+                          [&](int64_t begin, int64_t end) {
+                            for (int64_t i = begin; i < end; ++i) {
+                              out[i] = cwise::CastValue<To>(in[i]);
+                            }
+                          });
+              return absl::OkStatus();
+            },
+            ctx.UnsupportedDtype());
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status AddNKernel(KernelContext& ctx) {
@@ -119,8 +182,9 @@ absl::Status AddNKernel(KernelContext& ctx) {
     ctx.SetOutput(0, first);
     return absl::OkStatus();
   }
-  return cwise::Dispatch<cwise::NumericTypes>(
-      ctx, first.dtype(), [&]<typename T>() -> absl::Status {
+  return DispatchType<NumericTypes>(
+      first.dtype(),
+      [&]<typename T>() -> absl::Status {
         ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, first.shape()));
         T* z = out->data<T>();
         const cwise::Add<T> add;
@@ -140,7 +204,8 @@ absl::Status AddNKernel(KernelContext& ctx) {
                       }
                     });
         return absl::OkStatus();
-      });
+      },
+      ctx.UnsupportedDtype());
 }
 
 // TF's BCast reduction indices: dims where one side is 1 and the other is
@@ -174,9 +239,9 @@ void GradientReduceIndices(const std::vector<int64_t>& sx,
 }
 
 absl::Status BroadcastGradientArgsKernel(KernelContext& ctx) {
-  using IntTypes = cwise::TypeList<int32_t, int64_t>;
-  return cwise::Dispatch<IntTypes>(
-      ctx, ctx.input(0).dtype(), [&]<typename T>() -> absl::Status {
+  return DispatchType<TypeList<int32_t, int64_t>>(
+      ctx.input(0).dtype(),
+      [&]<typename T>() -> absl::Status {
         std::vector<int64_t> shapes[2];
         for (int i = 0; i < 2; ++i) {
           const Tensor& in = ctx.input(i);
@@ -208,14 +273,44 @@ absl::Status BroadcastGradientArgsKernel(KernelContext& ctx) {
           std::copy(r->begin(), r->end(), out->data<T>());
         }
         return absl::OkStatus();
-      });
+      },
+      ctx.UnsupportedDtype());
 }
 
 }  // namespace
 
 absl::Status RegisterMathKernels(KernelRegistry& r) {
-  RETURN_IF_ERROR(RegisterCwiseBinaryKernels(r));
-  RETURN_IF_ERROR(RegisterCwiseUnaryKernels(r));
+  using namespace cwise;  // NOLINT: the functor names match the op names.
+  RETURN_IF_ERROR(r.Register("Add", BinaryKernel<Add, NumericTypes>()));
+  RETURN_IF_ERROR(r.Register("AddV2", BinaryKernel<Add, NumericTypes>()));
+  RETURN_IF_ERROR(r.Register("Sub", BinaryKernel<Sub, NumericTypes>()));
+  RETURN_IF_ERROR(r.Register("Mul", BinaryKernel<Mul, NumericTypes>()));
+  RETURN_IF_ERROR(r.Register("Div", BinaryKernel<Div, NumericTypes>(4)));
+  RETURN_IF_ERROR(r.Register("RealDiv", BinaryKernel<Div, FloatTypes>(4)));
+  RETURN_IF_ERROR(
+      r.Register("FloorDiv", BinaryKernel<FloorDiv, NumericTypes>(8)));
+  RETURN_IF_ERROR(
+      r.Register("FloorMod", BinaryKernel<FloorMod, FloatIntTypes>(20)));
+  RETURN_IF_ERROR(
+      r.Register("Maximum", BinaryKernel<Maximum, FloatIntTypes>()));
+  RETURN_IF_ERROR(
+      r.Register("Minimum", BinaryKernel<Minimum, FloatIntTypes>()));
+  RETURN_IF_ERROR(r.Register("Pow", BinaryKernel<Pow, FloatIntTypes>(30)));
+  RETURN_IF_ERROR(r.Register("SquaredDifference",
+                             BinaryKernel<SquaredDifference, FloatIntTypes>()));
+  RETURN_IF_ERROR(r.Register("Equal", BinaryKernel<Equal, AllTypes>()));
+  RETURN_IF_ERROR(r.Register("NotEqual", BinaryKernel<NotEqual, AllTypes>()));
+  RETURN_IF_ERROR(r.Register("Greater", BinaryKernel<Greater, NumericTypes>()));
+  RETURN_IF_ERROR(
+      r.Register("GreaterEqual", BinaryKernel<GreaterEqual, NumericTypes>()));
+  RETURN_IF_ERROR(r.Register("Less", BinaryKernel<Less, NumericTypes>()));
+  RETURN_IF_ERROR(
+      r.Register("LessEqual", BinaryKernel<LessEqual, NumericTypes>()));
+  RETURN_IF_ERROR(
+      r.Register("LogicalAnd", BinaryKernel<LogicalAnd, TypeList<bool>>()));
+  RETURN_IF_ERROR(
+      r.Register("LogicalOr", BinaryKernel<LogicalOr, TypeList<bool>>()));
+  RETURN_IF_ERROR(r.Register("LogicalNot", LogicalNotKernel));
   RETURN_IF_ERROR(r.Register("Select", SelectKernel));
   RETURN_IF_ERROR(r.Register("Cast", CastKernel));
   RETURN_IF_ERROR(r.Register("AddN", AddNKernel));

@@ -1,9 +1,9 @@
-// 2-D pooling in NHWC: MaxPool, MaxPoolV2, AvgPool and the gradients
-// MaxPoolGrad(V2), MaxPoolGradGrad and AvgPoolGrad. Windows are clipped to the
-// real input (SAME padding never contributes a value and AvgPool divides by the
-// real cell count), with graph/padding.h's arithmetic. Work is split over
-// (image, output row) or (image, input row) on the device; the inner loops
-// run over the contiguous channels.
+// Kernels of ops/pooling_ops.cc, 2-D pooling in NHWC: MaxPool, MaxPoolV2,
+// AvgPool and the gradients MaxPoolGrad(V2), MaxPoolGradGrad and AvgPoolGrad.
+// Windows are clipped to the real input (SAME padding never contributes a value
+// and AvgPool divides by the real cell count), with graph/padding.h's
+// arithmetic. Work is split over (image, output row) or (image, input row) on
+// the device; the inner loops run over the contiguous channels.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -12,10 +12,10 @@
 #include "absl/strings/str_join.h"
 #include "graph/padding.h"
 #include "graph/status.h"
+#include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
-#include "kernels/nn_kernels_internal.h"
 
-namespace graphflow::nn_internal {
+namespace graphflow {
 namespace {
 
 struct PoolGeometry {
@@ -138,13 +138,16 @@ absl::Status RunMaxPool(KernelContext& ctx, const std::vector<int64_t>& ksize,
   const Tensor& in = ctx.input(0);
   ASSIGN_OR_RETURN(PoolGeometry g,
                    MakeGeometry(ctx, in.shape(), ksize, strides));
-  return DispatchReal(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
-    if (out->num_elements() > 0) {
-      MaxPoolForward<T>(ctx.device(), g, in.data<T>(), out->data<T>());
-    }
-    return absl::OkStatus();
-  });
+  return DispatchType<NumericTypes>(
+      in.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
+        if (out->num_elements() > 0) {
+          MaxPoolForward<T>(ctx.device(), g, in.data<T>(), out->data<T>());
+        }
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status MaxPoolKernel(KernelContext& ctx) {
@@ -181,37 +184,41 @@ absl::Status MaxPoolV2Kernel(KernelContext& ctx) {
 absl::Status AvgPoolKernel(KernelContext& ctx) {
   const Tensor& in = ctx.input(0);
   ASSIGN_OR_RETURN(PoolGeometry g, GeometryFromAttrs(ctx, in.shape()));
-  return DispatchFloat(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
-    if (out->num_elements() == 0) return absl::OkStatus();
-    const T* pin = in.data<T>();
-    T* pout = out->data<T>();
-    const int64_t depth = g.depth;
-    ParallelFor(ctx.device(), g.batch * g.out_rows, g.out_cols * g.WindowCost(),
-                [&](int64_t begin, int64_t end) {
-                  for (int64_t t = begin; t < end; ++t) {
-                    const int64_t n = t / g.out_rows, oh = t % g.out_rows;
-                    int64_t h0, h1;
-                    g.Rows(oh, &h0, &h1);
-                    for (int64_t ow = 0; ow < g.out_cols; ++ow) {
-                      int64_t w0, w1;
-                      g.Cols(ow, &w0, &w1);
-                      T* o = pout + g.Out(n, oh, ow);
-                      std::fill_n(o, depth, T(0));
-                      for (int64_t h = h0; h < h1; ++h) {
-                        for (int64_t w = w0; w < w1; ++w) {
-                          const T* p = pin + g.In(n, h, w);
-                          for (int64_t c = 0; c < depth; ++c) o[c] += p[c];
+  return DispatchType<FloatTypes>(
+      in.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
+        if (out->num_elements() == 0) return absl::OkStatus();
+        const T* pin = in.data<T>();
+        T* pout = out->data<T>();
+        const int64_t depth = g.depth;
+        ParallelFor(ctx.device(), g.batch * g.out_rows,
+                    g.out_cols * g.WindowCost(),
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t t = begin; t < end; ++t) {
+                        const int64_t n = t / g.out_rows, oh = t % g.out_rows;
+                        int64_t h0, h1;
+                        g.Rows(oh, &h0, &h1);
+                        for (int64_t ow = 0; ow < g.out_cols; ++ow) {
+                          int64_t w0, w1;
+                          g.Cols(ow, &w0, &w1);
+                          T* o = pout + g.Out(n, oh, ow);
+                          std::fill_n(o, depth, T(0));
+                          for (int64_t h = h0; h < h1; ++h) {
+                            for (int64_t w = w0; w < w1; ++w) {
+                              const T* p = pin + g.In(n, h, w);
+                              for (int64_t c = 0; c < depth; ++c) o[c] += p[c];
+                            }
+                          }
+                          // Only real cells count, as in TF.
+                          const T count = static_cast<T>((h1 - h0) * (w1 - w0));
+                          for (int64_t c = 0; c < depth; ++c) o[c] /= count;
                         }
                       }
-                      // Only real cells count, as in TF.
-                      const T count = static_cast<T>((h1 - h0) * (w1 - w0));
-                      for (int64_t c = 0; c < depth; ++c) o[c] /= count;
-                    }
-                  }
-                });
-    return absl::OkStatus();
-  });
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
@@ -284,31 +291,34 @@ absl::Status RunMaxPoolGrad(KernelContext& ctx,
                    MakeGeometry(ctx, in.shape(), ksize, strides));
   RETURN_IF_ERROR(CheckGradShape(ctx, g, ctx.input(1), "orig_output"));
   RETURN_IF_ERROR(CheckGradShape(ctx, g, ctx.input(2), "grad"));
-  return DispatchReal(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));
-    out->FillZero();
-    const int64_t num_out = g.output_shape().num_elements();
-    if (num_out == 0) return absl::OkStatus();
-    const T* pin = in.data<T>();
-    const T* pgrad = ctx.input(2).data<T>();
-    T* pout = out->data<T>();
-    // Pass 1: the argmaxes; pass 2: scatter-add, one image per task so
-    // overlaps never race.
-    std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, pin);
-    const int64_t per_image = g.out_rows * g.out_cols * g.depth;
-    ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
-                [&](int64_t begin, int64_t end) {
-                  for (int64_t n = begin; n < end; ++n) {
-                    T* dst = pout + g.In(n, 0, 0);
-                    const int64_t* idx = argmax.data() + n * per_image;
-                    const T* src = pgrad + n * per_image;
-                    for (int64_t i = 0; i < per_image; ++i) {
-                      dst[idx[i]] += src[i];
-                    }
-                  }
-                });
-    return absl::OkStatus();
-  });
+  return DispatchType<NumericTypes>(
+      in.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));
+        out->FillZero();
+        const int64_t num_out = g.output_shape().num_elements();
+        if (num_out == 0) return absl::OkStatus();
+        const T* pin = in.data<T>();
+        const T* pgrad = ctx.input(2).data<T>();
+        T* pout = out->data<T>();
+        // Pass 1: the argmaxes; pass 2: scatter-add, one image per task so
+        // overlaps never race.
+        std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, pin);
+        const int64_t per_image = g.out_rows * g.out_cols * g.depth;
+        ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t n = begin; n < end; ++n) {
+                        T* dst = pout + g.In(n, 0, 0);
+                        const int64_t* idx = argmax.data() + n * per_image;
+                        const T* src = pgrad + n * per_image;
+                        for (int64_t i = 0; i < per_image; ++i) {
+                          dst[idx[i]] += src[i];
+                        }
+                      }
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 absl::Status MaxPoolGradKernel(KernelContext& ctx) {
@@ -336,26 +346,29 @@ absl::Status MaxPoolGradGradKernel(KernelContext& ctx) {
         "grad must have orig_input's shape ", in.shape().DebugString(),
         ", got ", grad.shape().DebugString()));
   }
-  return DispatchReal(ctx, in.dtype(), [&]<typename T>() -> absl::Status {
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
-    if (out->num_elements() == 0) return absl::OkStatus();
-    std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, in.data<T>());
-    const int64_t per_image = g.out_rows * g.out_cols * g.depth;
-    const T* pgrad = grad.data<T>();
-    T* pout = out->data<T>();
-    ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
-                [&](int64_t begin, int64_t end) {
-                  for (int64_t n = begin; n < end; ++n) {
-                    const T* src = pgrad + g.In(n, 0, 0);
-                    const int64_t* idx = argmax.data() + n * per_image;
-                    T* dst = pout + n * per_image;
-                    for (int64_t i = 0; i < per_image; ++i) {
-                      dst[i] = src[idx[i]];
-                    }
-                  }
-                });
-    return absl::OkStatus();
-  });
+  return DispatchType<NumericTypes>(
+      in.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, g.output_shape()));
+        if (out->num_elements() == 0) return absl::OkStatus();
+        std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, in.data<T>());
+        const int64_t per_image = g.out_rows * g.out_cols * g.depth;
+        const T* pgrad = grad.data<T>();
+        T* pout = out->data<T>();
+        ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t n = begin; n < end; ++n) {
+                        const T* src = pgrad + g.In(n, 0, 0);
+                        const int64_t* idx = argmax.data() + n * per_image;
+                        T* dst = pout + n * per_image;
+                        for (int64_t i = 0; i < per_image; ++i) {
+                          dst[i] = src[idx[i]];
+                        }
+                      }
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 // Spreads each output gradient evenly over the real cells of its window.
@@ -378,44 +391,51 @@ absl::Status AvgPoolGradKernel(KernelContext& ctx) {
   }
   ASSIGN_OR_RETURN(PoolGeometry g, GeometryFromAttrs(ctx, *in_shape));
   RETURN_IF_ERROR(CheckGradShape(ctx, g, grad, "grad"));
-  return DispatchFloat(ctx, grad.dtype(), [&]<typename T>() -> absl::Status {
-    ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, *in_shape));
-    out->FillZero();
-    if (grad.num_elements() == 0) return absl::OkStatus();
-    const T* pgrad = grad.data<T>();
-    T* pout = out->data<T>();
-    const int64_t depth = g.depth;
-    const double cost =
-        g.out_cols * g.WindowCost() / static_cast<double>(g.stride_rows);
-    ParallelFor(
-        ctx.device(), g.batch * g.in_rows, cost,
-        [&](int64_t begin, int64_t end) {
-          for (int64_t t = begin; t < end; ++t) {
-            const int64_t n = t / g.in_rows, h = t % g.in_rows;
-            // Output rows whose window holds input row h.
-            const int64_t top = h + g.pad_rows;  // >= 0.
-            const int64_t lo_num = top - g.window_rows + 1;
-            const int64_t oh_lo =
-                lo_num <= 0 ? 0 : (lo_num + g.stride_rows - 1) / g.stride_rows;
-            const int64_t oh_hi = std::min(top / g.stride_rows, g.out_rows - 1);
-            for (int64_t oh = oh_lo; oh <= oh_hi; ++oh) {
-              int64_t h0, h1;
-              g.Rows(oh, &h0, &h1);
-              for (int64_t ow = 0; ow < g.out_cols; ++ow) {
-                int64_t w0, w1;
-                g.Cols(ow, &w0, &w1);
-                const T scale = T(1) / static_cast<T>((h1 - h0) * (w1 - w0));
-                const T* src = pgrad + g.Out(n, oh, ow);
-                for (int64_t w = w0; w < w1; ++w) {
-                  T* dst = pout + g.In(n, h, w);
-                  for (int64_t c = 0; c < depth; ++c) dst[c] += src[c] * scale;
-                }
-              }
-            }
-          }
-        });
-    return absl::OkStatus();
-  });
+  return DispatchType<FloatTypes>(
+      grad.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, *in_shape));
+        out->FillZero();
+        if (grad.num_elements() == 0) return absl::OkStatus();
+        const T* pgrad = grad.data<T>();
+        T* pout = out->data<T>();
+        const int64_t depth = g.depth;
+        const double cost =
+            g.out_cols * g.WindowCost() / static_cast<double>(g.stride_rows);
+        ParallelFor(ctx.device(), g.batch * g.in_rows, cost,
+                    [&](int64_t begin, int64_t end) {
+                      for (int64_t t = begin; t < end; ++t) {
+                        const int64_t n = t / g.in_rows, h = t % g.in_rows;
+                        // Output rows whose window holds input row h.
+                        const int64_t top = h + g.pad_rows;  // >= 0.
+                        const int64_t lo_num = top - g.window_rows + 1;
+                        const int64_t oh_lo =
+                            lo_num <= 0
+                                ? 0
+                                : (lo_num + g.stride_rows - 1) / g.stride_rows;
+                        const int64_t oh_hi =
+                            std::min(top / g.stride_rows, g.out_rows - 1);
+                        for (int64_t oh = oh_lo; oh <= oh_hi; ++oh) {
+                          int64_t h0, h1;
+                          g.Rows(oh, &h0, &h1);
+                          for (int64_t ow = 0; ow < g.out_cols; ++ow) {
+                            int64_t w0, w1;
+                            g.Cols(ow, &w0, &w1);
+                            const T scale =
+                                T(1) / static_cast<T>((h1 - h0) * (w1 - w0));
+                            const T* src = pgrad + g.Out(n, oh, ow);
+                            for (int64_t w = w0; w < w1; ++w) {
+                              T* dst = pout + g.In(n, h, w);
+                              for (int64_t c = 0; c < depth; ++c)
+                                dst[c] += src[c] * scale;
+                            }
+                          }
+                        }
+                      }
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
 }
 
 }  // namespace
@@ -430,4 +450,4 @@ absl::Status RegisterPoolingKernels(KernelRegistry& r) {
   return r.Register("AvgPoolGrad", AvgPoolGradKernel);
 }
 
-}  // namespace graphflow::nn_internal
+}  // namespace graphflow

@@ -1,6 +1,6 @@
-// Kernels of Sum, Mean, Max, Min and Prod (ArgMax/ArgMin and MatMul live in
-// reduction_argmax.cc and reduction_matmul.cc), and of the Prod gradient's
-// helper ops Cumsum, Cumprod and ListDiff (at the end).
+// Kernels of ops/reduction_ops.cc: Sum, Mean, Max, Min and Prod, ArgMax
+// and ArgMin, and the Prod gradient's helper ops Cumsum, Cumprod and
+// ListDiff (at the end).
 //
 // A reduction first drops size-1 dims and merges neighbouring dims that are
 // all reduced or all kept, giving alternating groups. One pass reduces one
@@ -21,12 +21,14 @@
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
-#include "kernels/reduction_internal.h"
 
 namespace graphflow {
 namespace {
 
-using reduction::IndexValue;
+// Reads element i of an int32/int64 tensor.
+int64_t IndexValue(const Tensor& t, int64_t i) {
+  return t.dtype() == DT_INT32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
+}
 
 enum class Kind { kSum, kProd, kMax, kMin };
 
@@ -461,6 +463,120 @@ absl::Status ListDiffKernel(KernelContext& ctx) {
   });
 }
 
+// ---- ArgMax and ArgMin: the index of the extreme value along one
+// dimension, the first one on ties (strict comparisons), like TF. ----
+
+constexpr int64_t kArgTile = 256;
+
+template <bool kMax, typename T>
+inline bool Better(T v, T best) {
+  if constexpr (kMax) {
+    return v > best;
+  } else {
+    return v < best;
+  }
+}
+
+// out[o, i] = argext_r in[o, r, i].
+template <bool kMax, typename T, typename Idx>
+void ArgPass(Eigen::ThreadPoolDevice& device, const T* in, Idx* out,
+             int64_t outer, int64_t reduced, int64_t inner) {
+  if (inner == 1) {
+    ParallelFor(device, outer, static_cast<double>(reduced),
+                [&](int64_t begin, int64_t end) {
+                  for (int64_t o = begin; o < end; ++o) {
+                    const T* x = in + o * reduced;
+                    T best = x[0];
+                    int64_t arg = 0;
+                    for (int64_t r = 1; r < reduced; ++r) {
+                      if (Better<kMax>(x[r], best)) {
+                        best = x[r];
+                        arg = r;
+                      }
+                    }
+                    out[o] = static_cast<Idx>(arg);
+                  }
+                });
+    return;
+  }
+  // Whole rows at a time into a tile of (best, index) pairs: vectorizable.
+  const int64_t tiles = (inner + kArgTile - 1) / kArgTile;
+  ParallelFor(device, outer * tiles,
+              static_cast<double>(reduced * std::min(inner, kArgTile)),
+              [&](int64_t begin, int64_t end) {
+                T best[kArgTile];
+                Idx arg[kArgTile];
+                for (int64_t g = begin; g < end; ++g) {
+                  const int64_t o = g / tiles, c0 = (g % tiles) * kArgTile;
+                  const int64_t w = std::min(kArgTile, inner - c0);
+                  const T* x = in + o * reduced * inner + c0;
+                  std::copy(x, x + w, best);
+                  std::fill_n(arg, w, Idx{0});
+                  for (int64_t r = 1; r < reduced; ++r) {
+                    const T* row = x + r * inner;
+                    for (int64_t j = 0; j < w; ++j) {
+                      const bool better = Better<kMax>(row[j], best[j]);
+                      best[j] = better ? row[j] : best[j];
+                      arg[j] = better ? static_cast<Idx>(r) : arg[j];
+                    }
+                  }
+                  std::copy(arg, arg + w, out + o * inner + c0);
+                }
+              });
+}
+
+template <bool kMax>
+absl::Status ArgKernel(KernelContext& ctx) {
+  const Tensor& x = ctx.input(0);
+  const Tensor& dim = ctx.input(1);
+  if (dim.rank() != 0) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "dimension must be a scalar, but received tensor of shape ",
+        dim.shape().DebugString()));
+  }
+  const int rank = x.rank();
+  int64_t axis = IndexValue(dim, 0);
+  if (axis < -rank || axis >= rank) {
+    return ctx.InvalidArgument(absl::StrCat("Expected dimension in the range [",
+                                            -rank, ", ", rank, "), but got ",
+                                            axis));
+  }
+  if (axis < 0) axis += rank;
+  if (x.dim(axis) == 0) {
+    return ctx.InvalidArgument(absl::StrCat("Reduction axis ", axis,
+                                            " is empty in shape ",
+                                            x.shape().DebugString()));
+  }
+  DataType output_type = DT_INT64;
+  RETURN_IF_ERROR(ctx.GetAttr("output_type", &output_type));
+  TensorShape out_shape;
+  int64_t outer = 1, inner = 1;
+  for (int d = 0; d < rank; ++d) {
+    if (d == axis) continue;
+    out_shape.AddDim(x.dim(d));
+    (d < axis ? outer : inner) *= x.dim(d);
+  }
+  if (output_type == DT_INT32 && x.dim(axis) > INT32_MAX) {
+    return ctx.InvalidArgument("reduced dimension too large for int32 output");
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, output_type, out_shape));
+  if (out->num_elements() == 0) return absl::OkStatus();
+  return DispatchType(x.dtype(), [&]<typename T>() -> absl::Status {
+    if constexpr (std::is_same_v<T, bool>) {
+      return ctx.InvalidArgument("ArgMax/ArgMin do not support bool");
+    } else {
+      if (output_type == DT_INT32) {
+        ArgPass<kMax>(ctx.device(), x.data<T>(), out->data<int32_t>(), outer,
+                      x.dim(axis), inner);
+      } else {
+        ArgPass<kMax>(ctx.device(), x.data<T>(), out->data<int64_t>(), outer,
+                      x.dim(axis), inner);
+      }
+      return absl::OkStatus();
+    }
+  });
+}
+
 }  // namespace
 
 absl::Status RegisterReductionKernels(KernelRegistry& r) {
@@ -469,9 +585,8 @@ absl::Status RegisterReductionKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Max", ReductionKernel<Kind::kMax, false>));
   RETURN_IF_ERROR(r.Register("Min", ReductionKernel<Kind::kMin, false>));
   RETURN_IF_ERROR(r.Register("Prod", ReductionKernel<Kind::kProd, false>));
-  RETURN_IF_ERROR(r.Register("ArgMax", reduction::ArgMaxKernel));
-  RETURN_IF_ERROR(r.Register("ArgMin", reduction::ArgMinKernel));
-  RETURN_IF_ERROR(r.Register("MatMul", reduction::MatMulKernel));
+  RETURN_IF_ERROR(r.Register("ArgMax", ArgKernel<true>));
+  RETURN_IF_ERROR(r.Register("ArgMin", ArgKernel<false>));
   RETURN_IF_ERROR(r.Register("Cumsum", ScanKernel<false>));
   RETURN_IF_ERROR(r.Register("Cumprod", ScanKernel<true>));
   RETURN_IF_ERROR(r.Register("ListDiff", ListDiffKernel));

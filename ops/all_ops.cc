@@ -13,9 +13,10 @@ const OpRegistry& GlobalOpRegistry() {
     for (absl::Status s :
          {RegisterStateOps(*r), RegisterArrayOps(*r), RegisterArraySliceOps(*r),
           RegisterArrayJoinOps(*r), RegisterMathOps(*r),
-          RegisterReductionOps(*r), RegisterNnOps(*r), RegisterConvOps(*r),
-          RegisterRandomOps(*r), RegisterTrainingOps(*r), RegisterIoOps(*r),
-          RegisterLoggingOps(*r)}) {
+          RegisterMathUnaryOps(*r), RegisterMatMulOps(*r),
+          RegisterReductionOps(*r), RegisterNnOps(*r), RegisterPoolingOps(*r),
+          RegisterConvOps(*r), RegisterRandomOps(*r), RegisterTrainingOps(*r),
+          RegisterIoOps(*r), RegisterLoggingOps(*r)}) {
       if (!s.ok()) {  // A broken schema is a programmer error.
         std::fprintf(stderr, "graphflow: op registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -11,6 +11,7 @@
 #include "graph/status.h"
 #include "ops/array_ops.h"
 #include "ops/array_slice_ops.h"
+#include "ops/gradient_util.h"
 #include "ops/math_ops.h"
 #include "ops/reduction_ops.h"
 #include "ops/registration.h"

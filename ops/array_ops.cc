@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "graph/partial_value.h"
 #include "graph/status.h"
+#include "ops/gradient_util.h"
 #include "ops/reduction_ops.h"
 #include "ops/registration.h"
 #include "ops/shape_util.h"

@@ -11,6 +11,7 @@
 #include "graph/strided_slice.h"
 #include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
+#include "ops/gradient_util.h"
 #include "ops/math_ops.h"
 #include "ops/registration.h"
 #include "ops/shape_util.h"

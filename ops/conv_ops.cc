@@ -1,5 +1,6 @@
-// Schemas, shape functions and builders of Conv2D, Conv2DBackpropInput,
-// Conv2DBackpropFilter, BiasAdd, BiasAddV1 and BiasAddGrad.
+// Schemas, shape functions, gradients and builders of Conv2D,
+// Conv2DBackpropInput, Conv2DBackpropFilter, BiasAdd, BiasAddV1 and
+// BiasAddGrad.
 #include "ops/conv_ops.h"
 
 #include <array>
@@ -8,7 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "graph/padding.h"
 #include "graph/status.h"
-#include "ops/conv_grad.h"
+#include "ops/array_join_ops.h"
+#include "ops/array_ops.h"
+#include "ops/math_ops.h"
 #include "ops/registration.h"
 
 namespace graphflow {
@@ -273,6 +276,110 @@ absl::Status BiasAddGradShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// ---- Gradients (TF 1.15's nn_grad.py: _Conv2DGrad, _Conv2DBackpropInputGrad,
+// _Conv2DBackpropFilterGrad, _BiasAddGrad, _BiasAddGradGrad). ----
+
+// The node's own attrs (strides, padding, data_format, ...) for the
+// gradient ops, which take the same ones.
+AttrMap ConvAttrs(const Node& node) {
+  AttrMap attrs;
+  for (const auto& [name, value] : node.attrs()) {
+    if (!name.starts_with("_")) attrs.emplace(name, value);
+  }
+  return attrs;
+}
+
+// int32 shapes of a and b: Consts when static, else one ShapeN (as TF).
+std::pair<Output, Output> Shapes(const Scope& s, const Output& a,
+                                 const Output& b) {
+  auto as_const = [&](const Output& o) {
+    const PartialShape& p = o.shape();
+    Tensor t(DT_INT32, TensorShape{p.rank()});
+    for (int i = 0; i < p.rank(); ++i) {
+      t.data<int32_t>()[i] = static_cast<int32_t>(p.dim(i));
+    }
+    return s.Const(t);
+  };
+  if (a.shape().IsFullyDefined() && b.shape().IsFullyDefined()) {
+    return {as_const(a), as_const(b)};
+  }
+  OutputList shapes = ops::ShapeN(s, {a, b});
+  if (shapes.size() != 2) return {Output(), Output()};
+  return {shapes[0], shapes[1]};
+}
+
+absl::Status Conv2DGradient(const Scope& s, const Node& node,
+                            const OutputList& dy, OutputList* dx) {
+  Output input = NodeInput(node, 0), filter = NodeInput(node, 1);
+  auto [input_shape, filter_shape] = Shapes(s, input, filter);
+  AttrMap attrs = ConvAttrs(node);
+  dx->push_back(
+      s.AddOp1("Conv2DBackpropInput", {input_shape, filter, dy[0]}, attrs));
+  dx->push_back(
+      s.AddOp1("Conv2DBackpropFilter", {input, filter_shape, dy[0]}, attrs));
+  return s.status();
+}
+
+absl::Status Conv2DBackpropInputGradient(const Scope& s, const Node& node,
+                                         const OutputList& dy, OutputList* dx) {
+  // y = conv_transpose(out_backprop, filter): linear in both.
+  Output filter = NodeInput(node, 1), out_backprop = NodeInput(node, 2);
+  auto [unused, filter_shape] = Shapes(s, out_backprop, filter);
+  AttrMap attrs = ConvAttrs(node);
+  dx->push_back(Output());
+  dx->push_back(s.AddOp1("Conv2DBackpropFilter",
+                         {dy[0], filter_shape, out_backprop}, attrs));
+  dx->push_back(s.AddOp1("Conv2D", {dy[0], filter}, attrs));
+  return s.status();
+}
+
+absl::Status Conv2DBackpropFilterGradient(const Scope& s, const Node& node,
+                                          const OutputList& dy,
+                                          OutputList* dx) {
+  Output input = NodeInput(node, 0), out_backprop = NodeInput(node, 2);
+  auto [input_shape, unused] = Shapes(s, input, out_backprop);
+  AttrMap attrs = ConvAttrs(node);
+  dx->push_back(s.AddOp1("Conv2DBackpropInput",
+                         {input_shape, dy[0], out_backprop}, attrs));
+  dx->push_back(Output());
+  dx->push_back(s.AddOp1("Conv2D", {input, dy[0]}, attrs));
+  return s.status();
+}
+
+// BiasAdd and BiasAddV1.
+absl::Status BiasAddGradient(const Scope& s, const Node& node,
+                             const OutputList& dy, OutputList* dx) {
+  std::string data_format = "NHWC";
+  if (const std::string* f = node.FindAttr<std::string>("data_format")) {
+    data_format = *f;
+  }
+  dx->push_back(dy[0]);
+  dx->push_back(
+      s.AddOp1("BiasAddGrad", {dy[0]}, {{"data_format", data_format}}));
+  return s.status();
+}
+
+absl::Status BiasAddGradGradient(const Scope& s, const Node& node,
+                                 const OutputList& dy, OutputList* dx) {
+  // BiasAddGrad sums over every dim but the channel one, so its gradient
+  // broadcasts dy back over them.
+  std::string data_format = "NHWC";
+  if (const std::string* f = node.FindAttr<std::string>("data_format")) {
+    data_format = *f;
+  }
+  Output x = NodeInput(node, 0);
+  Output grad = dy[0];
+  if (data_format == "NCHW") {
+    grad = ops::Reshape(
+        s, grad,
+        ops::Pack(s, {Input(Tensor::Scalar<int32_t>(1)), ops::Size(s, grad),
+                      Input(Tensor::Scalar<int32_t>(1)),
+                      Input(Tensor::Scalar<int32_t>(1))}));
+  }
+  dx->push_back(ops::Mul(s, ops::OnesLike(s, x), grad));
+  return s.status();
+}
+
 OpDefBuilder ConvOp(const char* name) {
   OpDefBuilder b(name);
   b.Output("output: T")
@@ -293,19 +400,19 @@ absl::Status RegisterConvOps(OpRegistry& r) {
                                  .Input("input: T")
                                  .Input("filter: T")
                                  .SetShapeFn(Conv2DShape)
-                                 .SetGradient(Conv2DGrad)));
+                                 .SetGradient(Conv2DGradient)));
   RETURN_IF_ERROR(r.Register(ConvOp("Conv2DBackpropInput")
                                  .Input("input_sizes: int32")
                                  .Input("filter: T")
                                  .Input("out_backprop: T")
                                  .SetShapeFn(Conv2DBackpropInputShape)
-                                 .SetGradient(Conv2DBackpropInputGrad)));
+                                 .SetGradient(Conv2DBackpropInputGradient)));
   RETURN_IF_ERROR(r.Register(ConvOp("Conv2DBackpropFilter")
                                  .Input("input: T")
                                  .Input("filter_sizes: int32")
                                  .Input("out_backprop: T")
                                  .SetShapeFn(Conv2DBackpropFilterShape)
-                                 .SetGradient(Conv2DBackpropFilterGrad)));
+                                 .SetGradient(Conv2DBackpropFilterGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAdd")
                                  .Attr(kNumberTypes)
                                  .Input("value: T")
@@ -313,21 +420,21 @@ absl::Status RegisterConvOps(OpRegistry& r) {
                                  .Attr(kDataFormat)
                                  .Output("output: T")
                                  .SetShapeFn(BiasAddShape)
-                                 .SetGradient(BiasAddGradFn)));
+                                 .SetGradient(BiasAddGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAddGrad")
                                  .Attr(kNumberTypes)
                                  .Input("out_backprop: T")
                                  .Attr(kDataFormat)
                                  .Output("output: T")
                                  .SetShapeFn(BiasAddGradShape)
-                                 .SetGradient(BiasAddGradGrad)));
+                                 .SetGradient(BiasAddGradGradient)));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("BiasAddV1")
                                  .Attr(kNumberTypes)
                                  .Input("value: T")
                                  .Input("bias: T")
                                  .Output("output: T")
                                  .SetShapeFn(BiasAddShape)
-                                 .SetGradient(BiasAddGradFn)));
+                                 .SetGradient(BiasAddGradient)));
   return absl::OkStatus();
 }
 

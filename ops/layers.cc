@@ -6,6 +6,7 @@
 #include "ops/array_slice_ops.h"
 #include "ops/conv_ops.h"
 #include "ops/math_ops.h"
+#include "ops/matmul_ops.h"
 #include "ops/nn_ops.h"
 #include "ops/reduction_ops.h"
 

@@ -1,8 +1,19 @@
+// Broadcasting binary math, comparisons and logic, Select, Cast, AddN and
+// BroadcastGradientArgs, with their gradients in TF 1.15's formulas and ops
+// (math_grad.py; its pre-2019-09-14 forward-compatibility branch, which is
+// what TF 1.15 builds: grad * y rather than MulNoNan). Broadcasting binary
+// ops reduce their gradients at graph time when the static shapes decide
+// the axes, else with TF's BroadcastGradientArgs (ops/gradient_util.h).
 #include "ops/math_ops.h"
+
+#include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
-#include "ops/math_grad.h"
+#include "ops/array_ops.h"
+#include "ops/gradient_util.h"
+#include "ops/math_unary_ops.h"
 #include "ops/registration.h"
 
 namespace graphflow {
@@ -32,29 +43,10 @@ constexpr char kRealNumberTypes[] =
 constexpr char kEqualityTypes[] =
     "T: {bfloat16, half, float, double, uint8, int8, int16, int32, int64, "
     "complex64, quint8, qint8, qint32, string, bool, complex128}";
-constexpr char kUnaryTypes[] =
-    "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}";
-constexpr char kUnaryComplexTypes[] =
-    "T: {bfloat16, half, float, double, complex64, complex128}";
-constexpr char kAbsTypes[] =
-    "T: {bfloat16, half, float, double, int8, int16, int32, int64}";
-constexpr char kRealTypes[] = "T: {bfloat16, half, float, double}";
 constexpr char kNumberTypes[] =
     "T: {float, double, int32, uint8, int16, int8, complex64, int64, qint8, "
     "quint8, qint32, bfloat16, uint16, complex128, half, uint32, uint64, "
     "variant}";
-
-// Output 0 = the merge of inputs 0 and 1 (same-shape binary ops).
-absl::Status MergeBothShape(InferenceContext& c) {
-  auto merged = c.input_shape(0).Merge(c.input_shape(1));
-  if (!merged.ok()) {
-    return c.Error(absl::StrCat("inputs must have the same shape, got ",
-                                c.input_shape(0).DebugString(), " and ",
-                                c.input_shape(1).DebugString()));
-  }
-  c.set_output(0, *merged);
-  return absl::OkStatus();
-}
 
 // TF 1.x Select: t and e match; condition matches them, or is a scalar, or
 // is a vector over their first dimension.
@@ -114,24 +106,156 @@ absl::Status BroadcastGradientArgsShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-// An op name with its gradient function, for registering op groups.
-struct NamedGrad {
-  const char* op;
-  absl::Status (*grad)(const Scope&, const Node&, const OutputList&,
-                       OutputList*);
-};
-using NamedGradList = std::initializer_list<NamedGrad>;
+using NamedGrads = std::initializer_list<std::pair<const char*, GradFn>>;
+
+// ---- Gradients. ----
+
+// Appends the two reduced gradients of a broadcasting binary op.
+void PushBinary(const Scope& s, const Node& node, Output gx, Output gy,
+                OutputList* dx) {
+  ReduceBinaryGradients(s, NodeInput(node, 0), NodeInput(node, 1), &gx, &gy);
+  dx->push_back(gx);
+  dx->push_back(gy);
+}
+
+absl::Status MaximumMinimumGradient(const Scope& s, const Node& node,
+                                    const OutputList& dy, OutputList* dx,
+                                    bool is_max) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  Output zeros = ops::ZerosLike(s, dy[0]);
+  Output xmask = is_max ? ops::GreaterEqual(s, x, y) : ops::LessEqual(s, x, y);
+  PushBinary(s, node, ops::Select(s, xmask, dy[0], zeros),
+             ops::Select(s, xmask, zeros, dy[0]), dx);
+  return absl::OkStatus();
+}
+
+// ---- Binary ops. ----
+
+absl::Status AddGradient(const Scope& s, const Node& node, const OutputList& dy,
+                         OutputList* dx) {
+  PushBinary(s, node, dy[0], dy[0], dx);
+  return absl::OkStatus();
+}
+
+absl::Status SubGradient(const Scope& s, const Node& node, const OutputList& dy,
+                         OutputList* dx) {
+  PushBinary(s, node, dy[0], ops::Neg(s, dy[0]), dx);
+  return absl::OkStatus();
+}
+
+absl::Status MulGradient(const Scope& s, const Node& node, const OutputList& dy,
+                         OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  PushBinary(s, node, ops::Mul(s, dy[0], y), ops::Mul(s, x, dy[0]), dx);
+  return absl::OkStatus();
+}
+
+// RealDiv and Div (TF uses RealDiv for Div too): d(x/y) =
+// (grad / y, grad * (-x / y) / y).
+absl::Status RealDivGradient(const Scope& s, const Node& node,
+                             const OutputList& dy, OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  Output gx = ops::RealDiv(s, dy[0], y);
+  Output gy = ops::Mul(s, dy[0],
+                       ops::RealDiv(s, ops::RealDiv(s, ops::Neg(s, x), y), y));
+  PushBinary(s, node, gx, gy, dx);
+  return absl::OkStatus();
+}
+
+// x mod y = x - floor(x / y) * y: (grad, -grad * floor(x / y)).
+absl::Status FloorModGradient(const Scope& s, const Node& node,
+                              const OutputList& dy, OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  Output floor_xy = ops::FloorDiv(s, x, y);
+  PushBinary(s, node, dy[0], ops::Mul(s, dy[0], ops::Neg(s, floor_xy)), dx);
+  return absl::OkStatus();
+}
+
+absl::Status MaximumGradient(const Scope& s, const Node& node,
+                             const OutputList& dy, OutputList* dx) {
+  return MaximumMinimumGradient(s, node, dy, dx, /*is_max=*/true);
+}
+
+absl::Status MinimumGradient(const Scope& s, const Node& node,
+                             const OutputList& dy, OutputList* dx) {
+  return MaximumMinimumGradient(s, node, dy, dx, /*is_max=*/false);
+}
+
+// z = x^y: (grad * y * x^(y-1), grad * z * log(x)), the latter 0 where
+// x <= 0 (no real log there; TF masks it to avoid a false singularity).
+absl::Status PowGradient(const Scope& s, const Node& node, const OutputList& dy,
+                         OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  Output z = NodeOutput(node, 0);
+  const Output& grad = dy[0];
+  Output gx =
+      ops::Mul(s, ops::Mul(s, grad, y),
+               ops::Pow(s, x, ops::Sub(s, y, ScalarOfType(s, 1, y.dtype()))));
+  Output mask = ops::Greater(s, x, ScalarOfType(s, 0, x.dtype()));
+  Output safe_x = ops::Select(s, mask, x, ops::OnesLike(s, x));
+  Output log_x =
+      ops::Select(s, mask, ops::Log(s, safe_x), ops::ZerosLike(s, x));
+  Output gy = ops::Mul(s, ops::Mul(s, grad, z), log_x);
+  PushBinary(s, node, gx, gy, dx);
+  return absl::OkStatus();
+}
+
+// (x - y)^2: x_grad = 2 * grad * (x - y), y_grad = -x_grad (negated after
+// the reduction, like TF).
+absl::Status SquaredDifferenceGradient(const Scope& s, const Node& node,
+                                       const OutputList& dy, OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  const Output& grad = dy[0];
+  Output two = s.Const(ScalarOfType(s, 2.0, grad.dtype()));
+  Output x_grad = ops::Mul(s, ops::Mul(s, two, grad), ops::Sub(s, x, y));
+  Output gx = x_grad, gy = x_grad;
+  ReduceBinaryGradients(s, x, y, &gx, &gy);
+  dx->push_back(gx);
+  dx->push_back(ops::Neg(s, gy));
+  return absl::OkStatus();
+}
+
+// ---- Cast, AddN, Select. ----
+
+// Casts the gradient back when both types are floating (or complex);
+// otherwise no gradient.
+absl::Status CastGradient(const Scope& s, const Node& node,
+                          const OutputList& dy, OutputList* dx) {
+  auto is_float = [](DataType t) {
+    t = BaseType(t);
+    return t == DT_HALF || t == DT_FLOAT || t == DT_DOUBLE ||
+           t == DT_BFLOAT16 || t == DT_COMPLEX64 || t == DT_COMPLEX128;
+  };
+  const DataType src = BaseType(node.input_type(0));
+  if (dy[0].valid() && is_float(src) && is_float(node.output_type(0))) {
+    dx->push_back(ops::Cast(s, dy[0], src));
+  } else {
+    dx->push_back(Output());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AddNGradient(const Scope&, const Node& node, const OutputList& dy,
+                          OutputList* dx) {
+  dx->assign(node.num_inputs(), dy[0]);
+  return absl::OkStatus();
+}
+
+// None for the condition; grad where chosen, zeros elsewhere.
+absl::Status SelectGradient(const Scope& s, const Node& node,
+                            const OutputList& dy, OutputList* dx) {
+  Output c = NodeInput(node, 0);
+  Output zeros = ops::ZerosLike(s, NodeInput(node, 1));
+  dx->push_back(Output());
+  dx->push_back(ops::Select(s, c, dy[0], zeros));
+  dx->push_back(ops::Select(s, c, zeros, dy[0]));
+  return absl::OkStatus();
+}
 
 OpDefBuilder Binary(const char* name, const char* types) {
   OpDefBuilder b(name);
   b.Input("x: T").Input("y: T").Output("z: T").Attr(types).SetShapeFn(
       BroadcastBinaryOpShape);
-  return b;
-}
-
-OpDefBuilder Unary(const char* name, const char* types) {
-  OpDefBuilder b(name);
-  b.Input("x: T").Output("y: T").Attr(types).SetShapeFn(UnchangedShape);
   return b;
 }
 
@@ -193,10 +317,10 @@ absl::Status RegisterMathOps(OpRegistry& r) {
       r.Register(Binary("Add", kAddTypes).SetGradient(AddGradient)));
   RETURN_IF_ERROR(
       r.Register(Binary("AddV2", kAddV2Types).SetGradient(AddGradient)));
-  for (auto [op, grad] : NamedGradList{{"Sub", SubGradient},
-                                       {"Mul", MulGradient},
-                                       {"Div", RealDivGradient},
-                                       {"RealDiv", RealDivGradient}}) {
+  for (auto [op, grad] : NamedGrads{{"Sub", SubGradient},
+                                    {"Mul", MulGradient},
+                                    {"Div", RealDivGradient},
+                                    {"RealDiv", RealDivGradient}}) {
     RETURN_IF_ERROR(r.Register(Binary(op, kBinaryMoreTypes).SetGradient(grad)));
   }
   // TF's FloorDiv gradient returns None for both inputs.
@@ -212,40 +336,6 @@ absl::Status RegisterMathOps(OpRegistry& r) {
       r.Register(Binary("Pow", kPowTypes).SetGradient(PowGradient)));
   RETURN_IF_ERROR(r.Register(Binary("SquaredDifference", kBinaryFewerTypes)
                                  .SetGradient(SquaredDifferenceGradient)));
-
-  for (auto [op, grad] :
-       NamedGradList{{"SigmoidGrad", SigmoidGradGradient},
-                     {"TanhGrad", TanhGradGradient},
-                     {"SqrtGrad", SqrtGradGradient},
-                     {"RsqrtGrad", RsqrtGradGradient},
-                     {"ReciprocalGrad", ReciprocalGradGradient}}) {
-    RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
-                                   .Input("y: T")
-                                   .Input("dy: T")
-                                   .Output("z: T")
-                                   .Attr(kUnaryComplexTypes)
-                                   .SetShapeFn(MergeBothShape)
-                                   .SetGradient(grad)));
-  }
-
-  for (auto [op, grad] : NamedGradList{{"Neg", NegGradient},
-                                       {"Square", SquareGradient},
-                                       {"Reciprocal", ReciprocalGradient},
-                                       {"Inv", ReciprocalGradient},
-                                       {"Sign", SignGradient}}) {
-    RETURN_IF_ERROR(r.Register(Unary(op, kUnaryTypes).SetGradient(grad)));
-  }
-  for (auto [op, grad] : NamedGradList{{"Sqrt", SqrtGradient},
-                                       {"Rsqrt", RsqrtGradient},
-                                       {"Exp", ExpGradient},
-                                       {"Log", LogGradient},
-                                       {"Sigmoid", SigmoidGradient},
-                                       {"Tanh", TanhGradient}}) {
-    RETURN_IF_ERROR(
-        r.Register(Unary(op, kUnaryComplexTypes).SetGradient(grad)));
-  }
-  RETURN_IF_ERROR(r.Register(Unary("Abs", kAbsTypes).SetGradient(AbsGradient)));
-  RETURN_IF_ERROR(r.Register(Unary("Floor", kRealTypes).SetNoGradient()));
 
   for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual"}) {
     RETURN_IF_ERROR(r.Register(Comparison(op, kRealNumberTypes)));
@@ -309,10 +399,6 @@ namespace ops {
   Output Name(const Scope& s, Input x, Input y) {         \
     return s.AddOp1(#Name, {std::move(x), std::move(y)}); \
   }
-#define GF_UNARY_BUILDER_(Name)             \
-  Output Name(const Scope& s, Input x) {    \
-    return s.AddOp1(#Name, {std::move(x)}); \
-  }
 
 GF_BINARY_BUILDER_(Add)
 GF_BINARY_BUILDER_(AddV2)
@@ -326,11 +412,6 @@ GF_BINARY_BUILDER_(Maximum)
 GF_BINARY_BUILDER_(Minimum)
 GF_BINARY_BUILDER_(Pow)
 GF_BINARY_BUILDER_(SquaredDifference)
-GF_BINARY_BUILDER_(SigmoidGrad)
-GF_BINARY_BUILDER_(TanhGrad)
-GF_BINARY_BUILDER_(SqrtGrad)
-GF_BINARY_BUILDER_(RsqrtGrad)
-GF_BINARY_BUILDER_(ReciprocalGrad)
 GF_BINARY_BUILDER_(Greater)
 GF_BINARY_BUILDER_(GreaterEqual)
 GF_BINARY_BUILDER_(Less)
@@ -338,23 +419,11 @@ GF_BINARY_BUILDER_(LessEqual)
 GF_BINARY_BUILDER_(LogicalAnd)
 GF_BINARY_BUILDER_(LogicalOr)
 
-GF_UNARY_BUILDER_(Neg)
-GF_UNARY_BUILDER_(Square)
-GF_UNARY_BUILDER_(Sqrt)
-GF_UNARY_BUILDER_(Rsqrt)
-GF_UNARY_BUILDER_(Exp)
-GF_UNARY_BUILDER_(Log)
-GF_UNARY_BUILDER_(Abs)
-GF_UNARY_BUILDER_(Sign)
-GF_UNARY_BUILDER_(Reciprocal)
-GF_UNARY_BUILDER_(Inv)
-GF_UNARY_BUILDER_(Floor)
-GF_UNARY_BUILDER_(Sigmoid)
-GF_UNARY_BUILDER_(Tanh)
-GF_UNARY_BUILDER_(LogicalNot)
-
 #undef GF_BINARY_BUILDER_
-#undef GF_UNARY_BUILDER_
+
+Output LogicalNot(const Scope& s, Input x) {
+  return s.AddOp1("LogicalNot", {std::move(x)});
+}
 
 Output Equal(const Scope& s, Input x, Input y, bool incompatible_shape_error) {
   return s.AddOp1("Equal", {std::move(x), std::move(y)},

@@ -1,5 +1,6 @@
-// Element-wise math: broadcasting binary arithmetic, unary functions,
-// comparisons and logic, Select, Cast, AddN and BroadcastGradientArgs.
+// Element-wise math: broadcasting binary arithmetic, comparisons and logic,
+// Select, Cast, AddN and BroadcastGradientArgs (unary functions are in
+// ops/math_unary_ops.h).
 #ifndef GRAPHFLOW_OPS_MATH_OPS_H_
 #define GRAPHFLOW_OPS_MATH_OPS_H_
 
@@ -35,28 +36,6 @@ Output Maximum(const Scope& s, Input x, Input y);
 Output Minimum(const Scope& s, Input x, Input y);
 Output Pow(const Scope& s, Input x, Input y);                // x ^ y.
 Output SquaredDifference(const Scope& s, Input x, Input y);  // (x - y)^2.
-
-// Gradient helpers taking the forward output y and the incoming dy.
-Output SigmoidGrad(const Scope& s, Input y, Input dy);     // dy*y*(1-y).
-Output TanhGrad(const Scope& s, Input y, Input dy);        // dy*(1-y^2).
-Output SqrtGrad(const Scope& s, Input y, Input dy);        // dy*0.5/y.
-Output RsqrtGrad(const Scope& s, Input y, Input dy);       // dy*-0.5*y^3.
-Output ReciprocalGrad(const Scope& s, Input y, Input dy);  // -dy*y^2.
-
-// Unary functions.
-Output Neg(const Scope& s, Input x);
-Output Square(const Scope& s, Input x);
-Output Sqrt(const Scope& s, Input x);
-Output Rsqrt(const Scope& s, Input x);  // 1 / sqrt(x).
-Output Exp(const Scope& s, Input x);
-Output Log(const Scope& s, Input x);
-Output Abs(const Scope& s, Input x);
-Output Sign(const Scope& s, Input x);  // -1, 0 or 1.
-Output Reciprocal(const Scope& s, Input x);
-Output Inv(const Scope& s, Input x);  // The legacy name of Reciprocal.
-Output Floor(const Scope& s, Input x);
-Output Sigmoid(const Scope& s, Input x);  // 1 / (1 + exp(-x)).
-Output Tanh(const Scope& s, Input x);
 
 // Comparisons and logic: bool outputs, with broadcasting.
 Output Equal(const Scope& s, Input x, Input y,

@@ -1,4 +1,5 @@
-// Reductions (Sum, Mean, Max, Min, Prod), ArgMax/ArgMin and MatMul.
+// Reductions (Sum, Mean, Max, Min, Prod), ArgMax/ArgMin, Cumsum/Cumprod
+// and ListDiff (MatMul is in ops/matmul_ops.h).
 #ifndef GRAPHFLOW_OPS_REDUCTION_OPS_H_
 #define GRAPHFLOW_OPS_REDUCTION_OPS_H_
 
@@ -22,9 +23,6 @@ Output ArgMax(const Scope& s, Input input, Input dimension,
 // Index of the smallest value along the scalar `dimension` (first on ties).
 Output ArgMin(const Scope& s, Input input, Input dimension,
               DataType output_type = DT_INT64);
-// op(a) * op(b) for 2-D a and b, op transposing when asked.
-Output MatMul(const Scope& s, Input a, Input b, bool transpose_a = false,
-              bool transpose_b = false);
 
 // Helper ops of the Prod gradient.
 // Running sum of x along the scalar `axis`; exclusive starts from 0,

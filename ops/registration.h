@@ -13,8 +13,11 @@ absl::Status RegisterArrayOps(OpRegistry& registry);       // array_ops.cc
 absl::Status RegisterArraySliceOps(OpRegistry& registry);  // array_slice_ops.cc
 absl::Status RegisterArrayJoinOps(OpRegistry& registry);   // array_join_ops.cc
 absl::Status RegisterMathOps(OpRegistry& registry);        // math_ops.cc
+absl::Status RegisterMathUnaryOps(OpRegistry& registry);   // math_unary_ops.cc
+absl::Status RegisterMatMulOps(OpRegistry& registry);      // matmul_ops.cc
 absl::Status RegisterReductionOps(OpRegistry& registry);   // reduction_ops.cc
 absl::Status RegisterNnOps(OpRegistry& registry);          // nn_ops.cc
+absl::Status RegisterPoolingOps(OpRegistry& registry);     // pooling_ops.cc
 absl::Status RegisterConvOps(OpRegistry& registry);        // conv_ops.cc
 absl::Status RegisterRandomOps(OpRegistry& registry);      // random_ops.cc
 absl::Status RegisterTrainingOps(OpRegistry& registry);    // training_ops.cc

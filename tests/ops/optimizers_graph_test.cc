@@ -4,6 +4,8 @@
 
 #include "gtest/gtest.h"
 #include "ops/math_ops.h"
+#include "ops/math_unary_ops.h"
+#include "ops/matmul_ops.h"
 #include "ops/optimizers.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"

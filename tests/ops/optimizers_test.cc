@@ -7,6 +7,7 @@
 
 #include "gtest/gtest.h"
 #include "ops/math_ops.h"
+#include "ops/math_unary_ops.h"
 #include "ops/reduction_ops.h"
 #include "tests/support/test_util.h"
 

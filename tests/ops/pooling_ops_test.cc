@@ -1,5 +1,7 @@
 // MaxPool, MaxPoolV2, AvgPool, MaxPoolGrad and AvgPoolGrad: shape functions,
 // hand-computed windows (SAME padding traps) and a plain reference.
+#include "ops/pooling_ops.h"
+
 #include <cmath>
 #include <random>
 #include <vector>

@@ -11,6 +11,8 @@
 #include "ops/array_slice_ops.h"
 #include "ops/initializers.h"
 #include "ops/math_ops.h"
+#include "ops/math_unary_ops.h"
+#include "ops/matmul_ops.h"
 #include "ops/optimizers.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"

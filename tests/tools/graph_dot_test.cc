@@ -10,6 +10,7 @@
 #include "graph/graph_def.h"
 #include "gtest/gtest.h"
 #include "ops/math_ops.h"
+#include "ops/matmul_ops.h"
 #include "ops/nn_ops.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ops/gradients.h"
 #include "ops/nn_ops.h"
+#include "ops/pooling_ops.h"
 #include "ops/state_ops.h"
 #include "tests/support/gradient_checker.h"
 #include "tests/support/test_util.h"

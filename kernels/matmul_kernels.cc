@@ -1,15 +1,15 @@
-// MatMul: Eigen's threaded GEMM for float/double; a row-parallel loop for
-// the integer types.
+// Kernel of ops/matmul_ops.cc. MatMul: Eigen's threaded GEMM for
+// float/double; a row-parallel loop for the integer types.
 #include <algorithm>
 #include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
+#include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
-#include "kernels/reduction_internal.h"
 
-namespace graphflow::reduction {
+namespace graphflow {
 namespace {
 
 // c[m, n] = op(a) * b[k, n]; integer math wraps like TF's (unsigned here so
@@ -37,8 +37,6 @@ void IntMatMul(Eigen::ThreadPoolDevice& device, const T* a, const T* b, T* c,
         }
       });
 }
-
-}  // namespace
 
 absl::Status MatMulKernel(KernelContext& ctx) {
   const Tensor& a = ctx.input(0);
@@ -70,20 +68,13 @@ absl::Status MatMulKernel(KernelContext& ctx) {
     out->FillZero();
     return absl::OkStatus();
   }
-  switch (a.dtype()) {
-    case DT_FLOAT:
-      Gemm(ctx.device(), a.data<float>(), b.data<float>(), out->data<float>(),
-           m, n, k, transpose_a, transpose_b);
-      return absl::OkStatus();
-    case DT_DOUBLE:
-      Gemm(ctx.device(), a.data<double>(), b.data<double>(),
-           out->data<double>(), m, n, k, transpose_a, transpose_b);
-      return absl::OkStatus();
-    case DT_INT32:
-    case DT_INT64:
-      return DispatchType(a.dtype(), [&]<typename T>() -> absl::Status {
-        if constexpr (std::is_same_v<T, int32_t> ||
-                      std::is_same_v<T, int64_t>) {
+  return DispatchType<TypeList<float, double, int32_t, int64_t>>(
+      a.dtype(),
+      [&]<typename T>() {
+        if constexpr (std::is_floating_point_v<T>) {
+          Gemm(ctx.device(), a.data<T>(), b.data<T>(), out->data<T>(), m, n, k,
+               transpose_a, transpose_b);
+        } else {
           const T* bp = b.data<T>();
           std::vector<T> bt;
           if (transpose_b) {  // Untranspose once so rows of b stream.
@@ -97,11 +88,14 @@ absl::Status MatMulKernel(KernelContext& ctx) {
                     transpose_a);
         }
         return absl::OkStatus();
-      });
-    default:
-      return ctx.InvalidArgument(
-          absl::StrCat("MatMul does not support ", DataTypeString(a.dtype())));
-  }
+      },
+      ctx.UnsupportedDtype());
 }
 
-}  // namespace graphflow::reduction
+}  // namespace
+
+absl::Status RegisterMatMulKernels(KernelRegistry& r) {
+  return r.Register("MatMul", MatMulKernel);
+}
+
+}  // namespace graphflow

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "ops/reduction_grad.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
 #include "tests/support/gradient_checker.h"

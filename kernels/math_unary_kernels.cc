@@ -1,70 +1,39 @@
-// Unary kernels of ops/math_ops.cc and the same-shape gradient helpers
-// (SigmoidGrad, ...). Each shard is an Eigen array expression, so exp, log,
-// tanh, sigmoid and friends run on Eigen's vectorized implementations.
+// Kernels of ops/math_unary_ops.cc: the unary ops and the same-shape
+// gradient helpers (SigmoidGrad, ...). Each shard is an Eigen array expression,
+// so exp, log, tanh, sigmoid and friends run on Eigen's vectorized
+// implementations.
 #include "graph/status.h"
-#include "kernels/cwise_ops.h"
-#include "kernels/eigen.h"
+#include "kernels/all_kernels.h"
+#include "kernels/cwise_util.h"
 
 namespace graphflow {
 namespace {
 
 using cwise::FloatIntTypes;
-using cwise::FloatTypes;
-
-template <typename T>
-using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
-template <typename T>
-using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
-
-// y = f(x) for an Eigen array expression f.
-template <typename T, typename F>
-absl::Status UnaryCompute(KernelContext& ctx, const F& f, double cost) {
-  const Tensor& x = ctx.input(0);
-  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
-  const T* in = x.data<T>();
-  T* out = y->data<T>();
-  ParallelFor(ctx.device(), x.num_elements(), cost,
-              [&](int64_t begin, int64_t end) {
-                ConstArrayMap<T> a(in + begin, end - begin);
-                ArrayMap<T> r(out + begin, end - begin);
-                r = f(a);
-              });
-  return absl::OkStatus();
-}
 
 template <typename Types, typename F>
 KernelFn UnaryKernel(F f, double cost = 1.0) {
   return [f, cost](KernelContext& ctx) -> absl::Status {
-    return cwise::Dispatch<Types>(ctx, ctx.input(0).dtype(), [&]<typename T>() {
-      return UnaryCompute<T>(ctx, f, cost);
-    });
+    return DispatchType<Types>(
+        ctx.input(0).dtype(),
+        [&]<typename T>() { return UnaryMap<T>(ctx, cost, f); },
+        ctx.UnsupportedDtype());
   };
 }
 
 // Reciprocal: integers divide 1 by x, so zero is rejected first.
 absl::Status ReciprocalKernel(KernelContext& ctx) {
-  return cwise::Dispatch<FloatIntTypes>(
-      ctx, ctx.input(0).dtype(), [&]<typename T>() -> absl::Status {
+  return DispatchType<FloatIntTypes>(
+      ctx.input(0).dtype(),
+      [&]<typename T>() -> absl::Status {
         if constexpr (std::is_integral_v<T>) {
           bool zero = false;
           for (T v : ctx.input(0).flat<T>()) zero |= v == 0;
           if (zero) return ctx.InvalidArgument(cwise::kDivByZero);
         }
-        return UnaryCompute<T>(
-            ctx, [](const auto& a) { return a.inverse(); }, 4);
-      });
-}
-
-absl::Status LogicalNotKernel(KernelContext& ctx) {
-  const Tensor& x = ctx.input(0);
-  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
-  const bool* in = x.data<bool>();
-  bool* out = y->data<bool>();
-  ParallelFor(ctx.device(), x.num_elements(), 1,
-              [&](int64_t begin, int64_t end) {
-                for (int64_t i = begin; i < end; ++i) out[i] = !in[i];
-              });
-  return absl::OkStatus();
+        return UnaryMap<T>(ctx, 4, [](const auto& a) { return a.inverse(); });
+      },
+      ctx.UnsupportedDtype());
 }
 
 // z = f(y, dy) for inputs of the same size (TF's SimpleBinaryOp).
@@ -80,29 +49,16 @@ KernelFn UnaryGradKernel(F f, double cost = 2.0) {
           y.num_elements(), " and ", dy.num_elements(), " (shapes ",
           y.shape().DebugString(), " and ", dy.shape().DebugString(), ")"));
     }
-    return cwise::Dispatch<FloatTypes>(
-        ctx, y.dtype(), [&]<typename T>() -> absl::Status {
-          ASSIGN_OR_RETURN(Tensor * z, ctx.AllocateOutput(0, y.shape()));
-          const T* yv = y.data<T>();
-          const T* dyv = dy.data<T>();
-          T* zv = z->data<T>();
-          ParallelFor(ctx.device(), y.num_elements(), cost,
-                      [&](int64_t begin, int64_t end) {
-                        ConstArrayMap<T> a(yv + begin, end - begin);
-                        ConstArrayMap<T> b(dyv + begin, end - begin);
-                        ArrayMap<T> r(zv + begin, end - begin);
-                        r = f(a, b);
-                      });
-          return absl::OkStatus();
-        });
+    return DispatchType<FloatTypes>(
+        y.dtype(), [&]<typename T>() { return BinaryMap<T>(ctx, cost, f); },
+        ctx.UnsupportedDtype());
   };
 }
 
 }  // namespace
 
-absl::Status RegisterCwiseUnaryKernels(KernelRegistry& r) {
-  using AbsTypes =
-      cwise::TypeList<float, double, int8_t, int16_t, int32_t, int64_t>;
+absl::Status RegisterMathUnaryKernels(KernelRegistry& r) {
+  using AbsTypes = TypeList<float, double, int8_t, int16_t, int32_t, int64_t>;
   RETURN_IF_ERROR(r.Register(
       "Neg", UnaryKernel<FloatIntTypes>([](const auto& a) { return -a; })));
   RETURN_IF_ERROR(r.Register(
@@ -137,7 +93,6 @@ absl::Status RegisterCwiseUnaryKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register(
       "Tanh",
       UnaryKernel<FloatTypes>([](const auto& a) { return a.tanh(); }, 12)));
-  RETURN_IF_ERROR(r.Register("LogicalNot", LogicalNotKernel));
 
   RETURN_IF_ERROR(r.Register(
       "SigmoidGrad", UnaryGradKernel([](const auto& y, const auto& dy) {

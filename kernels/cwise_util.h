@@ -1,9 +1,10 @@
-// Scalar functors of the element-wise math kernels, usable by any kernel
-// through kernels/broadcast.h. Integer arithmetic wraps (two's complement)
-// instead of overflowing into undefined behaviour; divisions by zero are
-// rejected before the loop runs (see BadRhs).
-#ifndef GRAPHFLOW_KERNELS_CWISE_OPS_H_
-#define GRAPHFLOW_KERNELS_CWISE_OPS_H_
+// Element-wise kernel helpers: the sharded Eigen-array maps (UnaryMap,
+// BinaryMap) and the scalar functors of the math kernels, usable by any
+// kernel through kernels/broadcast.h. Integer arithmetic wraps (two's
+// complement) instead of overflowing into undefined behaviour; divisions by
+// zero are rejected before the loop runs (see BadRhs).
+#ifndef GRAPHFLOW_KERNELS_CWISE_UTIL_H_
+#define GRAPHFLOW_KERNELS_CWISE_UTIL_H_
 
 #include <cmath>
 #include <cstdint>
@@ -12,43 +13,57 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "graph/status.h"
+#include "kernels/eigen.h"
 #include "kernels/kernel.h"
 
 namespace graphflow {
 
-absl::Status RegisterCwiseBinaryKernels(KernelRegistry& r);  // cwise_binary
-absl::Status RegisterCwiseUnaryKernels(KernelRegistry& r);   // cwise_unary
+template <typename T>
+using ArrayMap = Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>;
+template <typename T>
+using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
+
+// Output 0 = f(input 0) element-wise, sharded over the device; f maps an
+// Eigen array to an array expression (vectorized exp, tanh, ...). cost is
+// cycles per element.
+template <typename T, typename F>
+absl::Status UnaryMap(KernelContext& ctx, double cost, const F& f) {
+  const Tensor& x = ctx.input(0);
+  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
+  const T* px = x.data<T>();
+  T* py = y->data<T>();
+  ParallelFor(ctx.device(), x.num_elements(), cost,
+              [&](int64_t begin, int64_t end) {
+                ConstArrayMap<T> in(px + begin, end - begin);
+                ArrayMap<T>(py + begin, end - begin) = f(in);
+              });
+  return absl::OkStatus();
+}
+
+// Output 0 = f(input 0, input 1) element-wise, shaped like input 0; the
+// caller checks that the inputs have as many elements.
+template <typename T, typename F>
+absl::Status BinaryMap(KernelContext& ctx, double cost, const F& f) {
+  const Tensor& a = ctx.input(0);
+  const Tensor& b = ctx.input(1);
+  ASSIGN_OR_RETURN(Tensor * z, ctx.AllocateOutput(0, a.shape()));
+  const T* pa = a.data<T>();
+  const T* pb = b.data<T>();
+  T* pz = z->data<T>();
+  ParallelFor(ctx.device(), a.num_elements(), cost,
+              [&](int64_t begin, int64_t end) {
+                ConstArrayMap<T> x(pa + begin, end - begin);
+                ConstArrayMap<T> y(pb + begin, end - begin);
+                ArrayMap<T>(pz + begin, end - begin) = f(x, y);
+              });
+  return absl::OkStatus();
+}
 
 namespace cwise {
 
-template <typename... Ts>
-struct TypeList {
-  template <typename T>
-  static constexpr bool kContains = (std::is_same_v<T, Ts> || ...);
-};
-using FloatTypes = TypeList<float, double>;
+// The types most arithmetic kernels take.
 using FloatIntTypes = TypeList<float, double, int32_t, int64_t>;
-using NumericTypes = TypeList<float, double, int32_t, int64_t, uint8_t, int8_t,
-                              int16_t, uint16_t>;
-using BoolTypes = TypeList<bool>;
-
-// Calls fn.template operator()<T>() when dtype is one of Types, else returns
-// InvalidArgument naming the node and the dtype.
-template <typename Types, typename Fn>
-absl::Status Dispatch(const KernelContext& ctx, DataType dtype, Fn&& fn) {
-  auto no_kernel = [&] {
-    return ctx.InvalidArgument(
-        absl::StrCat("no kernel for dtype ", DataTypeString(dtype)));
-  };
-  if (DataTypeSize(dtype) == 0) return no_kernel();  // string, complex, ...
-  return DispatchType(dtype, [&]<typename T>() -> absl::Status {
-    if constexpr (Types::template kContains<T>) {
-      return fn.template operator()<T>();
-    } else {
-      return no_kernel();
-    }
-  });
-}
 
 template <typename T>
 inline constexpr bool kIsSignedInt =
@@ -243,4 +258,4 @@ inline To CastValue(From v) {
 }  // namespace cwise
 }  // namespace graphflow
 
-#endif  // GRAPHFLOW_KERNELS_CWISE_OPS_H_
+#endif  // GRAPHFLOW_KERNELS_CWISE_UTIL_H_

@@ -1,5 +1,5 @@
 // Numeric checks of the nn gradients (activations, softmax, losses) and
-// their TF structure; pooling gradients are in nn_grad_pool_test.cc.
+// their TF structure; pooling gradients are in pooling_ops_grad_test.cc.
 #include <cmath>
 #include <memory>
 #include <random>
@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "ops/gradients.h"
 #include "ops/nn_ops.h"
+#include "ops/pooling_ops.h"
 #include "ops/state_ops.h"
 #include "tests/support/gradient_checker.h"
 #include "tests/support/test_util.h"

@@ -1,5 +1,7 @@
 // Unary math ops and the same-shape gradient helpers: shapes, dtype errors,
 // values against the C++ standard library.
+#include "ops/math_unary_ops.h"
+
 #include <cmath>
 #include <functional>
 #include <limits>

@@ -1,8 +1,6 @@
-// Gradients of Sum, Mean, Max, Min, Prod and MatMul: numeric checks over
+// Gradients of Sum, Mean, Max, Min and Prod: numeric checks over
 // axes, keep_dims and static / partly known / unknown input shapes, Prod
 // through zeros, and the ops the gradient graphs are made of.
-#include "ops/reduction_grad.h"
-
 #include <algorithm>
 #include <numeric>
 #include <random>
@@ -185,45 +183,6 @@ TEST(ReductionGradTest, MaxTiesShareTheGradient) {
   EXPECT_TENSOR_NEAR(
       testing::Eval(s, grads[0], {{x, F({1, 3, 3, 4, 2, 0}, {2, 3})}}),
       F({0, 0.5, 0.5, 1, 0, 0}, {2, 3}));
-}
-
-TEST(ReductionGradTest, MatMulAllTransposes) {
-  for (DataType dtype : {DT_FLOAT, DT_DOUBLE}) {
-    for (bool ta : {false, true}) {
-      for (bool tb : {false, true}) {
-        Scope s = NewRootScope();
-        TensorShape sa = ta ? TensorShape{3, 2} : TensorShape{2, 3};
-        TensorShape sb = tb ? TensorShape{4, 3} : TensorShape{3, 4};
-        Output a = ops::Placeholder(s.WithOpName("a"), dtype, sa);
-        Output b = ops::Placeholder(s.WithOpName("b"), dtype);
-        Output y = ops::MatMul(s, a, b, ta, tb);
-        auto err =
-            testing::MaxGradientError(s, {a, b},
-                                      {testing::RandomTensor(dtype, sa, 1),
-                                       testing::RandomTensor(dtype, sb, 2)},
-                                      y);
-        ASSERT_OK(err.status());
-        EXPECT_LT(*err, 1e-3) << ta << tb << DataTypeString(dtype);
-      }
-    }
-  }
-}
-
-TEST(ReductionGradTest, MatMulGradientUsesTransposeFlagsLikeTf) {
-  Scope s = NewRootScope();
-  Output a = ops::Placeholder(s.WithOpName("a"), DT_FLOAT);
-  Output b = ops::Placeholder(s.WithOpName("b"), DT_FLOAT);
-  std::vector<Output> grads;
-  ASSERT_OK(AddSymbolicGradients(s, {ops::MatMul(s, a, b, true, false)}, {a, b},
-                                 &grads));
-  // transpose_a: grad_a = MatMul(b, dy, transpose_b), grad_b = MatMul(a, dy).
-  EXPECT_EQ(grads[0].op(), "MatMul");
-  EXPECT_EQ(grads[0].node->input(0).node, b.node);
-  EXPECT_EQ(*grads[0].node->FindAttr<bool>("transpose_b"), true);
-  EXPECT_EQ(*grads[0].node->FindAttr<bool>("transpose_a"), false);
-  EXPECT_EQ(grads[1].node->input(0).node, a.node);
-  EXPECT_EQ(*grads[1].node->FindAttr<bool>("transpose_a"), false);
-  EXPECT_EQ(*grads[1].node->FindAttr<bool>("transpose_b"), false);
 }
 
 TEST(ReductionGradTest, ArgMaxHasNoGradient) {

@@ -1,11 +1,10 @@
 // Gradients of the broadcasting binary math ops: numeric checks over
 // broadcast patterns and static-shape knowledge, and the graph structure of
 // the graph-time and BroadcastGradientArgs reduction paths.
-#include "ops/math_grad.h"
-
 #include "gmock/gmock.h"
 #include "graph/graph_def.h"
 #include "ops/array_ops.h"
+#include "ops/gradient_util.h"
 #include "tests/ops/math_grad_test_util.h"
 
 namespace graphflow {

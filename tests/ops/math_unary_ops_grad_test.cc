@@ -5,7 +5,8 @@
 
 #include "gmock/gmock.h"
 #include "ops/array_ops.h"
-#include "ops/math_grad.h"
+#include "ops/gradient_util.h"
+#include "ops/math_unary_ops.h"
 #include "ops/registration.h"
 #include "tests/ops/math_grad_test_util.h"
 
