@@ -316,7 +316,7 @@ TEST(ArrayGradTest, ConcatGradientUsesTfOpsAndRoundTrips) {
   ASSERT_TRUE(g.ok()) << g.status();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       gd, GraphToGraphDef(**g)));
-  auto session = Session::Create(gd);
+  auto session = Session::Create(gd, GlobalOpRegistry());
   ASSERT_TRUE(session.ok()) << session.status();
   auto out = (*session)->Run(
       {{"a", testing::Iota({2, 1, 3})}, {"b", testing::Iota({2, 2, 3})}},
@@ -351,7 +351,7 @@ TEST(ArrayGradTest, MixedGradientGraphRoundTrips) {
   ASSERT_TRUE(g.ok()) << g.status();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       gd, GraphToGraphDef(**g)));
-  auto session = Session::Create(gd);
+  auto session = Session::Create(gd, GlobalOpRegistry());
   ASSERT_TRUE(session.ok()) << session.status();
   auto got = (*session)->Run({{"x", value}}, {grads[0].name()});
   ASSERT_TRUE(got.ok()) << got.status();
