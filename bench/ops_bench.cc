@@ -7,6 +7,7 @@
 
 #include "benchmark/benchmark.h"
 #include "ops/all_ops.h"
+#include "ops/math_ops.h"
 #include "ops/matmul_ops.h"
 #include "ops/reduction_ops.h"
 #include "ops/registration.h"
@@ -103,6 +104,25 @@ BENCHMARK(BM_Sum)
     ->Args({100352, 32, 0})  // Bias gradient of a [32,56,56,32] conv.
     ->ArgNames({"rows", "cols", "axis"})
     ->UseRealTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// ------------------------------------------------------- Session overhead
+
+// A chain of `length` scalar Adds: the kernels do almost nothing, so the time
+// per node is the session's per-step overhead. CPU time, not wall time: the
+// kernels run on one thread, and a busy machine inflates wall time.
+void BM_ScalarChain(benchmark::State& state) {
+  const int64_t length = state.range(0);
+  Scope s = NewRootScope();
+  Output one = ops::Const(s, 1.0f);
+  Output x = one;
+  for (int64_t i = 0; i < length; ++i) x = ops::Add(s, x, one);
+  RunLoop(state, s, x);
+  state.SetItemsProcessed(length * state.iterations());  // Nodes per second.
+}
+BENCHMARK(BM_ScalarChain)
+    ->Arg(1000)
+    ->ArgNames({"nodes"})
     ->Unit(benchmark::kMicrosecond);
 
 // --------------------------------------------------------------- Conv2D

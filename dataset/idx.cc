@@ -5,8 +5,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "graph/status.h"
-#include "proto/file_io.h"
 
 namespace graphflow {
 namespace {

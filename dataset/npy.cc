@@ -1,7 +1,6 @@
 #include "dataset/npy.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -12,8 +11,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/endian.h"
+#include "base/file_io.h"
 #include "graph/status.h"
-#include "proto/file_io.h"
 
 namespace graphflow {
 namespace {
@@ -34,17 +34,6 @@ constexpr NpyType kNpyTypes[] = {
     {DT_INT64, "<i8"}, {DT_UINT8, "|u1"},  {DT_INT8, "|i1"},
     {DT_INT16, "<i2"}, {DT_UINT16, "<u2"}, {DT_BOOL, "|b1"},
 };
-
-// Copies little-endian elements of `elem` bytes; swaps on big-endian hosts.
-void CopyLittleEndian(const char* src, char* dst, size_t bytes, size_t elem) {
-  if constexpr (std::endian::native == std::endian::little) {
-    if (bytes > 0) std::memcpy(dst, src, bytes);
-  } else {
-    for (size_t i = 0; i < bytes; i += elem) {
-      for (size_t b = 0; b < elem; ++b) dst[i + b] = src[i + elem - 1 - b];
-    }
-  }
-}
 
 // ---------------------------------------------------------------------------
 // Header dict parsing: the Python literal

@@ -259,6 +259,10 @@ OpDefBuilder& OpDefBuilder::SetIsStateful() {
   def_.is_stateful = true;
   return *this;
 }
+OpDefBuilder& OpDefBuilder::SetIsFeedOnly() {
+  def_.is_feed_only = true;
+  return *this;
+}
 OpDefBuilder& OpDefBuilder::SetShapeFn(ShapeFn fn) {
   def_.shape_fn = std::move(fn);
   return *this;

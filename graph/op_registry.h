@@ -54,6 +54,9 @@ struct OpDef {
   std::vector<ArgDef> outputs;
   std::vector<AttrDef> attrs;
   bool is_stateful = false;
+  // Only a feed gives it a value (Placeholder): a session refuses to run it
+  // and checks a feed against its "shape" attr.
+  bool is_feed_only = false;
   ShapeFn shape_fn;
   GradFn grad_fn;
   bool no_gradient = false;  // Explicitly not differentiable.
@@ -68,6 +71,7 @@ class OpDefBuilder {
   OpDefBuilder& Output(std::string spec);
   OpDefBuilder& Attr(std::string spec);
   OpDefBuilder& SetIsStateful();
+  OpDefBuilder& SetIsFeedOnly();
   OpDefBuilder& SetShapeFn(ShapeFn fn);
   OpDefBuilder& SetGradient(GradFn fn);
   OpDefBuilder& SetNoGradient();

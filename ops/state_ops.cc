@@ -78,6 +78,7 @@ absl::Status RegisterStateOps(OpRegistry& r) {
                                  .Output("output: dtype")
                                  .Attr("dtype: type")
                                  .Attr("shape: shape = { unknown_rank: true }")
+                                 .SetIsFeedOnly()
                                  .SetShapeFn(ShapeAttrShape)
                                  .SetNoGradient()));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("PlaceholderWithDefault")

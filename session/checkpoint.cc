@@ -1,7 +1,6 @@
 #include "session/checkpoint.h"
 
 #include <array>
-#include <bit>
 #include <cstring>
 #include <limits>
 #include <set>
@@ -9,8 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "base/endian.h"
+#include "base/file_io.h"
 #include "graph/status.h"
-#include "proto/file_io.h"
 
 namespace graphflow {
 namespace {
@@ -52,17 +52,6 @@ void Put32(std::string& out, uint32_t v) {
 }
 void Put64(std::string& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
-}
-
-// Copies little-endian elements of `elem` bytes; swaps on big-endian hosts.
-void CopyLittleEndian(const char* src, char* dst, size_t bytes, size_t elem) {
-  if constexpr (std::endian::native == std::endian::little) {
-    if (bytes > 0) std::memcpy(dst, src, bytes);
-  } else {
-    for (size_t i = 0; i < bytes; i += elem) {
-      for (size_t b = 0; b < elem; ++b) dst[i + b] = src[i + elem - 1 - b];
-    }
-  }
 }
 
 uint64_t DataBytes(const Tensor& t) {

@@ -10,7 +10,6 @@
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
-#include "ops/all_ops.h"
 
 namespace graphflow {
 
@@ -55,7 +54,7 @@ absl::Status CheckFeed(const Endpoint& e, const Tensor& value,
                      ", got ", DataTypeString(value.dtype())));
   }
   PartialShape declared = node.output_shape(e.index);
-  if (node.op() == "Placeholder") {
+  if (node.op_def().is_feed_only) {
     if (const PartialShape* s = node.FindAttr<PartialShape>("shape"))
       declared = *s;
   }
@@ -66,6 +65,57 @@ absl::Status CheckFeed(const Endpoint& e, const Tensor& value,
                      ", got ", value.shape().DebugString()));
   }
   return absl::OkStatus();
+}
+
+// The step's inputs from the slots, reading the variable behind each ref
+// input the kernel wants as a value.
+absl::Status ReadInputs(const Step& step,
+                        const std::vector<KernelValue>& values,
+                        std::vector<KernelValue>* inputs) {
+  inputs->assign(step.input_slots.size(), KernelValue{});
+  for (size_t i = 0; i < step.input_slots.size(); ++i) {
+    const KernelValue& v = values[step.input_slots[i]];
+    if (!step.deref[i]) {
+      (*inputs)[i] = v;
+      continue;
+    }
+    absl::StatusOr<Tensor> t = v.ref->Read();
+    if (!t.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("node '", step.node->name(), "' (", step.node->op(),
+                       "): ", t.status().message()));
+    }
+    (*inputs)[i].tensor = *std::move(t);
+  }
+  return absl::OkStatus();
+}
+
+// A kernel must set every output: a variable for a ref output, otherwise a
+// tensor of the declared dtype.
+absl::Status CheckOutputs(const Node& node,
+                          const std::vector<KernelValue>& outputs) {
+  for (int o = 0; o < node.num_outputs(); ++o) {
+    const KernelValue& out = outputs[o];
+    DataType declared = node.output_type(o);
+    bool ok = IsRefType(declared)
+                  ? out.ref != nullptr
+                  : out.tensor.valid() && out.tensor.dtype() == declared;
+    if (!ok) {
+      return absl::InternalError(absl::StrCat(
+          "node '", node.name(), "' (", node.op(), "): kernel produced no ",
+          DataTypeString(declared), " value for output ", o,
+          out.tensor.valid()
+              ? absl::StrCat(" (got ", DataTypeString(out.tensor.dtype()), ")")
+              : ""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A fetched value: the tensor, or the variable's current value.
+absl::StatusOr<Tensor> ValueOf(const KernelValue& v) {
+  if (v.ref != nullptr) return v.ref->Read();
+  return v.tensor;
 }
 
 }  // namespace
@@ -91,9 +141,10 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
 }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Create(
-    const tensorflow::GraphDef& graph_def, SessionOptions options) {
+    const tensorflow::GraphDef& graph_def, const OpRegistry& ops,
+    SessionOptions options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph,
-                   GraphFromGraphDef(graph_def, GlobalOpRegistry()));
+                   GraphFromGraphDef(graph_def, ops));
   return Create(std::shared_ptr<const Graph>(std::move(graph)), options);
 }
 
@@ -168,7 +219,7 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
 
   absl::flat_hash_map<int, int> last_reader;  // slot -> step index
   for (const Node* node : order) {
-    if (node->op() == "Placeholder") {
+    if (node->op_def().is_feed_only) {
       const PartialShape* shape = node->FindAttr<PartialShape>("shape");
       return absl::InvalidArgumentError(absl::StrCat(
           "You must feed a value for placeholder tensor '", node->name(),
@@ -252,63 +303,29 @@ absl::StatusOr<std::vector<Tensor>> Session::Run(
   for (const auto& [name, value] : feeds) by_name[name] = &value;
   for (size_t i = 0; i < plan->feeds.size(); ++i) {
     const auto& [endpoint, slot] = plan->feeds[i];
-    const std::string& name = plan->feed_names[i];
-    const Tensor& value = *by_name.at(name);
-    RETURN_IF_ERROR(CheckFeed(endpoint, value, name));
+    const Tensor& value = *by_name.at(plan->feed_names[i]);
+    RETURN_IF_ERROR(CheckFeed(endpoint, value, plan->feed_names[i]));
     values[slot].tensor = value;
   }
   std::vector<KernelValue> inputs, outputs;
   for (const Step& step : plan->steps) {
     const Node& node = *step.node;
-    inputs.assign(step.input_slots.size(), KernelValue{});
-    for (size_t i = 0; i < step.input_slots.size(); ++i) {
-      const KernelValue& v = values[step.input_slots[i]];
-      if (step.deref[i]) {
-        auto t = v.ref->Read();
-        if (!t.ok()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("node '", node.name(), "' (", node.op(),
-                           "): ", t.status().message()));
-        }
-        inputs[i].tensor = *std::move(t);
-      } else {
-        inputs[i] = v;
-      }
-    }
+    RETURN_IF_ERROR(ReadInputs(step, values, &inputs));
     outputs.assign(node.num_outputs(), KernelValue{});
     NodeCounters* counters =
         node.op_def().is_stateful ? CountersFor(&node) : nullptr;
     KernelContext ctx(node, inputs, &outputs, env_, counters);
     RETURN_IF_ERROR((*step.kernel)(ctx));
-    for (int o = 0; o < node.num_outputs(); ++o) {
-      KernelValue& out = outputs[o];
-      DataType declared = node.output_type(o);
-      bool ok = IsRefType(declared)
-                    ? out.ref != nullptr
-                    : out.tensor.valid() && out.tensor.dtype() == declared;
-      if (!ok) {
-        return absl::InternalError(absl::StrCat(
-            "node '", node.name(), "' (", node.op(), "): kernel produced no ",
-            DataTypeString(declared), " value for output ", o,
-            out.tensor.valid()
-                ? absl::StrCat(" (got ", DataTypeString(out.tensor.dtype()),
-                               ")")
-                : ""));
-      }
-      values[step.first_output_slot + o] = std::move(out);
-    }
-    inputs.clear();
+    RETURN_IF_ERROR(CheckOutputs(node, outputs));
+    std::move(outputs.begin(), outputs.end(),
+              values.begin() + step.first_output_slot);
+    inputs.clear();  // Drop their references so freeing a slot frees memory.
     for (int slot : step.free_after) values[slot] = KernelValue{};
   }
   std::vector<Tensor> results;
-  for (size_t i = 0; i < plan->fetch_slots.size(); ++i) {
-    const KernelValue& v = values[plan->fetch_slots[i]];
-    if (v.ref != nullptr) {
-      ASSIGN_OR_RETURN(Tensor t, v.ref->Read());
-      results.push_back(std::move(t));
-    } else {
-      results.push_back(v.tensor);
-    }
+  for (int slot : plan->fetch_slots) {
+    ASSIGN_OR_RETURN(Tensor t, ValueOf(values[slot]));
+    results.push_back(std::move(t));
   }
   return results;
 }

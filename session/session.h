@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "graph/op_registry.h"
 #include "graph/scope.h"
 #include "kernels/kernel.h"
 #include "kernels/variable.h"
@@ -37,9 +38,14 @@ class Session {
       const Scope& scope, SessionOptions options = {});
   static absl::StatusOr<std::unique_ptr<Session>> Create(
       std::shared_ptr<const Graph> graph, SessionOptions options = {});
-  // Imports with the standard op registry.
+  // Imports `graph_def` with the schemas in `ops`, usually
+  // GlobalOpRegistry() from ops/all_ops.h:
+  //   ASSIGN_OR_RETURN(tensorflow::GraphDef def, ReadGraphDefFile(path));
+  //   ASSIGN_OR_RETURN(auto session, Session::Create(def, GlobalOpRegistry()));
+  //   ASSIGN_OR_RETURN(auto y, session->Run({{"x", x}}, {"y"}));
   static absl::StatusOr<std::unique_ptr<Session>> Create(
-      const tensorflow::GraphDef& graph_def, SessionOptions options = {});
+      const tensorflow::GraphDef& graph_def, const OpRegistry& ops,
+      SessionOptions options = {});
 
   // Fetches and feeds are "node" or "node:index"; targets are node names.
   // Returns one tensor per fetch, in order.

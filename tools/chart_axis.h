@@ -1,5 +1,5 @@
 // Axis scales for the training chart: "nice" tick values in 1-2-5 steps on
-// linear axes, powers of ten on log axes, and the text helpers the SVG needs.
+// linear axes, powers of ten on log axes, and their tick labels.
 #ifndef GRAPHFLOW_TOOLS_CHART_AXIS_H_
 #define GRAPHFLOW_TOOLS_CHART_AXIS_H_
 
@@ -31,8 +31,6 @@ Axis EpochAxis(double min_epoch, double max_epoch);
 
 // A value for people: 4 significant digits, "nan", "inf".
 std::string FormatValue(double v);
-// Escapes &, <, >, " and ' for XML text and attribute values.
-std::string XmlEscape(absl::string_view text);
 
 }  // namespace graphflow::cli
 

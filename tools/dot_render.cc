@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "proto/file_io.h"
+#include "base/file_io.h"
 #include "tools/graph_dot.h"
 
 extern char** environ;

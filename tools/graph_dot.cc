@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "tools/xml_escape.h"
 
 namespace graphflow::cli {
 namespace {
@@ -30,30 +31,6 @@ std::string Quote(absl::string_view s) {
     out += c;
   }
   return out + "\"";
-}
-
-// For the text of DOT's HTML-like labels.
-std::string Html(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) >= 0x20) out += c;
-    }
-  }
-  return out;
 }
 
 std::vector<std::string> Components(absl::string_view name) {
@@ -220,9 +197,9 @@ void DotWriter::EmitNode(const Node* n, const std::string& label_base,
     name = name.substr(name.rfind('/') + 1);
   }
   const std::string& op = n->op();
-  std::string label = absl::StrCat("<b>", Html(op), "</b>");
+  std::string label = absl::StrCat("<b>", XmlEscape(op), "</b>");
   if (name != op) {
-    absl::StrAppend(&label, "<br/><font point-size=\"9\">", Html(name),
+    absl::StrAppend(&label, "<br/><font point-size=\"9\">", XmlEscape(name),
                     "</font>");
   }
   std::string shape = "box", style = "rounded,filled", fill = "#dce8fa",
@@ -270,14 +247,14 @@ void DotWriter::EmitScope(const ScopeNode& scope, const std::string& label_base,
     }
     static constexpr const char* kFills[] = {"#f7f9fc", "#eef2f8", "#e6ecf4"};
     const bool faded = child.all_training;
-    absl::StrAppend(&out_, indent, "subgraph cluster_", clusters_++, " {\n",
-                    indent, "  label=<", Html(Components(child.path).back()),
-                    ">;\n", indent, "  tooltip=", Quote(child.path), ";\n",
-                    indent, "  style=\"rounded,filled\"; fillcolor=",
-                    Quote(faded ? "#fafafa" : kFills[depth % 3]),
-                    "; color=", Quote(faded ? "#dddddd" : "#b8c3d3"),
-                    "; fontcolor=", Quote(faded ? "#aaaaaa" : "#4a5568"),
-                    ";\n");
+    absl::StrAppend(
+        &out_, indent, "subgraph cluster_", clusters_++, " {\n", indent,
+        "  label=<", XmlEscape(Components(child.path).back()), ">;\n", indent,
+        "  tooltip=", Quote(child.path), ";\n", indent,
+        "  style=\"rounded,filled\"; fillcolor=",
+        Quote(faded ? "#fafafa" : kFills[depth % 3]),
+        "; color=", Quote(faded ? "#dddddd" : "#b8c3d3"),
+        "; fontcolor=", Quote(faded ? "#aaaaaa" : "#4a5568"), ";\n");
     EmitScope(child, child.path, depth + 1, indent + "  ");
     absl::StrAppend(&out_, indent, "}\n");
   }
@@ -396,7 +373,7 @@ std::string DotWriter::Write() {
                   ", fontsize=11, labeljust=l, nodesep=0.25, ranksep=0.35, "
                   "newrank=true");
   if (!options_.title.empty()) {
-    absl::StrAppend(&out_, ", label=<<b>", Html(options_.title),
+    absl::StrAppend(&out_, ", label=<<b>", XmlEscape(options_.title),
                     "</b>>, labelloc=t, fontsize=16");
   }
   absl::StrAppend(&out_, "];\n  node [fontname=", Quote(kFont),

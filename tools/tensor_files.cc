@@ -5,11 +5,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/file_io.h"
 #include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "dataset/npy.h"
 #include "graph/status.h"
-#include "proto/file_io.h"
 
 namespace graphflow::cli {
 

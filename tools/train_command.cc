@@ -4,9 +4,9 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "dataset/batching.h"
 #include "graph/status.h"
-#include "proto/file_io.h"
 #include "session/checkpoint.h"
 #include "tools/graph_tools.h"
 #include "tools/progress.h"

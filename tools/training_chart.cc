@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "tools/chart_axis.h"
+#include "tools/xml_escape.h"
 
 namespace graphflow::cli {
 namespace {

@@ -46,9 +46,8 @@ absl::StatusOr<Run> Train(Session& session, const testing::Digits& data,
 void ExpectSameTraining(const examples::CourseConfig& config,
                         const std::vector<std::string>& variables,
                         const std::string& file_name, int steps) {
-  auto digits = testing::LoadMnistTestSet(/*nhwc=*/true);
-  if (absl::IsNotFound(digits.status())) GTEST_SKIP() << digits.status();
-  ASSERT_OK(digits.status());
+  auto digits = testing::LoadBundledDigits("train", /*nhwc=*/true);
+  ASSERT_OK(digits.status());  // In the repository: missing is a failure.
   testing::Digits data = testing::SliceDigits(*digits, 0, 64 * steps);
 
   examples::CourseModel m = examples::BuildCourseModel(config, 28, 28, 1);
@@ -64,7 +63,7 @@ void ExpectSameTraining(const examples::CourseConfig& config,
 
   auto in_memory = Session::Create(m.scope);
   ASSERT_OK(in_memory.status());
-  auto imported = Session::Create(*graph_def);
+  auto imported = Session::Create(*graph_def, GlobalOpRegistry());
   ASSERT_OK(imported.status());
   std::vector<Tensor> init_a, init_b;
   auto a = Train(**in_memory, data, steps, variables, &init_a);

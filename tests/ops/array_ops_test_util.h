@@ -99,7 +99,7 @@ inline std::unique_ptr<Session> RoundTripSession(const Scope& s) {
   if (!g.ok()) return nullptr;
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       gd, GraphToGraphDef(**g)));
-  auto session = Session::Create(gd);
+  auto session = Session::Create(gd, GlobalOpRegistry());
   EXPECT_TRUE(session.ok()) << session.status();
   return session.ok() ? *std::move(session) : nullptr;
 }

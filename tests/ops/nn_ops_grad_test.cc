@@ -378,7 +378,7 @@ TEST(NnGradTest, GradientGraphRoundTripsThroughGraphDef) {
             (std::vector<int64_t>{1, 2, 2, 1}));
 
   auto original = Session::Create(s);
-  auto imported = Session::Create(def);
+  auto imported = Session::Create(def, GlobalOpRegistry());
   ASSERT_OK(original.status());
   ASSERT_OK(imported.status());
   Tensor xv = RandomTensor(DT_FLOAT, {1, 5, 5, 2}, 1);

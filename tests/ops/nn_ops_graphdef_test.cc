@@ -120,7 +120,7 @@ constexpr char kGraph[] = R"pb(
 TEST(NnGraphDefTest, TfNodeDefsImportAndRun) {
   auto graph_def = ParseGraphDef(kGraph, "nn_graph");
   ASSERT_OK(graph_def.status());
-  auto session = Session::Create(*graph_def);
+  auto session = Session::Create(*graph_def, GlobalOpRegistry());
   ASSERT_OK(session.status());
   const Graph& g = (*session)->graph();
   EXPECT_EQ(g.FindNode("pool1/MaxPool")->output_shape(0),

@@ -225,7 +225,7 @@ TEST(ReductionGradTest, DynamicSumGradientGraphRoundTrips) {
   auto imported = GraphFromGraphDef(def, GlobalOpRegistry());
   ASSERT_OK(imported.status());
   EXPECT_TRUE(HasOp(**imported, "DynamicStitch"));
-  auto session = Session::Create(def);
+  auto session = Session::Create(def, GlobalOpRegistry());
   ASSERT_OK(session.status());
   auto out = (*session)->Run({{"x", xv}}, {grads[0].name()});
   ASSERT_OK(out.status());
@@ -244,7 +244,7 @@ TEST(ReductionGradTest, DynamicProdGradientGraphRoundTrips) {
     EXPECT_TRUE(HasOp(*s.graph(), op)) << op;
   }
   tensorflow::GraphDef def = GraphToGraphDef(*s.graph());
-  auto session = Session::Create(def);
+  auto session = Session::Create(def, GlobalOpRegistry());
   ASSERT_OK(session.status());
   auto out = (*session)->Run({{"x", F({2, 0, 3, 1, 4, 5}, {2, 3})}},
                              {grads[0].name()});

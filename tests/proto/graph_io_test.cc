@@ -2,13 +2,13 @@
 
 #include <filesystem>
 
+#include "base/file_io.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "graph/graph_def.h"
 #include "gtest/gtest.h"
 #include "ops/state_ops.h"
-#include "proto/file_io.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {

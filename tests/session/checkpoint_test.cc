@@ -7,9 +7,9 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "ops/state_ops.h"
-#include "proto/file_io.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow {

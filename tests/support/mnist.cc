@@ -1,18 +1,18 @@
 #include "tests/support/mnist.h"
 
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "graph/status.h"
 #include "tests/support/test_util.h"
 
 namespace graphflow::testing {
+namespace {
 
-absl::StatusOr<Digits> LoadMnistTestSet(bool nhwc) {
-  std::string images_path = SharedPath("data/mnist/t10k-images-idx3-ubyte.gz");
-  std::string labels_path = SharedPath("data/mnist/t10k-labels-idx1-ubyte.gz");
-  if (images_path.empty() || labels_path.empty()) {
-    return absl::NotFoundError("../shared/data/mnist is not present");
-  }
+absl::StatusOr<Digits> ReadDigits(const std::string& images_path,
+                                  const std::string& labels_path, bool nhwc) {
   ASSIGN_OR_RETURN(Tensor raw_images, ReadIdxFile(images_path));
   ASSIGN_OR_RETURN(Tensor raw_labels, ReadIdxFile(labels_path));
   int64_t n = raw_images.dim(0);
@@ -30,6 +30,23 @@ absl::StatusOr<Digits> LoadMnistTestSet(bool nhwc) {
     d.one_hot.data<float>()[i * 10 + raw_labels.data<uint8_t>()[i]] = 1;
   }
   return d;
+}
+
+}  // namespace
+
+absl::StatusOr<Digits> LoadBundledDigits(absl::string_view split, bool nhwc) {
+  const std::string dir = absl::StrCat(GRAPHFLOW_SOURCE_DIR, "/data/digits/");
+  return ReadDigits(absl::StrCat(dir, split, "-images-idx3-ubyte.gz"),
+                    absl::StrCat(dir, split, "-labels-idx1-ubyte.gz"), nhwc);
+}
+
+absl::StatusOr<Digits> LoadMnistTestSet(bool nhwc) {
+  std::string images_path = SharedPath("data/mnist/t10k-images-idx3-ubyte.gz");
+  std::string labels_path = SharedPath("data/mnist/t10k-labels-idx1-ubyte.gz");
+  if (images_path.empty() || labels_path.empty()) {
+    return absl::NotFoundError("../shared/data/mnist is not present");
+  }
+  return ReadDigits(images_path, labels_path, nhwc);
 }
 
 Digits SliceDigits(const Digits& d, int64_t begin, int64_t end) {

@@ -1,9 +1,12 @@
 #include "tests/support/test_util.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "graph/graph_def.h"
+#include "proto/graph_io.h"
 
 namespace graphflow::testing {
 
@@ -80,6 +83,38 @@ std::vector<double> Values(const Tensor& t) {
     }
   }
   return ::testing::AssertionSuccess();
+}
+
+std::vector<std::string> TfGraphFiles() {
+  std::vector<std::string> files;
+  std::string dir = SharedPath("tfgraphs");
+  if (dir.empty()) return files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::string ext = entry.path().extension();
+    if (ext == ".pb" || ext == ".pbtxt" || ext == ".meta") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::unique_ptr<Graph> LoadGraph(const std::string& path) {
+  auto gd = ReadGraphDefFile(path);
+  EXPECT_TRUE(gd.ok()) << gd.status();
+  if (!gd.ok()) return nullptr;
+  auto g = GraphFromGraphDef(*gd, GlobalOpRegistry());
+  EXPECT_TRUE(g.ok()) << path << ": " << g.status();
+  return g.ok() ? *std::move(g) : nullptr;
+}
+
+int CountOccurrences(absl::string_view hay, absl::string_view needle) {
+  int n = 0;
+  for (size_t p = hay.find(needle); p != absl::string_view::npos;
+       p = hay.find(needle, p + needle.size())) {
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace graphflow::testing

@@ -1,11 +1,14 @@
-// Shared test helpers: paths to ../shared, tensor comparisons, and running a
-// small graph in one call.
+// Shared test helpers: paths to ../shared, tensor comparisons, running a
+// small graph in one call, and loading graph files.
 #ifndef GRAPHFLOW_TESTS_SUPPORT_TEST_UTIL_H_
 #define GRAPHFLOW_TESTS_SUPPORT_TEST_UTIL_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+#include "graph/graph.h"
 #include "graph/tensor.h"
 #include "gtest/gtest.h"
 #include "ops/all_ops.h"
@@ -41,6 +44,15 @@ absl::Status EvalStatus(const Scope& scope, const Output& fetch,
                                       const Tensor& expected,
                                       double atol = 1e-5, double rtol = 1e-5);
 std::vector<double> Values(const Tensor& t);
+
+// The graph files (.pb, .pbtxt, .meta) in ../shared/tfgraphs, sorted; none
+// when it is absent.
+std::vector<std::string> TfGraphFiles();
+// Reads a graph file (.pb, .pbtxt or .meta) and imports it with
+// GlobalOpRegistry(); on an error, fails the test and returns null.
+std::unique_ptr<Graph> LoadGraph(const std::string& path);
+// How often `needle` occurs in `hay`, not overlapping.
+int CountOccurrences(absl::string_view hay, absl::string_view needle);
 
 }  // namespace graphflow::testing
 

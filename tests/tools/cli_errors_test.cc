@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "base/file_io.h"
 #include "gtest/gtest.h"
-#include "proto/file_io.h"
 #include "tests/support/test_util.h"
 #include "tests/tools/cli_graphs.h"
 #include "tests/tools/cli_test_util.h"

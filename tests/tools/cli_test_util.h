@@ -18,10 +18,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/file_io.h"
 #include "dataset/npy.h"
 #include "graph/tensor.h"
 #include "gtest/gtest.h"
-#include "proto/file_io.h"
 
 extern char** environ;
 

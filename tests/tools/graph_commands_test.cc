@@ -25,20 +25,6 @@ const bool kQuietProtobuf = [] {
   return true;
 }();
 
-std::vector<std::string> TfGraphFiles() {
-  std::vector<std::string> files;
-  std::string dir = SharedPath("tfgraphs");
-  if (dir.empty()) return files;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::string ext = entry.path().extension();
-    if (ext == ".pb" || ext == ".pbtxt" || ext == ".meta") {
-      files.push_back(entry.path());
-    }
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 ::testing::AssertionResult SameGraphDef(const tensorflow::GraphDef& a,
                                         const tensorflow::GraphDef& b) {
   MessageDifferencer diff;

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "absl/strings/match.h"
+#include "base/file_io.h"
 #include "graph/graph_def.h"
 #include "gtest/gtest.h"
 #include "ops/math_ops.h"
@@ -15,7 +16,6 @@
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
 #include "ops/training_ops.h"
-#include "proto/file_io.h"
 #include "proto/graph_io.h"
 #include "tests/support/test_util.h"
 #include "tests/tools/dot_check.h"
@@ -23,17 +23,9 @@
 namespace graphflow::cli {
 namespace {
 
+using ::graphflow::testing::CountOccurrences;
 using ::graphflow::testing::DotSummary;
 using ::graphflow::testing::ValidDot;
-
-int Count(const std::string& hay, const std::string& needle) {
-  int n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos;
-       p = hay.find(needle, p + needle.size())) {
-    ++n;
-  }
-  return n;
-}
 
 struct Var {
   Output ref, read, init;
@@ -75,15 +67,6 @@ Scope SmallTrainingGraph() {
   ops::NoOp(root.WithOpName("init").WithControlDependencies({w.init, b.init}));
   EXPECT_TRUE(root.ok()) << root.status();
   return root;
-}
-
-std::unique_ptr<Graph> Load(const std::string& path) {
-  auto gd = ReadGraphDefFile(path);
-  EXPECT_TRUE(gd.ok()) << gd.status();
-  if (!gd.ok()) return nullptr;
-  auto g = GraphFromGraphDef(*gd, GlobalOpRegistry());
-  EXPECT_TRUE(g.ok()) << path << ": " << g.status();
-  return g.ok() ? *std::move(g) : nullptr;
 }
 
 // Like Load, but a file using an op this build does not have yet is left
@@ -135,7 +118,7 @@ TEST(GraphDotTest, SmallGraphStructureAndStyles) {
   // Data edges carry dtype and shape; control edges are dashed.
   EXPECT_TRUE(absl::StrContains(dot, "label=\"float [?,3]\""));
   EXPECT_TRUE(absl::StrContains(dot, "label=\"float_ref [3,2]\""));
-  EXPECT_GE(Count(dot, "style=dashed"), 3);  // grad, train op, init.
+  EXPECT_GE(CountOccurrences(dot, "style=dashed"), 3);  // grad, train op, init.
   // The training part is faded, the forward part is not.
   EXPECT_TRUE(absl::StrContains(LineOf(dot, "gradients/kernel_grad"),
                                 "fontcolor=\"#9a9a9a\""));
@@ -222,7 +205,7 @@ TEST(GraphDotTest, OddNamesAreEscaped) {
 
 TEST(GraphDotTest, TrainingNodesOfTfAdamGraph) {
   GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/xor_adam_train.pbtxt");
-  std::unique_ptr<Graph> g = Load(path);
+  std::unique_ptr<Graph> g = testing::LoadGraph(path);
   ASSERT_NE(g, nullptr);
   auto training = TrainingNodes(*g);
   auto is_training = [&](const char* name) {
@@ -247,14 +230,13 @@ TEST(GraphDotTest, TrainingNodesOfTfAdamGraph) {
 TEST(GraphDotTest, EveryTfGraphGivesValidDot) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   int files = 0, skipped = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".md") continue;
-    SCOPED_TRACE(entry.path().string());
-    std::unique_ptr<Graph> g = LoadIfSupported(entry.path().string(), &skipped);
+  for (const std::filesystem::path path : testing::TfGraphFiles()) {
+    SCOPED_TRACE(path.string());
+    std::unique_ptr<Graph> g = LoadIfSupported(path.string(), &skipped);
     if (g == nullptr) continue;
     for (bool collapse : {false, true}) {
       DotOptions options;
-      options.title = entry.path().filename().string();
+      options.title = path.filename().string();
       options.collapse_gradients = collapse;
       DotSummary summary;
       EXPECT_TRUE(ValidDot(GraphToDot(*g, options), &summary));
@@ -308,11 +290,10 @@ TEST(RenderDotTest, DotAcceptsEveryTfGraph) {
   if (!FindOnPath("dot").ok()) GTEST_SKIP() << "Graphviz dot not installed";
   const char* keep = std::getenv("GRAPHFLOW_DOT_SAMPLES");
   int skipped = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() == ".md") continue;
-    const std::string stem = entry.path().filename().string();
+  for (const std::filesystem::path path : testing::TfGraphFiles()) {
+    const std::string stem = path.filename().string();
     SCOPED_TRACE(stem);
-    std::unique_ptr<Graph> g = LoadIfSupported(entry.path().string(), &skipped);
+    std::unique_ptr<Graph> g = LoadIfSupported(path.string(), &skipped);
     if (g == nullptr) continue;
     DotOptions options;
     options.title = stem;

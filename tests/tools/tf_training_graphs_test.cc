@@ -324,9 +324,9 @@ TEST(TfTrainingGraphsTest, EmnistCnnAdam) {
 // and its mean matches `run` on the whole set.)
 TEST(TfTrainingGraphsTest, MnistDeepWithoutInitOp) {
   GF_SKIP_WITHOUT_SHARED(graph, "tfgraphs/mnist_deep_fwd_loss.pbtxt");
-  auto mnist = LoadMnistTestSet();
-  if (!mnist.ok()) GTEST_SKIP() << mnist.status();
-  auto first = SliceDigits(*mnist, 0, 100);
+  auto digits = LoadBundledDigits("train");
+  ASSERT_OK(digits.status());
+  auto first = SliceDigits(*digits, 0, 100);
   ScratchDir dir("mnist_deep");
   std::string x = dir / "x.npy", y = dir / "y.npy", out = dir / "out",
               ckpt = dir / "deep.ckpt", log = dir / "log.csv";

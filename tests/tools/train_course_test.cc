@@ -6,12 +6,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/file_io.h"
 #include "dataset/batching.h"
 #include "dataset/idx.h"
 #include "examples/course_model.h"
 #include "graph/status.h"
 #include "gtest/gtest.h"
-#include "proto/file_io.h"
 #include "session/checkpoint.h"
 #include "session/session.h"
 #include "tests/support/test_util.h"

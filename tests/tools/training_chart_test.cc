@@ -7,22 +7,15 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
+#include "tests/support/test_util.h"
 #include "tests/tools/xml_check.h"
 #include "tools/chart_axis.h"
 
 namespace graphflow::cli {
 namespace {
 
+using ::graphflow::testing::CountOccurrences;
 using ::graphflow::testing::WellFormedXml;
-
-int Count(const std::string& hay, const std::string& needle) {
-  int n = 0;
-  for (size_t p = hay.find(needle); p != std::string::npos;
-       p = hay.find(needle, p + needle.size())) {
-    ++n;
-  }
-  return n;
-}
 
 std::vector<EpochRecord> Typical(int epochs, bool eval = true) {
   std::vector<EpochRecord> records;
@@ -101,10 +94,10 @@ TEST(TrainingChartTest, TypicalRunIsWellFormedWithAllSeries) {
   MaybeSave("typical", svg);
   EXPECT_TRUE(WellFormedXml(svg));
   EXPECT_TRUE(absl::StartsWith(svg, "<?xml"));
-  EXPECT_EQ(Count(svg, "<polyline"), 3);
-  EXPECT_EQ(Count(svg, "class=\"marker loss\""), 10);
-  EXPECT_EQ(Count(svg, "class=\"marker train\""), 10);
-  EXPECT_EQ(Count(svg, "class=\"marker eval\""), 10);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 3);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker loss\""), 10);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker train\""), 10);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker eval\""), 10);
   EXPECT_TRUE(absl::StrContains(svg, ">mnist_mlp_adam_train.pbtxt</text>"));
   EXPECT_TRUE(absl::StrContains(svg, ">train accuracy</text>"));
   EXPECT_TRUE(absl::StrContains(svg, ">eval accuracy</text>"));
@@ -118,9 +111,9 @@ TEST(TrainingChartTest, SingleEpoch) {
   std::string svg = RenderTrainingChart(Typical(1));
   MaybeSave("single", svg);
   EXPECT_TRUE(WellFormedXml(svg));
-  EXPECT_EQ(Count(svg, "<polyline"), 0);  // Nothing to join.
-  EXPECT_EQ(Count(svg, "class=\"marker loss\""), 1);
-  EXPECT_EQ(Count(svg, "class=\"marker eval\""), 1);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 0);  // Nothing to join.
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker loss\""), 1);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker eval\""), 1);
   EXPECT_TRUE(absl::StrContains(svg, "1 epoch "));
 }
 
@@ -132,10 +125,10 @@ TEST(TrainingChartTest, NonFiniteLossesAreSkippedAndNoted) {
   MaybeSave("nan", svg);
   EXPECT_TRUE(WellFormedXml(svg));
   // Loss breaks into epochs 1-3 and 6-8; the metrics stay whole.
-  EXPECT_EQ(Count(svg, "class=\"line loss\""), 2);
-  EXPECT_EQ(Count(svg, "<polyline"), 4);
-  EXPECT_EQ(Count(svg, "class=\"marker loss\""), 6);
-  EXPECT_EQ(Count(svg, "class=\"skipped\""), 2);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"line loss\""), 2);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 4);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker loss\""), 6);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"skipped\""), 2);
   EXPECT_TRUE(absl::StrContains(
       svg, "Not plotted: non-finite loss at epoch 4, 5</text>"));
 }
@@ -145,15 +138,15 @@ TEST(TrainingChartTest, MissingMetrics) {
   for (EpochRecord& r : records) r.train_metric.reset();
   std::string svg = RenderTrainingChart(records);
   EXPECT_TRUE(WellFormedXml(svg));
-  EXPECT_EQ(Count(svg, "<polyline"), 1);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 1);
   EXPECT_FALSE(absl::StrContains(svg, "accuracy"));  // No right axis.
   // Eval only every other epoch: its line joins the measured epochs.
   records = Typical(6);
   for (int i = 0; i < 6; i += 2) records[i].eval_metric.reset();
   svg = RenderTrainingChart(records);
   EXPECT_TRUE(WellFormedXml(svg));
-  EXPECT_EQ(Count(svg, "class=\"line eval\""), 1);
-  EXPECT_EQ(Count(svg, "class=\"marker eval\""), 3);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"line eval\""), 1);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker eval\""), 3);
 }
 
 TEST(TrainingChartTest, LogScaleForLargeRanges) {
@@ -178,7 +171,7 @@ TEST(TrainingChartTest, LogScaleForLargeRanges) {
   svg = RenderTrainingChart(records, log);
   EXPECT_TRUE(WellFormedXml(svg));
   EXPECT_TRUE(absl::StrContains(svg, "(log scale) at epoch 6"));
-  EXPECT_EQ(Count(svg, "class=\"line loss\""), 2);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"line loss\""), 2);
 }
 
 TEST(TrainingChartTest, ManyEpochsDropMarkersAndMetricRangeFollowsData) {
@@ -190,8 +183,8 @@ TEST(TrainingChartTest, ManyEpochsDropMarkersAndMetricRangeFollowsData) {
   options.metric_name = "BLEU <&>";
   std::string svg = RenderTrainingChart(records, options);
   EXPECT_TRUE(WellFormedXml(svg));
-  EXPECT_EQ(Count(svg, "class=\"marker loss\""), 0);
-  EXPECT_EQ(Count(svg, "<polyline"), 2);
+  EXPECT_EQ(CountOccurrences(svg, "class=\"marker loss\""), 0);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 2);
   EXPECT_TRUE(absl::StrContains(svg, "BLEU &lt;&amp;&gt;"));
   EXPECT_TRUE(absl::StrContains(svg, ">90</text>"));  // Not 0..1.
 }

@@ -1,6 +1,6 @@
 // Whole-file reads and crash-safe writes.
-#ifndef GRAPHFLOW_PROTO_FILE_IO_H_
-#define GRAPHFLOW_PROTO_FILE_IO_H_
+#ifndef GRAPHFLOW_BASE_FILE_IO_H_
+#define GRAPHFLOW_BASE_FILE_IO_H_
 
 #include <string>
 
@@ -18,4 +18,4 @@ absl::Status WriteFileAtomically(const std::string& path,
 
 }  // namespace graphflow
 
-#endif  // GRAPHFLOW_PROTO_FILE_IO_H_
+#endif  // GRAPHFLOW_BASE_FILE_IO_H_
