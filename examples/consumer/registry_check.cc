@@ -5,6 +5,7 @@
 // runs a GraphDef whose ops this file never names in C++.
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -22,6 +23,18 @@ std::string Registries() {
   }
   for (const std::string& op : GlobalKernelRegistry().OpNames()) {
     out += "kernel " + op + "\n";
+  }
+  return out;
+}
+
+// The lines of `a` that are not lines of `b`, each after a space.
+std::string LinesNotIn(const std::string& a, const std::string& b) {
+  std::istringstream in_a(a), in_b(b);
+  std::set<std::string> lines_b;
+  for (std::string line; std::getline(in_b, line);) lines_b.insert(line);
+  std::string out;
+  for (std::string line; std::getline(in_a, line);) {
+    if (!lines_b.contains(line)) out += " '" + line + "'";
   }
   return out;
 }
@@ -112,8 +125,9 @@ absl::Status Check(const std::string& list_path) {
   const std::string actual = Registries();
   if (actual != expected.str()) {
     return absl::FailedPreconditionError(
-        "registries differ from the build tree's.\nexpected:\n" +
-        expected.str() + "got:\n" + actual);
+        "registries differ from the build tree's; missing:" +
+        LinesNotIn(expected.str(), actual) +
+        "; unexpected:" + LinesNotIn(actual, expected.str()));
   }
   ASSIGN_OR_RETURN(tensorflow::GraphDef graph_def,
                    ParseGraphDef(kGraph, "registry_check graph"));
