@@ -15,6 +15,12 @@ set_target_properties(graphflow_all PROPERTIES EXPORT_NAME graphflow)
 target_link_libraries(graphflow_all INTERFACE ${graphflow_libraries})
 add_library(graphflow::graphflow ALIAS graphflow_all)
 
+# Shared libraries: libgraphflow_X.so.0.2 (pre-1.0, each minor version may
+# change the ABI).
+set_target_properties(${graphflow_libraries} PROPERTIES
+  VERSION ${PROJECT_VERSION}
+  SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+
 install(TARGETS ${graphflow_libraries} graphflow_all
         EXPORT graphflowTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
