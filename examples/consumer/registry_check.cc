@@ -40,80 +40,26 @@ std::string LinesNotIn(const std::string& a, const std::string& b) {
 }
 
 // sqrt(sum(square([1, 2, 3]))) = sqrt(14).
+// clang-format off
 constexpr char kGraph[] = R"pb(
-  node {
-    name: "x"
-    op: "Const"
-    attr {
-      key: "dtype"
-      value { type: DT_FLOAT }
-    }
-    attr {
-      key: "value"
-      value {
-        tensor {
-          dtype: DT_FLOAT
-          tensor_shape { dim { size: 3 } }
-          float_val: [ 1, 2, 3 ]
-        }
-      }
-    }
-  }
-  node {
-    name: "axis"
-    op: "Const"
-    attr {
-      key: "dtype"
-      value { type: DT_INT32 }
-    }
-    attr {
-      key: "value"
-      value {
-        tensor {
-          dtype: DT_INT32
-          tensor_shape {}
-          int_val: 0
-        }
-      }
-    }
-  }
-  node {
-    name: "square"
-    op: "Square"
-    input: "x"
-    attr {
-      key: "T"
-      value { type: DT_FLOAT }
-    }
-  }
-  node {
-    name: "sum"
-    op: "Sum"
-    input: "square"
-    input: "axis"
-    attr {
-      key: "T"
-      value { type: DT_FLOAT }
-    }
-    attr {
-      key: "Tidx"
-      value { type: DT_INT32 }
-    }
-    attr {
-      key: "keep_dims"
-      value { b: false }
-    }
-  }
-  node {
-    name: "norm"
-    op: "Sqrt"
-    input: "sum"
-    attr {
-      key: "T"
-      value { type: DT_FLOAT }
-    }
-  }
+  node { name: "x" op: "Const"
+         attr { key: "dtype" value { type: DT_FLOAT } }
+         attr { key: "value" value { tensor { dtype: DT_FLOAT
+             tensor_shape { dim { size: 3 } } float_val: [1, 2, 3] } } } }
+  node { name: "axis" op: "Const"
+         attr { key: "dtype" value { type: DT_INT32 } }
+         attr { key: "value" value { tensor { dtype: DT_INT32
+             tensor_shape {} int_val: 0 } } } }
+  node { name: "square" op: "Square" input: "x"
+         attr { key: "T" value { type: DT_FLOAT } } }
+  node { name: "sum" op: "Sum" input: "square" input: "axis"
+         attr { key: "T" value { type: DT_FLOAT } }
+         attr { key: "Tidx" value { type: DT_INT32 } }
+         attr { key: "keep_dims" value { b: false } } }
+  node { name: "norm" op: "Sqrt" input: "sum"
+         attr { key: "T" value { type: DT_FLOAT } } }
 )pb";
+// clang-format on
 
 absl::Status Check(const std::string& list_path) {
   std::ifstream in(list_path);
