@@ -16,6 +16,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "graph/graph_def.h"
 #include "graph/status.h"
+#include "graphflow/version.h"
 #include "proto/graph_io.h"
 #include "tools/graph_dot.h"
 #include "tools/graph_tools.h"
@@ -62,7 +63,8 @@ struct Args {
   std::string command;
   std::vector<std::string> positional;
   std::map<std::string, std::vector<std::string>> repeated;
-  bool help = false;  // --help anywhere.
+  bool help = false;     // --help anywhere.
+  bool version = false;  // --version anywhere.
 };
 
 const char* const kUsage = R"(usage: graphflow COMMAND [ARGS]
@@ -74,6 +76,8 @@ commands:
   convert IN OUT convert between .pbtxt, .pb and .meta (graph only)
   dot GRAPH      draw a graph with Graphviz (--out FILE.dot or FILE.svg)
   help [COMMAND] show help
+
+--version prints graphflow's version.
 
 Graph files are TensorFlow GraphDefs (binary .pb, text .pbtxt) or
 MetaGraphDefs (.meta), detected by content.
@@ -188,6 +192,10 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
     }
     if (name == "help") {
       args.help = true;
+      continue;
+    }
+    if (name == "version") {
+      args.version = true;
       continue;
     }
     if (kBoolFlags.contains(name)) {
@@ -341,6 +349,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "graphflow: error: %s\n",
                  std::string(args.status().message()).c_str());
     return 2;
+  }
+  if (args->version) {
+    std::printf("graphflow %s\n", GRAPHFLOW_VERSION_STRING);
+    return 0;
   }
   if (args->command.empty() || args->command == "help" || args->help) {
     std::string topic =
