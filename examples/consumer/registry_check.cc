@@ -77,7 +77,8 @@ absl::Status Check(const std::string& list_path) {
   }
   ASSIGN_OR_RETURN(tensorflow::GraphDef graph_def,
                    ParseGraphDef(kGraph, "registry_check graph"));
-  ASSIGN_OR_RETURN(auto session, Session::Create(graph_def));
+  ASSIGN_OR_RETURN(auto session,
+                   Session::Create(graph_def, GlobalOpRegistry()));
   ASSIGN_OR_RETURN(std::vector<Tensor> out,
                    session->Run(NamedTensors{}, {"norm"}));
   const float norm = out[0].data<float>()[0];
