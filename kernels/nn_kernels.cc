@@ -87,6 +87,21 @@ absl::Status LeakyReluKernel(KernelContext& ctx) {
       ctx.UnsupportedDtype());
 }
 
+// TF's softplus: x where exp(x) could overflow but log1p(exp(x)) == x to
+// machine precision, exp(x) where log1p(exp(x)) == exp(x), else log1p(exp(x)).
+absl::Status SoftplusKernel(KernelContext& ctx) {
+  return DispatchType<FloatTypes>(
+      ctx.input(0).dtype(),
+      [&]<typename T>() {
+        const T threshold = std::log(std::numeric_limits<T>::epsilon()) + T(2);
+        return UnaryMap<T>(ctx, 20, [threshold](const auto& x) {
+          return (x > -threshold)
+              .select(x, (x < threshold).select(x.exp(), x.exp().log1p()));
+        });
+      },
+      ctx.UnsupportedDtype());
+}
+
 // ReluGrad and Relu6Grad multiply by the 0/1 mask like TF 1.15, so a NaN
 // gradient stays NaN even where the unit is off.
 absl::Status ReluGradKernel(KernelContext& ctx) {
@@ -129,6 +144,17 @@ absl::Status SeluGradKernel(KernelContext& ctx) {
         return GradMap<T>(ctx, 3, [](const auto& g, const auto& y) {
           return (y < T(0)).select(g * (y + T(kSeluScaleAlpha)),
                                    g * T(kSeluScale));
+        });
+      },
+      ctx.UnsupportedDtype());
+}
+
+absl::Status SoftplusGradKernel(KernelContext& ctx) {
+  return DispatchType<FloatTypes>(
+      ctx.input(0).dtype(),
+      [&]<typename T>() {
+        return GradMap<T>(ctx, 20, [](const auto& g, const auto& x) {
+          return g / ((-x).exp() + T(1));
         });
       },
       ctx.UnsupportedDtype());
@@ -396,6 +422,8 @@ absl::Status RegisterNnKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("EluGrad", EluGradKernel));
   RETURN_IF_ERROR(r.Register("SeluGrad", SeluGradKernel));
   RETURN_IF_ERROR(r.Register("LeakyReluGrad", LeakyReluGradKernel));
+  RETURN_IF_ERROR(r.Register("Softplus", SoftplusKernel));
+  RETURN_IF_ERROR(r.Register("SoftplusGrad", SoftplusGradKernel));
   RETURN_IF_ERROR(r.Register("L2Loss", L2LossKernel));
   RETURN_IF_ERROR(r.Register("Softmax", SoftmaxKernel<false>));
   RETURN_IF_ERROR(r.Register("LogSoftmax", SoftmaxKernel<true>));

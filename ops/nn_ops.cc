@@ -133,6 +133,27 @@ absl::Status LeakyReluGradient(const Scope& s, const Node& node,
   return absl::OkStatus();
 }
 
+absl::Status SoftplusGradient(const Scope& s, const Node& node,
+                              const OutputList& dy, OutputList* dx) {
+  dx->push_back(ops::SoftplusGrad(s, dy[0], NodeInput(node, 0)));
+  return absl::OkStatus();
+}
+
+// TF 1.15's _SoftplusGradGrad: for dx = SoftplusGrad(dy, x) and incoming ddx,
+// ddy = SoftplusGrad(ddx, x) and d2x = ddx * dy / (exp(-x) + 2 + exp(x)).
+absl::Status SoftplusGradGradient(const Scope& s, const Node& node,
+                                  const OutputList& dy, OutputList* dx) {
+  Output grad = NodeInput(node, 0), x = NodeInput(node, 1);
+  dx->push_back(ops::SoftplusGrad(s, dy[0], x));
+  Output exp_neg = ops::Exp(s, ops::Neg(s, x));
+  Output sum =
+      ops::Add(s.WithOpName("add"), exp_neg, ScalarOfType(s, 2, x.dtype()));
+  Output denominator = ops::Add(s.WithOpName("add"), sum, ops::Exp(s, x));
+  Output numerator = ops::Mul(s.WithOpName("mul"), dy[0], grad);
+  dx->push_back(ops::RealDiv(s.WithOpName("truediv"), numerator, denominator));
+  return absl::OkStatus();
+}
+
 absl::Status ReluGradGradient(const Scope& s, const Node& node,
                               const OutputList& dy, OutputList* dx) {
   return LinearGradGrad(s, node, dy, dx, "ReluGrad");
@@ -270,6 +291,8 @@ absl::Status RegisterNnOps(OpRegistry& r) {
   RETURN_IF_ERROR(RegisterActivation(
       r, "LeakyRelu", "{half, bfloat16, float, double} = DT_FLOAT", "features",
       LeakyReluGradient, LeakyReluGradGradient, "alpha: float = 0.2"));
+  RETURN_IF_ERROR(RegisterActivation(r, "Softplus", kFloatTypes, "features",
+                                     SoftplusGradient, SoftplusGradGradient));
 
   RETURN_IF_ERROR(r.Register(OpDefBuilder("Softmax")
                                  .Input("logits: T")
@@ -337,6 +360,9 @@ Output Selu(const Scope& s, Input features) {
 Output LeakyRelu(const Scope& s, Input features, float alpha) {
   return s.AddOp1("LeakyRelu", {features}, {{"alpha", alpha}});
 }
+Output Softplus(const Scope& s, Input features) {
+  return s.AddOp1("Softplus", {features});
+}
 Output ReluGrad(const Scope& s, Input gradients, Input features) {
   return s.AddOp1("ReluGrad", {gradients, features});
 }
@@ -352,6 +378,9 @@ Output SeluGrad(const Scope& s, Input gradients, Input outputs) {
 Output LeakyReluGrad(const Scope& s, Input gradients, Input features,
                      float alpha) {
   return s.AddOp1("LeakyReluGrad", {gradients, features}, {{"alpha", alpha}});
+}
+Output SoftplusGrad(const Scope& s, Input gradients, Input features) {
+  return s.AddOp1("SoftplusGrad", {gradients, features});
 }
 
 Output Softmax(const Scope& s, Input logits) {

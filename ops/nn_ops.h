@@ -17,6 +17,8 @@ Output Elu(const Scope& s, Input features);
 Output Selu(const Scope& s, Input features);
 // features > 0 ? features : alpha * features.
 Output LeakyRelu(const Scope& s, Input features, float alpha = 0.2f);
+// log(exp(features) + 1), without overflow for large features.
+Output Softplus(const Scope& s, Input features);
 
 // gradients where features > 0, else 0.
 Output ReluGrad(const Scope& s, Input gradients, Input features);
@@ -29,6 +31,8 @@ Output SeluGrad(const Scope& s, Input gradients, Input outputs);
 // features > 0 ? gradients : alpha * gradients.
 Output LeakyReluGrad(const Scope& s, Input gradients, Input features,
                      float alpha = 0.2f);
+// gradients / (exp(-features) + 1), i.e. gradients * sigmoid(features).
+Output SoftplusGrad(const Scope& s, Input gradients, Input features);
 
 // Softmax over the last axis (rank >= 1).
 Output Softmax(const Scope& s, Input logits);

@@ -148,6 +148,7 @@ TEST(NnGradTest, Activations) {
   CheckActivation(ops::Relu6, -2, 8, {0, 6});
   CheckActivation(ops::Elu, -3, 2, {0});
   CheckActivation(ops::Selu, -3, 2, {0});
+  CheckActivation(ops::Softplus, -4, 4, {});
 }
 
 TEST(NnGradTest, ActivationGradientsUseTfOps) {
@@ -161,7 +162,8 @@ TEST(NnGradTest, ActivationGradientsUseTfOps) {
                {ops::Relu6(s, x), "Relu6Grad", true},
                {ops::Elu(s, x), "EluGrad", true},
                {ops::Selu(s, x), "SeluGrad", true},
-               {ops::LeakyRelu(s, x, 0.3f), "LeakyReluGrad", false}};
+               {ops::LeakyRelu(s, x, 0.3f), "LeakyReluGrad", false},
+               {ops::Softplus(s, x), "SoftplusGrad", false}};
   for (const Case& c : cases) {
     std::vector<Output> g;
     ASSERT_OK(AddSymbolicGradients(s, {c.y}, {x}, &g));
@@ -193,11 +195,9 @@ TEST(NnGradTest, SecondOrderActivationGradients) {
     const char* op;
     double lo, hi;
     std::vector<double> kinks;
-  } cases[] = {{"ReluGrad", -2, 2, {0}},
-               {"Relu6Grad", -2, 8, {0, 6}},
-               {"LeakyReluGrad", -2, 2, {0}},
-               {"EluGrad", -0.9, 2, {0}},
-               {"SeluGrad", -1.5, 2, {0}}};
+  } cases[] = {{"ReluGrad", -2, 2, {0}},      {"Relu6Grad", -2, 8, {0, 6}},
+               {"LeakyReluGrad", -2, 2, {0}}, {"EluGrad", -0.9, 2, {0}},
+               {"SeluGrad", -1.5, 2, {0}},    {"SoftplusGrad", -3, 3, {}}};
   for (const Case& c : cases) {
     for (DataType dtype : {DT_FLOAT, DT_DOUBLE}) {
       SCOPED_TRACE(c.op);

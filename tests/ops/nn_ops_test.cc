@@ -41,17 +41,25 @@ using UnaryOp = std::function<Output(const Scope&, Input)>;
 using BinaryOp = std::function<Output(const Scope&, Input, Input)>;
 
 const std::vector<UnaryOp>& Activations() {
-  static const auto* ops = new std::vector<UnaryOp>{
-      ops::Relu, ops::Relu6, ops::Elu, ops::Selu,
-      [](const Scope& s, Input x) { return ops::LeakyRelu(s, x); }};
+  static const auto* ops =
+      new std::vector<UnaryOp>{ops::Relu,
+                               ops::Relu6,
+                               ops::Elu,
+                               ops::Selu,
+                               ops::Softplus,
+                               [](const Scope& s, Input x) { return ops::LeakyRelu(s, x); }};
   return *ops;
 }
 const std::vector<BinaryOp>& ActivationGrads() {
-  static const auto* ops = new std::vector<BinaryOp>{
-      ops::ReluGrad, ops::Relu6Grad, ops::EluGrad, ops::SeluGrad,
-      [](const Scope& s, Input g, Input x) {
-        return ops::LeakyReluGrad(s, g, x);
-      }};
+  static const auto* ops =
+      new std::vector<BinaryOp>{ops::ReluGrad,
+                                ops::Relu6Grad,
+                                ops::EluGrad,
+                                ops::SeluGrad,
+                                ops::SoftplusGrad,
+                                [](const Scope& s, Input g, Input x) {
+                                  return ops::LeakyReluGrad(s, g, x);
+                                }};
   return *ops;
 }
 
@@ -150,6 +158,42 @@ TEST(NnOpsTest, EluSeluValues) {
   // Far below zero Elu saturates at exactly -1, never NaN.
   EXPECT_TENSOR_NEAR(Eval(s, ops::Elu(s, F({-1000, 1000}, {2}))),
                      F({-1, 1000}, {2}), 0);
+}
+
+// log1p(exp(x)) in long double; both kernels' branches (x, exp(x) and
+// log1p(exp(x))) are exercised, and nothing overflows at +-1000.
+TEST(NnOpsTest, SoftplusValues) {
+  Scope s = NewRootScope();
+  std::vector<double> xs = {-1000, -40, -15, -1, 0, 0.5, 3, 15, 40, 1000};
+  std::vector<double> want, grad;
+  for (double v : xs) {
+    want.push_back(static_cast<double>(std::log1p(std::exp((long double)v))));
+    grad.push_back(static_cast<double>(1 / (1 + std::exp(-(long double)v))));
+  }
+  TensorShape shape{2, 5};
+  auto vec = [&](const std::vector<double>& v) {
+    return Tensor::FromVector<double>(absl::MakeConstSpan(v), shape);
+  };
+  EXPECT_TENSOR_NEAR(Eval(s, ops::Softplus(s, vec(xs))), vec(want), 1e-12);
+  std::vector<double> ones(xs.size(), 1.0);
+  EXPECT_TENSOR_NEAR(Eval(s, ops::SoftplusGrad(s, vec(ones), vec(xs))),
+                     vec(grad), 1e-12);
+  std::vector<float> xf(xs.begin(), xs.end()), wf(want.begin(), want.end());
+  Tensor got = Eval(s, ops::Softplus(s, FromVec(xf, shape)));
+  for (int i = 0; i < got.num_elements(); ++i) {
+    EXPECT_NEAR(got.data<float>()[i], wf[i], 1e-6 * std::max(1.0f, wf[i]))
+        << "x = " << xf[i];
+  }
+}
+
+TEST(NnOpsTest, SoftplusRejectsIntegersAndMismatchedGradShapes) {
+  Scope s = NewRootScope();
+  ops::Softplus(s.WithOpName("int_softplus"), Tensor::Vector<int32_t>({1, -2}));
+  ExpectBuildError(s, "int_softplus");
+  Scope t = NewRootScope();
+  ops::SoftplusGrad(t.WithOpName("bad_grad"), F({1, 2}, {2}),
+                    F({1, 2, 3}, {3}));
+  ExpectBuildError(t, "bad_grad");
 }
 
 TEST(NnOpsTest, GradValues) {
