@@ -288,7 +288,12 @@ absl::Status PlanReduction(KernelContext& ctx, const TensorShape& shape,
                                               axis, " for input with ", rank,
                                               " dimension(s)"));
     }
-    is_reduced[axis < 0 ? axis + rank : axis] = true;
+    const int64_t d = axis < 0 ? axis + rank : axis;
+    if (is_reduced[d]) {
+      return ctx.InvalidArgument(
+          absl::StrCat("Axes contains duplicate dimension: ", d));
+    }
+    is_reduced[d] = true;
   }
   *reduced_count = 1;
   for (int d = 0; d < rank; ++d) {
