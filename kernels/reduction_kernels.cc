@@ -1,7 +1,6 @@
 // Kernels of ops/reduction_ops.cc: Sum, Mean, Max, Min and Prod, ArgMax
 // and ArgMin, and the Prod gradient's helper ops Cumsum, Cumprod and
 // ListDiff (at the end).
-//
 // A reduction first drops size-1 dims and merges neighbouring dims that are
 // all reduced or all kept, giving alternating groups. One pass reduces one
 // reduced group as an [outer, reduced, inner] block: inner == 1 is a row
