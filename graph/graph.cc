@@ -102,6 +102,31 @@ absl::Status CheckAttrValue(const AttrDef& def, const AttrValue& value) {
   return absl::OkStatus();
 }
 
+// Every variadic arg's length (N of "N * T", or a list(type)'s size) must be
+// within kMaxArgListLength before lists are expanded from it.
+absl::Status CheckArgLengths(const OpDef& def, const AttrMap& attrs) {
+  for (const auto* args : {&def.inputs, &def.outputs}) {
+    for (const ArgDef& arg : *args) {
+      if (arg.number_attr.empty() && arg.type_list_attr.empty()) continue;
+      const std::string& attr =
+          arg.number_attr.empty() ? arg.type_list_attr : arg.number_attr;
+      auto it = attrs.find(attr);
+      if (it == attrs.end()) continue;
+      int64_t n = -1;
+      if (const int64_t* i = std::get_if<int64_t>(&it->second)) n = *i;
+      if (const auto* v = std::get_if<DataTypeVector>(&it->second)) {
+        n = static_cast<int64_t>(v->size());
+      }
+      if (n > kMaxArgListLength) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "attr '", attr, "' is ", n, ", which would give '", arg.name,
+            "' more than the maximum of ", kMaxArgListLength, " tensors"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 // Resolves the inputs against the schema: infers length and type attrs,
 // checks dtypes, and returns the declared input types.
 absl::StatusOr<DataTypeVector> ResolveInputs(
@@ -233,10 +258,19 @@ absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
   }
   for (const auto& [attr_name, value] : spec.attrs) {
     if (attr_name.starts_with("_")) continue;
-    if (def.FindAttr(attr_name) == nullptr) {
+    const AttrDef* attr_def = def.FindAttr(attr_name);
+    if (attr_def == nullptr) {
       return fail(absl::InvalidArgumentError(
           absl::StrCat("unknown attr '", attr_name, "'")));
     }
+    // Checked before inputs are resolved, which may infer (and would
+    // otherwise overwrite) a given length attr such as ConcatV2's N = -1.
+    if (absl::Status s = CheckAttrValue(*attr_def, value); !s.ok()) {
+      return fail(s);
+    }
+  }
+  if (absl::Status s = CheckArgLengths(def, spec.attrs); !s.ok()) {
+    return fail(s);
   }
   auto node = std::make_unique<Node>();
   node->name_ = spec.name;

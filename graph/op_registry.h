@@ -23,6 +23,13 @@ class Node;
 class Scope;
 struct Output;
 
+// The most tensors one variadic arg ("N * T", list(type)) may hold. Every
+// node's input and output lists are expanded from such attrs in Graph::AddNode,
+// which enforces this once for every op: a count from a hostile file (Split
+// num_split = 2e8) is InvalidArgument naming the node, not gigabytes of
+// shapes. 65,536 is far beyond any real Split, Unpack or Concat.
+inline constexpr int64_t kMaxArgListLength = int64_t{1} << 16;
+
 struct ArgDef {
   std::string name;
   DataType type = DT_INVALID;  // A fixed type, or one of the attrs below.

@@ -2,6 +2,7 @@
 // Concat, ConcatOffset, Pack, Tile, Pad, PadV2 and DynamicStitch. Data
 // movement is dtype-generic (byte copies through StridedCopy); results equal
 // to the input share its buffer.
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -262,8 +263,9 @@ absl::Status DynamicStitchKernel(KernelContext& ctx) {
   int64_t row_elements = 1;
   for (int64_t d : suffix) row_elements *= d;
   const int64_t row_bytes = row_elements * es;
-  // The source row of each output row; later inputs overwrite earlier ones.
-  std::vector<const char*> source;
+  // Pass 1: check shapes and indices, and size the output by the largest
+  // index (AllocateOutput refuses an index-sized output past the limit).
+  int64_t rows = 0;
   for (int i = 0; i < n; ++i) {
     const Tensor& idx = ctx.input(i);
     const Tensor& data = ctx.input(n + i);
@@ -278,31 +280,29 @@ absl::Status DynamicStitchKernel(KernelContext& ctx) {
           " followed by data[0]'s trailing dims [", absl::StrJoin(suffix, ","),
           "]"));
     }
-    const char* rows = static_cast<const char*>(data.raw_data());
     for (int64_t k = 0; k < idx.num_elements(); ++k) {
       int32_t v = idx.data<int32_t>()[k];
       if (v < 0) {
         return ctx.InvalidArgument(
             absl::StrCat("indices[", i, "] holds ", v, ", which is negative"));
       }
-      if (static_cast<size_t>(v) >= source.size()) source.resize(v + 1);
-      source[v] = rows + k * row_bytes;
+      rows = std::max<int64_t>(rows, int64_t{v} + 1);
     }
   }
   TensorShape out_shape(suffix);
-  out_shape.InsertDim(0, static_cast<int64_t>(source.size()));
+  out_shape.InsertDim(0, rows);
   ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
   char* dst = static_cast<char*>(out->raw_data());
-  ParallelFor(ctx.device(), static_cast<int64_t>(source.size()),
-              row_bytes * 0.25 + 10, [&](int64_t s, int64_t e) {
-                for (int64_t r = s; r < e; ++r) {
-                  if (source[r]) {
-                    std::memcpy(dst + r * row_bytes, source[r], row_bytes);
-                  } else {  // Rows no index names stay zero.
-                    std::memset(dst + r * row_bytes, 0, row_bytes);
-                  }
-                }
-              });
+  // Rows no index names stay zero; later inputs overwrite earlier ones.
+  if (row_bytes > 0) std::memset(dst, 0, rows * row_bytes);
+  for (int i = 0; i < n && row_bytes > 0; ++i) {
+    const Tensor& idx = ctx.input(i);
+    const char* src = static_cast<const char*>(ctx.input(n + i).raw_data());
+    for (int64_t k = 0; k < idx.num_elements(); ++k) {
+      std::memcpy(dst + idx.data<int32_t>()[k] * row_bytes, src + k * row_bytes,
+                  row_bytes);
+    }
+  }
   return absl::OkStatus();
 }
 

@@ -42,6 +42,13 @@ struct NodeCounters {
   std::atomic<uint64_t> reserved{0};
 };
 
+// The largest tensor a kernel may allocate: one policy, enforced in
+// AllocateOutput, so a size taken from an index or attr in a hostile graph is
+// ResourceExhausted naming the node, never an abort. 4 GiB (2^30 floats) is
+// orders of magnitude above any real tensor here, yet a kernel holding its
+// inputs, outputs and temporaries at this size still fits a 24 GiB machine.
+inline constexpr int64_t kMaxTensorBytes = int64_t{4} << 30;
+
 class KernelContext {
  public:
   KernelContext(const Node& node, absl::Span<const KernelValue> inputs,
@@ -61,7 +68,8 @@ class KernelContext {
   const Tensor& input(int i) const { return inputs_[i].tensor; }
   StoredVariable* ref_input(int i) const { return inputs_[i].ref; }
 
-  // Allocates output i; InvalidArgument/ResourceExhausted on bad sizes.
+  // Allocates output i; InvalidArgument/ResourceExhausted on bad sizes or
+  // past kMaxTensorBytes.
   absl::StatusOr<Tensor*> AllocateOutput(int i, const TensorShape& shape);
   absl::StatusOr<Tensor*> AllocateOutput(int i, DataType dtype,
                                          const TensorShape& shape);

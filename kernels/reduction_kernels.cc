@@ -1,7 +1,6 @@
 // Kernels of ops/reduction_ops.cc: Sum, Mean, Max, Min and Prod, ArgMax
 // and ArgMin, and the Prod gradient's helper ops Cumsum, Cumprod and
 // ListDiff (at the end).
-//
 // A reduction first drops size-1 dims and merges neighbouring dims that are
 // all reduced or all kept, giving alternating groups. One pass reduces one
 // reduced group as an [outer, reduced, inner] block: inner == 1 is a row
@@ -288,7 +287,12 @@ absl::Status PlanReduction(KernelContext& ctx, const TensorShape& shape,
                                               axis, " for input with ", rank,
                                               " dimension(s)"));
     }
-    is_reduced[axis < 0 ? axis + rank : axis] = true;
+    const int64_t d = axis < 0 ? axis + rank : axis;
+    if (is_reduced[d]) {
+      return ctx.InvalidArgument(
+          absl::StrCat("Axes contains duplicate dimension: ", d));
+    }
+    is_reduced[d] = true;
   }
   *reduced_count = 1;
   for (int d = 0; d < rank; ++d) {

@@ -57,7 +57,10 @@ absl::Status ReductionShape(InferenceContext& c) {
       return c.Error(absl::StrCat("Invalid reduction dimension ", axis,
                                   " for input with ", rank, " dimensions"));
     }
-    reduced.insert(static_cast<int>(axis < 0 ? axis + rank : axis));
+    const int d = static_cast<int>(axis < 0 ? axis + rank : axis);
+    if (!reduced.insert(d).second) {
+      return c.Error(absl::StrCat("Axes contains duplicate dimension: ", d));
+    }
   }
   PartialShape out({});
   for (int d = 0; d < rank; ++d) {

@@ -11,6 +11,11 @@
 namespace graphflow {
 namespace {
 
+// Deepest message nesting accepted in text files; protobuf's binary parser
+// stops at the same depth by default (CodedInputStream's recursion limit).
+// Real graphs nest attrs a handful of levels deep.
+constexpr int kMaxProtoNesting = 100;
+
 using tensorflow::GraphDef;
 using tensorflow::MetaGraphDef;
 
@@ -25,6 +30,42 @@ bool LooksLikeText(absl::string_view bytes) {
   return true;
 }
 
+// Protobuf 3.21's text parser skips unknown fields recursively without a
+// limit, so the nesting of braces outside strings and comments is bounded
+// here first, for known and unknown fields alike. Returns why not, or "".
+std::string TextNestingError(absl::string_view text) {
+  int depth = 0, line = 1;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      quote = 0;  // Text-format strings do not span lines.
+    } else if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '#') {
+      size_t eol = text.find('\n', i);
+      if (eol == absl::string_view::npos) break;
+      i = eol - 1;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '{' || c == '<') {
+      if (++depth > kMaxProtoNesting) {
+        return absl::StrCat("line ", line,
+                            ": the file nests messages more than ",
+                            kMaxProtoNesting, " levels deep");
+      }
+    } else if (c == '}' || c == '>') {
+      --depth;
+    }
+  }
+  return "";
+}
+
 class ErrorCollector : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
@@ -33,7 +74,16 @@ class ErrorCollector : public google::protobuf::io::ErrorCollector {
           absl::StrCat("line ", line + 1, ":", column + 1, ": ", message));
     }
   }
-  std::string Summary() const { return absl::StrJoin(errors_, "; "); }
+  std::string Summary() const {
+    if (errors_.empty()) return "the protobuf text parser gave no reason";
+    return absl::StrJoin(errors_, "; ");
+  }
+  bool TooDeep() const {
+    for (const auto& e : errors_) {
+      if (absl::StrContains(e, "recursion limit")) return true;
+    }
+    return false;
+  }
 
  private:
   std::vector<std::string> errors_;
@@ -47,21 +97,34 @@ absl::Status ParseText(absl::string_view bytes, Message* msg,
   parser.RecordErrorsTo(&errors);
   parser.AllowUnknownField(true);
   parser.AllowUnknownExtension(true);
+  parser.SetRecursionLimit(kMaxProtoNesting);
   google::protobuf::io::ArrayInputStream input(bytes.data(),
                                                static_cast<int>(bytes.size()));
   if (parser.Parse(&input, msg)) return absl::OkStatus();
   *error = errors.Summary();
+  if (errors.TooDeep()) {
+    *error = absl::StrCat("the file nests messages more than ",
+                          kMaxProtoNesting, " levels deep (", *error, ")");
+  }
   return absl::InvalidArgumentError(*error);
 }
 
-// A binary GraphDef whose nodes all have a name and an op is taken as one;
+// A GraphDef whose nodes all have a name and an op is taken as one;
 // MetaGraphDef bytes parse as a GraphDef too, but into nameless "nodes".
-bool PlausibleGraph(const GraphDef& g) {
-  for (const auto& node : g.node()) {
-    if (node.name().empty() || node.op().empty()) return false;
+// Returns why not, naming the first offending node, or "" when plausible.
+std::string ImplausibleNode(const GraphDef& g) {
+  for (int i = 0; i < g.node_size(); ++i) {
+    const auto& node = g.node(i);
+    if (node.name().empty()) {
+      return absl::StrCat("node ", i, " has no name");
+    }
+    if (node.op().empty()) {
+      return absl::StrCat("node ", i, " ('", node.name(), "') has no op");
+    }
   }
-  return true;
+  return "";
 }
+bool PlausibleGraph(const GraphDef& g) { return ImplausibleNode(g).empty(); }
 
 }  // namespace
 
@@ -72,10 +135,16 @@ absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
         absl::StrCat(source, ": empty graph file"));
   }
   if (LooksLikeText(bytes)) {
+    if (std::string deep = TextNestingError(bytes); !deep.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(source, ": ", deep));
+    }
     GraphDef graph;
     std::string graph_error;
-    bool graph_ok =
-        ParseText(bytes, &graph, &graph_error).ok() && PlausibleGraph(graph);
+    bool graph_ok = ParseText(bytes, &graph, &graph_error).ok();
+    if (graph_ok) {
+      graph_error = ImplausibleNode(graph);
+      graph_ok = graph_error.empty();
+    }
     if (graph_ok && graph.node_size() > 0) return graph;
     // Unknown fields are skipped, so a text MetaGraphDef parses as an empty
     // GraphDef: look for its graph_def before settling for an empty graph.
@@ -83,7 +152,10 @@ absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
     std::string meta_error;
     if (ParseText(bytes, &meta, &meta_error).ok() &&
         meta.graph_def().node_size() > 0) {
-      return meta.graph_def();
+      std::string reason = ImplausibleNode(meta.graph_def());
+      if (reason.empty()) return meta.graph_def();
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": not a valid text MetaGraphDef: graph_def ", reason));
     }
     if (graph_ok) return graph;
     return absl::InvalidArgumentError(absl::StrCat(

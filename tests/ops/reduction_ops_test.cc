@@ -49,11 +49,10 @@ TEST(ReductionTest, SumHandComputed) {
                      F({6, 15}, {2}));
   EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), Tensor::Scalar<int64_t>(0)),
                      F({5, 7, 9}, {3}));
-  // Empty axes: no reduction; duplicates are tolerated.
+  // Empty axes: no reduction (duplicates: tests/bad_inputs/).
   EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), Axes({})), X23());
   EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), Axes({}), true), X23());
-  EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), Axes({1, -1})), F({6, 15}, {2}));
-  EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), I64({0, 1, 0}, {3})), F({21}, {}));
+  EXPECT_TENSOR_NEAR(Reduce(ops::Sum, X23(), I64({0, 1}, {2})), F({21}, {}));
 }
 
 TEST(ReductionTest, MeanMaxMinProdHandComputed) {
