@@ -2,7 +2,9 @@
 // files from the command line. `graphflow help [COMMAND]` documents each.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -339,11 +341,24 @@ absl::Status Run(const Args& args) {
 }  // namespace
 }  // namespace graphflow::cli
 
-int main(int argc, char** argv) {
-  using namespace graphflow::cli;
-  // Graph files are parsed by trial (GraphDef, then MetaGraphDef); failed
-  // trials are reported as Status, so protobuf's own log lines are noise.
-  google::protobuf::SetLogHandler(nullptr);
+namespace graphflow::cli {
+namespace {
+
+// Every command's output goes through stdout; a write error there (a full
+// disk, a closed pipe) must not be an exit 0 with the output lost. Checked
+// once, after the command, for every command.
+int FinishStdout(int code) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr,
+                 "graphflow: error: error writing standard output: %s\n",
+                 std::strerror(errno != 0 ? errno : EIO));
+    return code != 0 ? code : 1;
+  }
+  return code;
+}
+
+int Main(int argc, char** argv) {
   auto args = SplitArgs(argc, argv);
   if (!args.ok()) {
     std::fprintf(stderr, "graphflow: error: %s\n",
@@ -360,6 +375,17 @@ int main(int argc, char** argv) {
             ? (args->positional.empty() ? "" : args->positional[0])
             : args->command;
     auto it = kHelp.find(topic);
+    if (it == kHelp.end() && !topic.empty()) {
+      std::string commands;
+      for (const auto& [name, text] : kHelp) {
+        absl::StrAppend(&commands, commands.empty() ? "" : ", ", name);
+      }
+      std::fprintf(stderr,
+                   "graphflow: error: unknown help topic '%s' (commands: "
+                   "%s)\n",
+                   topic.c_str(), commands.c_str());
+      return 2;
+    }
     std::fputs(it == kHelp.end() ? kUsage : it->second.c_str(), stdout);
     return args->command.empty() && !args->help ? 2 : 0;
   }
@@ -371,4 +397,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+}  // namespace graphflow::cli
+
+int main(int argc, char** argv) {
+  // Graph files are parsed by trial (GraphDef, then MetaGraphDef); failed
+  // trials are reported as Status, so protobuf's own log lines are noise.
+  google::protobuf::SetLogHandler(nullptr);
+  return graphflow::cli::FinishStdout(graphflow::cli::Main(argc, argv));
 }
