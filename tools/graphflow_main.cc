@@ -52,6 +52,8 @@ ABSL_FLAG(uint64_t, shuffle_seed, 0, "train: seed of the per-epoch shuffle");
 ABSL_FLAG(std::string, log, "", "train: write the per-epoch curve as CSV");
 ABSL_FLAG(std::string, plot, "",
           "train: draw loss and metrics per epoch as SVG");
+ABSL_FLAG(std::string, on_nan, "stop",
+          "train: on a NaN/Inf loss, stop with an error or only warn");
 ABSL_FLAG(bool, collapse_gradients, false,
           "dot: one box for the gradient subgraph");
 
@@ -106,6 +108,7 @@ Feeds a step does not need are accepted.
                        --batch N --epochs N [--shuffle-seed S] [--init NODE]...
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
+                       [--on-nan stop|warn]
 
 The --feed files form the training set and are sliced along axis 0 into
 minibatches (every feed must have the same length; the last partial batch is
@@ -114,7 +117,10 @@ fetches --loss (and --metric). A progress bar shows epoch, step, running
 loss, examples/s and time left; each epoch ends with a line of its loss, the
 metric on the training set (running average) and on the --eval-feed set.
 Without --init and --restore every variable is initialized by its own
-Assign, as tf.global_variables_initializer() would.
+Assign, as tf.global_variables_initializer() would. Output paths (--save,
+--log, --plot) are checked before training; the checkpoint is written before
+the reports. A NaN or Inf loss stops training with an error naming the epoch,
+the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
 
@@ -140,8 +146,12 @@ optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",  "steps",  "restore", "save",   "save_every",   "scale", "train_op",
-    "loss", "metric", "batch",   "epochs", "shuffle_seed", "log",   "plot"};
+    "out",    "steps",        "restore", "save",   "save_every",
+    "scale",  "train_op",     "loss",    "metric", "batch",
+    "epochs", "shuffle_seed", "log",     "plot",   "on_nan"};
+// Flags naming a file or directory: an empty value is an error, not "unset".
+const std::set<std::string> kPathFlags = {"out", "restore", "save", "log",
+                                          "plot"};
 const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
 
 // Sets one Abseil flag from text; a bad value is InvalidArgument naming
@@ -225,6 +235,10 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
       }
       value = argv[++i];
     }
+    if (value.empty() && kPathFlags.contains(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(spelled, " needs a non-empty path"));
+    }
     if (repeated) {
       args.repeated[name].push_back(value);
     } else {
@@ -296,6 +310,13 @@ absl::Status Run(const Args& args) {
     o.log_csv = absl::GetFlag(FLAGS_log);
     o.plot_svg = absl::GetFlag(FLAGS_plot);
     o.interactive = isatty(fileno(stdout));
+    const std::string on_nan = absl::GetFlag(FLAGS_on_nan);
+    if (on_nan != "stop" && on_nan != "warn") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--on-nan '", on_nan,
+                       "': not a valid value (expected stop or warn)"));
+    }
+    o.stop_on_nan = on_nan == "stop";
     return TrainCommand(o, stdout).status();
   }
   if (cmd == "inspect") {
