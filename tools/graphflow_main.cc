@@ -28,8 +28,9 @@
 // Single-valued flags (Abseil flags, set by SplitArgs below). --init,
 // --feed, --eval-feed, --fetch and --target may repeat and are collected
 // separately; a dash in a flag name is read as an underscore.
-ABSL_FLAG(std::string, out, "",
-          "run: directory for fetched .npy files; dot: .dot or .svg file");
+ABSL_FLAG(
+    std::string, out, "",
+    "run: directory for fetched .npy files; dot: .dot/.gv, .svg, .png or .pdf");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
 ABSL_FLAG(std::string, restore, "",
           "run/train: checkpoint to load variables from");
@@ -78,7 +79,7 @@ commands:
   train GRAPH    train a graph on dataset files (.npy or IDX)
   inspect GRAPH  summarize a graph: ops, placeholders, variables, likely ops
   convert IN OUT convert between .pbtxt, .pb and .meta (graph only)
-  dot GRAPH      draw a graph with Graphviz (--out FILE.dot or FILE.svg)
+  dot GRAPH      draw a graph with Graphviz (--out FILE.dot|.svg|.png|.pdf)
   help [COMMAND] show help
 
 --version prints graphflow's version.
@@ -134,11 +135,14 @@ Reads any graph file and writes OUT as text (.pbtxt, .txt) or binary
 (anything else). A .meta file yields its graph.
 )"},
     {"dot",
-     R"(usage: graphflow dot GRAPH [--out FILE.dot|FILE.svg] [--collapse-gradients]
+     R"(usage: graphflow dot GRAPH [--out FILE.dot|.gv|.svg|.png|.pdf]
+                     [--collapse-gradients]
 
 Writes a Graphviz drawing: name scopes as clusters, the gradient and
-optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
-`dot` program (apt-get install graphviz). Without --out, prints the DOT text.
+optimizer nodes faded (or one box with --collapse-gradients). The extension
+of --out chooses the format: .dot/.gv DOT text; .svg, .png and .pdf are
+rendered by Graphviz's `dot` program (apt-get install graphviz), an error
+without it. Other extensions are refused. Without --out, prints DOT text.
 )"},
     {"help", "usage: graphflow help [COMMAND]\n"},
 };
@@ -348,10 +352,18 @@ absl::Status Run(const Args& args) {
     std::string out = absl::GetFlag(FLAGS_out);
     if (out.empty()) {
       std::fputs(dot.c_str(), stdout);
-    } else if (absl::EndsWith(out, ".svg")) {
-      RETURN_IF_ERROR(RenderDotToSvg(dot, out));
     } else {
-      RETURN_IF_ERROR(WriteFileAtomically(out, dot));
+      ASSIGN_OR_RETURN(std::string format, DotOutputFormat(out));
+      if (format == "dot") {
+        RETURN_IF_ERROR(WriteFileAtomically(out, dot));
+      } else if (!FindOnPath("dot").ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "--out ", out, ": rendering ", format,
+            " needs Graphviz, and its 'dot' program is not on PATH "
+            "(apt-get install graphviz; or write .dot text)"));
+      } else {
+        RETURN_IF_ERROR(RenderDot(dot, out, format));
+      }
     }
     return absl::OkStatus();
   }
