@@ -1,13 +1,19 @@
 #include "base/file_io.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace graphflow {
@@ -34,8 +40,38 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return std::move(buf).str();
 }
 
+int RemoveStaleTemporaries(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  const std::string prefix = absl::StrCat(
+      slash == std::string::npos ? path : path.substr(slash + 1), ".tmp.");
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  int removed = 0;
+  while (const dirent* entry = ::readdir(d)) {
+    absl::string_view name = entry->d_name;
+    if (!absl::StartsWith(name, prefix)) continue;
+    absl::string_view digits = name.substr(prefix.size());
+    int pid = 0;
+    if (digits.empty() ||
+        !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(digits, &pid) || pid <= 0 || pid == ::getpid()) {
+      continue;
+    }
+    // Only the temporaries of writers that no longer run: a live process
+    // may still be writing (and renaming) its own.
+    if (::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    if (::unlink(absl::StrCat(dir, "/", name).c_str()) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
+}
+
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
+  RemoveStaleTemporaries(path);
   std::string tmp = absl::StrCat(path, ".tmp.", getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create", tmp);

@@ -1,14 +1,16 @@
-// Running Graphviz's `dot` to turn DOT text into SVG.
+// Running Graphviz's `dot` to turn DOT text into SVG, PNG or PDF.
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -73,8 +75,23 @@ absl::StatusOr<std::string> FindOnPath(absl::string_view program) {
   return absl::NotFoundError(absl::StrCat("'", program, "' is not on PATH"));
 }
 
+absl::StatusOr<std::string> DotOutputFormat(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(c));
+  if (ext == ".dot" || ext == ".gv") return std::string("dot");
+  if (ext == ".svg" || ext == ".png" || ext == ".pdf") return ext.substr(1);
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--out ", path, ": unknown extension '", ext,
+      "' (expected .dot or .gv for DOT text, .svg, .png or .pdf to render)"));
+}
+
 absl::Status RenderDotToSvg(const std::string& dot,
                             const std::string& svg_path) {
+  return RenderDot(dot, svg_path, "svg");
+}
+
+absl::Status RenderDot(const std::string& dot, const std::string& path,
+                       const std::string& format) {
   absl::StatusOr<std::string> dot_program = FindOnPath("dot");
   if (!dot_program.ok()) {
     return absl::FailedPreconditionError(
@@ -84,7 +101,7 @@ absl::Status RenderDotToSvg(const std::string& dot,
   if (absl::Status s = MakeTemp(dot, &input); !s.ok()) return s;
   if (absl::Status s = MakeTemp("", &errors); !s.ok()) return s;
   // Written next to the target, then renamed over it: never a torn SVG.
-  TempFile output{absl::StrCat(svg_path, ".tmp.", getpid())};
+  TempFile output{absl::StrCat(path, ".tmp.", getpid())};
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -92,7 +109,7 @@ absl::Status RenderDotToSvg(const std::string& dot,
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, errors.path.c_str(),
                                    O_WRONLY | O_TRUNC, 0);
-  std::string arg0 = "dot", arg1 = "-Tsvg", arg2 = "-o";
+  std::string arg0 = "dot", arg1 = "-T" + format, arg2 = "-o";
   std::vector<char*> argv = {arg0.data(),        arg1.data(),       arg2.data(),
                              output.path.data(), input.path.data(), nullptr};
   pid_t pid;
@@ -115,15 +132,19 @@ absl::Status RenderDotToSvg(const std::string& dot,
     std::string text = message.ok() ? *message : "";
     if (text.size() > 2000) text = text.substr(0, 2000) + "...";
     return absl::InternalError(absl::StrCat(
-        "dot -Tsvg failed (",
+        "dot ", arg1, " failed (",
         WIFEXITED(status) ? absl::StrCat("exit code ", WEXITSTATUS(status))
                           : absl::StrCat("signal ", WTERMSIG(status)),
         ")", text.empty() ? "" : ": ",
         absl::StripTrailingAsciiWhitespace(text)));
   }
-  if (std::rename(output.path.c_str(), svg_path.c_str()) != 0) {
+  if (int fd = open(output.path.c_str(), O_RDONLY); fd >= 0) {
+    fsync(fd);  // Durable before the rename, as WriteFileAtomically does.
+    close(fd);
+  }
+  if (std::rename(output.path.c_str(), path.c_str()) != 0) {
     return absl::InternalError(
-        absl::StrCat("cannot write ", svg_path, ": ", std::strerror(errno)));
+        absl::StrCat("cannot write ", path, ": ", std::strerror(errno)));
   }
   output.path.clear();  // Renamed: nothing to remove.
   return absl::OkStatus();

@@ -38,6 +38,14 @@ absl::StatusOr<std::string> FindOnPath(absl::string_view program);
 // Internal with dot's messages when it fails.
 absl::Status RenderDotToSvg(const std::string& dot,
                             const std::string& svg_path);
+// The same for any `dot -T` format ("svg", "png", "pdf").
+absl::Status RenderDot(const std::string& dot, const std::string& path,
+                       const std::string& format);
+
+// What `graphflow dot --out PATH` writes, from the extension: "dot" for DOT
+// text (.dot, .gv), "svg", "png" or "pdf" for Graphviz to render;
+// InvalidArgument for any other extension.
+absl::StatusOr<std::string> DotOutputFormat(const std::string& path);
 
 }  // namespace graphflow::cli
 

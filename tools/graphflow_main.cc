@@ -2,7 +2,9 @@
 // files from the command line. `graphflow help [COMMAND]` documents each.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -26,8 +28,9 @@
 // Single-valued flags (Abseil flags, set by SplitArgs below). --init,
 // --feed, --eval-feed, --fetch and --target may repeat and are collected
 // separately; a dash in a flag name is read as an underscore.
-ABSL_FLAG(std::string, out, "",
-          "run: directory for fetched .npy files; dot: .dot or .svg file");
+ABSL_FLAG(
+    std::string, out, "",
+    "run: directory for fetched .npy files; dot: .dot/.gv, .svg, .png or .pdf");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
 ABSL_FLAG(std::string, restore, "",
           "run/train: checkpoint to load variables from");
@@ -50,6 +53,8 @@ ABSL_FLAG(uint64_t, shuffle_seed, 0, "train: seed of the per-epoch shuffle");
 ABSL_FLAG(std::string, log, "", "train: write the per-epoch curve as CSV");
 ABSL_FLAG(std::string, plot, "",
           "train: draw loss and metrics per epoch as SVG");
+ABSL_FLAG(std::string, on_nan, "stop",
+          "train: on a NaN/Inf loss, stop with an error or only warn");
 ABSL_FLAG(bool, collapse_gradients, false,
           "dot: one box for the gradient subgraph");
 
@@ -74,7 +79,7 @@ commands:
   train GRAPH    train a graph on dataset files (.npy or IDX)
   inspect GRAPH  summarize a graph: ops, placeholders, variables, likely ops
   convert IN OUT convert between .pbtxt, .pb and .meta (graph only)
-  dot GRAPH      draw a graph with Graphviz (--out FILE.dot or FILE.svg)
+  dot GRAPH      draw a graph with Graphviz (--out FILE.dot|.svg|.png|.pdf)
   help [COMMAND] show help
 
 --version prints graphflow's version.
@@ -104,6 +109,7 @@ Feeds a step does not need are accepted.
                        --batch N --epochs N [--shuffle-seed S] [--init NODE]...
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
+                       [--on-nan stop|warn]
 
 The --feed files form the training set and are sliced along axis 0 into
 minibatches (every feed must have the same length; the last partial batch is
@@ -112,7 +118,10 @@ fetches --loss (and --metric). A progress bar shows epoch, step, running
 loss, examples/s and time left; each epoch ends with a line of its loss, the
 metric on the training set (running average) and on the --eval-feed set.
 Without --init and --restore every variable is initialized by its own
-Assign, as tf.global_variables_initializer() would.
+Assign, as tf.global_variables_initializer() would. Output paths (--save,
+--log, --plot) are checked before training; the checkpoint is written before
+the reports. A NaN or Inf loss stops training with an error naming the epoch,
+the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
 
@@ -126,11 +135,14 @@ Reads any graph file and writes OUT as text (.pbtxt, .txt) or binary
 (anything else). A .meta file yields its graph.
 )"},
     {"dot",
-     R"(usage: graphflow dot GRAPH [--out FILE.dot|FILE.svg] [--collapse-gradients]
+     R"(usage: graphflow dot GRAPH [--out FILE.dot|.gv|.svg|.png|.pdf]
+                     [--collapse-gradients]
 
 Writes a Graphviz drawing: name scopes as clusters, the gradient and
-optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
-`dot` program (apt-get install graphviz). Without --out, prints the DOT text.
+optimizer nodes faded (or one box with --collapse-gradients). The extension
+of --out chooses the format: .dot/.gv DOT text; .svg, .png and .pdf are
+rendered by Graphviz's `dot` program (apt-get install graphviz), an error
+without it. Other extensions are refused. Without --out, prints DOT text.
 )"},
     {"help", "usage: graphflow help [COMMAND]\n"},
 };
@@ -138,8 +150,12 @@ optimizer nodes faded (or one box with --collapse-gradients). SVG needs the
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",  "steps",  "restore", "save",   "save_every",   "scale", "train_op",
-    "loss", "metric", "batch",   "epochs", "shuffle_seed", "log",   "plot"};
+    "out",    "steps",        "restore", "save",   "save_every",
+    "scale",  "train_op",     "loss",    "metric", "batch",
+    "epochs", "shuffle_seed", "log",     "plot",   "on_nan"};
+// Flags naming a file or directory: an empty value is an error, not "unset".
+const std::set<std::string> kPathFlags = {"out", "restore", "save", "log",
+                                          "plot"};
 const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
 
 // Sets one Abseil flag from text; a bad value is InvalidArgument naming
@@ -223,6 +239,10 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
       }
       value = argv[++i];
     }
+    if (value.empty() && kPathFlags.contains(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(spelled, " needs a non-empty path"));
+    }
     if (repeated) {
       args.repeated[name].push_back(value);
     } else {
@@ -294,6 +314,13 @@ absl::Status Run(const Args& args) {
     o.log_csv = absl::GetFlag(FLAGS_log);
     o.plot_svg = absl::GetFlag(FLAGS_plot);
     o.interactive = isatty(fileno(stdout));
+    const std::string on_nan = absl::GetFlag(FLAGS_on_nan);
+    if (on_nan != "stop" && on_nan != "warn") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--on-nan '", on_nan,
+                       "': not a valid value (expected stop or warn)"));
+    }
+    o.stop_on_nan = on_nan == "stop";
     return TrainCommand(o, stdout).status();
   }
   if (cmd == "inspect") {
@@ -325,10 +352,18 @@ absl::Status Run(const Args& args) {
     std::string out = absl::GetFlag(FLAGS_out);
     if (out.empty()) {
       std::fputs(dot.c_str(), stdout);
-    } else if (absl::EndsWith(out, ".svg")) {
-      RETURN_IF_ERROR(RenderDotToSvg(dot, out));
     } else {
-      RETURN_IF_ERROR(WriteFileAtomically(out, dot));
+      ASSIGN_OR_RETURN(std::string format, DotOutputFormat(out));
+      if (format == "dot") {
+        RETURN_IF_ERROR(WriteFileAtomically(out, dot));
+      } else if (!FindOnPath("dot").ok()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "--out ", out, ": rendering ", format,
+            " needs Graphviz, and its 'dot' program is not on PATH "
+            "(apt-get install graphviz; or write .dot text)"));
+      } else {
+        RETURN_IF_ERROR(RenderDot(dot, out, format));
+      }
     }
     return absl::OkStatus();
   }
@@ -339,11 +374,24 @@ absl::Status Run(const Args& args) {
 }  // namespace
 }  // namespace graphflow::cli
 
-int main(int argc, char** argv) {
-  using namespace graphflow::cli;
-  // Graph files are parsed by trial (GraphDef, then MetaGraphDef); failed
-  // trials are reported as Status, so protobuf's own log lines are noise.
-  google::protobuf::SetLogHandler(nullptr);
+namespace graphflow::cli {
+namespace {
+
+// Every command's output goes through stdout; a write error there (a full
+// disk, a closed pipe) must not be an exit 0 with the output lost. Checked
+// once, after the command, for every command.
+int FinishStdout(int code) {
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    std::fprintf(stderr,
+                 "graphflow: error: error writing standard output: %s\n",
+                 std::strerror(errno != 0 ? errno : EIO));
+    return code != 0 ? code : 1;
+  }
+  return code;
+}
+
+int Main(int argc, char** argv) {
   auto args = SplitArgs(argc, argv);
   if (!args.ok()) {
     std::fprintf(stderr, "graphflow: error: %s\n",
@@ -360,6 +408,17 @@ int main(int argc, char** argv) {
             ? (args->positional.empty() ? "" : args->positional[0])
             : args->command;
     auto it = kHelp.find(topic);
+    if (it == kHelp.end() && !topic.empty()) {
+      std::string commands;
+      for (const auto& [name, text] : kHelp) {
+        absl::StrAppend(&commands, commands.empty() ? "" : ", ", name);
+      }
+      std::fprintf(stderr,
+                   "graphflow: error: unknown help topic '%s' (commands: "
+                   "%s)\n",
+                   topic.c_str(), commands.c_str());
+      return 2;
+    }
     std::fputs(it == kHelp.end() ? kUsage : it->second.c_str(), stdout);
     return args->command.empty() && !args->help ? 2 : 0;
   }
@@ -371,4 +430,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+}  // namespace graphflow::cli
+
+int main(int argc, char** argv) {
+  // Graph files are parsed by trial (GraphDef, then MetaGraphDef); failed
+  // trials are reported as Status, so protobuf's own log lines are noise.
+  google::protobuf::SetLogHandler(nullptr);
+  return graphflow::cli::FinishStdout(graphflow::cli::Main(argc, argv));
 }

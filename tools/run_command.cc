@@ -1,5 +1,10 @@
 #include "tools/run_command.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <map>
 
@@ -46,7 +51,33 @@ absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
   return out;
 }
 
+absl::Status CheckOutputPath(absl::string_view flag, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": empty path"));
+  }
+  std::string parent = std::filesystem::path(path).parent_path().string();
+  if (parent.empty()) parent = ".";
+  struct stat st;
+  if (stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        flag, " ", path, ": directory ", parent, " does not exist"));
+  }
+  if (access(parent.c_str(), W_OK) != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " ", path, ": directory ", parent,
+                     " is not writable: ", std::strerror(errno)));
+  }
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " ", path, ": is a directory"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RunCommand(const RunOptions& options, FILE* out) {
+  if (!options.save.empty()) {
+    RETURN_IF_ERROR(CheckOutputPath("--save", options.save));
+  }
   if (options.fetches.empty() && options.targets.empty() &&
       options.inits.empty()) {
     return absl::InvalidArgumentError(

@@ -25,6 +25,11 @@ absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
                                        const FeedFiles& feeds,
                                        const FeedConversion& conversion);
 
+// Checks before any work that `path` (given with `flag`, e.g. "--save")
+// can be written: its parent directory exists and is writable, and it is not
+// a directory. InvalidArgument naming the flag and the path otherwise.
+absl::Status CheckOutputPath(absl::string_view flag, const std::string& path);
+
 struct RunOptions {
   std::string graph;
   std::vector<std::string> inits, fetches, targets;

@@ -1,6 +1,7 @@
 #include "tools/tensor_files.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -36,7 +37,12 @@ absl::StatusOr<float> ParseScale(absl::string_view text) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--scale '", text, "': expected a number or a fraction like 1/255"));
   }
-  return static_cast<float>(num / den);
+  const float scale = static_cast<float>(num / den);
+  if (!std::isfinite(scale)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--scale '", text, "': must be a finite number"));
+  }
+  return scale;
 }
 
 namespace {

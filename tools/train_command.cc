@@ -100,6 +100,34 @@ absl::Status WriteReports(const TrainOptions& options,
   return absl::OkStatus();
 }
 
+// The rows of a batch whose float feeds hold NaN or Inf, as
+// "x row 17, x row 40" (at most 5), or the batch's rows if none do.
+std::string NonFiniteRows(const NamedTensors& data,
+                          absl::Span<const int64_t> rows) {
+  std::string found;
+  int count = 0;
+  for (const auto& [name, t] : data) {
+    if (t.dtype() != DT_FLOAT || t.rank() == 0 || t.dim(0) == 0) continue;
+    const int64_t width = t.num_elements() / t.dim(0);
+    for (int64_t row : rows) {
+      const float* v = t.data<float>() + row * width;
+      bool bad = false;
+      for (int64_t j = 0; j < width && !bad; ++j) bad = !std::isfinite(v[j]);
+      if (bad && count++ < 5) {
+        absl::StrAppend(&found, found.empty() ? "" : ", ", name, " row ", row);
+      }
+    }
+  }
+  if (count > 5) absl::StrAppend(&found, " and ", count - 5, " more");
+  if (!found.empty()) return absl::StrCat("non-finite feed values at ", found);
+  std::string list;
+  for (size_t i = 0; i < rows.size() && i < 8; ++i) {
+    absl::StrAppend(&list, i == 0 ? "" : ",", rows[i]);
+  }
+  return absl::StrCat("feed rows ", list, rows.size() > 8 ? ",..." : "",
+                      " (the feeds are finite)");
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
@@ -119,6 +147,14 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
       (options.save_every > 0 && options.save.empty())) {
     return absl::InvalidArgumentError(
         "--save-every N needs --save CKPT and N >= 0");
+  }
+  // Every output is checked before training, so no report path can lose
+  // the trained weights at the end.
+  for (const auto& [flag, path] :
+       {std::pair<const char*, const std::string&>{"--save", options.save},
+        {"--log", options.log_csv},
+        {"--plot", options.plot_svg}}) {
+    if (!path.empty()) RETURN_IF_ERROR(CheckOutputPath(flag, path));
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
@@ -165,6 +201,8 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   EpochShuffler shuffler(n, options.shuffle_seed);
   std::vector<EpochRecord> records;
   auto last_report = std::chrono::steady_clock::now();
+  bool warned_nan = false;
+  absl::Status report_status;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     progress.StartEpoch(epoch);
     auto start = std::chrono::steady_clock::now();
@@ -178,7 +216,25 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
       ASSIGN_OR_RETURN(
           std::vector<Tensor> result,
           session->Run(Batch(train, rows), fetches, {options.train_op}));
-      loss_sum += Scalar(result[0]) * (end - begin);
+      const double loss = Scalar(result[0]);
+      if (!std::isfinite(loss) && !warned_nan) {
+        std::string where =
+            absl::StrCat("loss '", options.loss, "' is ", loss, " at epoch ",
+                         epoch, ", batch ", step + 1, " of ", steps, " (",
+                         NonFiniteRows(train, rows), ")");
+        if (options.stop_on_nan) {
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, "; training stopped",
+                           options.save.empty() ? "" : ", checkpoint not saved",
+                           " (--on-nan=warn to continue)"));
+        }
+        std::fflush(out);
+        std::fprintf(stderr,
+                     "graphflow: warning: %s; continuing (--on-nan=warn)\n",
+                     where.c_str());
+        warned_nan = true;
+      }
+      loss_sum += loss * (end - begin);
       if (result.size() > 1) metric_sum += Scalar(result[1]) * (end - begin);
       seen = end;
       progress.Step(epoch, step + 1, loss_sum / seen, seen);
@@ -201,18 +257,19 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     progress.EndEpoch(record);
     const bool save_now = !options.save.empty() && options.save_every > 0 &&
                           epoch % options.save_every == 0;
-    // The log and chart are rewritten (atomically, with an fsync) at most
-    // once a second, with checkpoints and after the last epoch, so many
-    // short epochs are not slowed down by disk flushes.
-    auto now = std::chrono::steady_clock::now();
-    if (epoch == options.epochs || save_now ||
-        now - last_report >= std::chrono::seconds(1)) {
-      RETURN_IF_ERROR(WriteReports(options, records));
-      last_report = now;
-    }
     if (save_now) {
       RETURN_IF_ERROR(SaveVariables(*session, options.save));
       progress.Note(absl::StrCat("saved checkpoint ", options.save));
+    }
+    // The log and chart are rewritten (atomically, with an fsync) at most
+    // once a second and with checkpoints, so many short epochs are not
+    // slowed down by disk flushes; a failure here is reported at the end,
+    // after the final checkpoint, which a report never prevents.
+    auto now = std::chrono::steady_clock::now();
+    if (epoch < options.epochs &&
+        (save_now || now - last_report >= std::chrono::seconds(1))) {
+      report_status = WriteReports(options, records);
+      last_report = now;
     }
   }
   if (options.epochs == 0 && !options.metric.empty() && n_eval > 0) {
@@ -224,6 +281,8 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     RETURN_IF_ERROR(SaveVariables(*session, options.save));
     std::fprintf(out, "saved checkpoint %s\n", options.save.c_str());
   }
+  if (options.epochs > 0) report_status = WriteReports(options, records);
+  RETURN_IF_ERROR(report_status);
   return records;
 }
 

@@ -25,6 +25,9 @@ struct TrainOptions {
   std::string save, restore, log_csv, plot_svg;
   int save_every = 0;        // Also save after every N epochs.
   bool interactive = false;  // Redraw a progress bar (a terminal).
+  // A non-finite loss stops training with an error (nothing saved), or
+  // with false only warns on stderr (--on-nan=warn).
+  bool stop_on_nan = true;
 };
 
 // Returns one record per epoch. Datasets are sliced along axis 0 (all feeds
