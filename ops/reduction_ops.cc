@@ -373,7 +373,6 @@ absl::Status ProdGradient(const Scope& s, const Node& node,
     flat_shape = NamedConst(s, "Const", Int32Vector({reduced_num, other_num}));
     permuted_shape = NamedConst(s, "Const", Int32Vector(pshape));
   } else {
-    const PartialShape& xs = x.shape();
     Output rank = RankOf(s, x);
     Output indices = ops::Reshape(s, axes, Int32Vector({-1}));
     if (indices.dtype() != DT_INT32) {
