@@ -23,16 +23,8 @@ class NanLossTest : public ::testing::Test {
     WriteNpy(dir_ / "x.npy", F({1, 2, 3, 4, NAN, 6, 7, 8}, TensorShape{4, 2}));
     WriteNpy(dir_ / "y.npy", F({1, 2, 3, 4}, TensorShape{4, 1}));
   }
-  std::vector<std::string> Train(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"train",      graph_,
-                                     "--train-op", "GradientDescent",
-                                     "--loss",     "loss",
-                                     "--feed",     "x=" + (dir_ / "x.npy"),
-                                     "--feed",     "y=" + (dir_ / "y.npy"),
-                                     "--batch",    "4",
-                                     "--epochs",   "2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+  std::vector<std::string> Train(const std::vector<std::string>& extra) {
+    return RegressionTrainArgs(graph_, dir_.path(), 4, 2, extra);
   }
   ScratchDir dir_{"nan_loss"};
   std::string graph_;

@@ -21,16 +21,8 @@ class ReportPathTest : public ::testing::Test {
     WriteNpy(dir_ / "x.npy", F({1, 2, 3, 4, 5, 6}, TensorShape{3, 2}));
     WriteNpy(dir_ / "y.npy", F({1, 2, 3}, TensorShape{3, 1}));
   }
-  std::vector<std::string> Train(std::vector<std::string> extra) {
-    std::vector<std::string> args = {"train",      graph_,
-                                     "--train-op", "GradientDescent",
-                                     "--loss",     "loss",
-                                     "--feed",     "x=" + (dir_ / "x.npy"),
-                                     "--feed",     "y=" + (dir_ / "y.npy"),
-                                     "--batch",    "2",
-                                     "--epochs",   "3"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+  std::vector<std::string> Train(const std::vector<std::string>& extra) {
+    return RegressionTrainArgs(graph_, dir_.path(), 2, 3, extra);
   }
   ScratchDir dir_{"report_path"};
   std::string graph_;

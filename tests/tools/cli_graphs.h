@@ -4,6 +4,7 @@
 #define GRAPHFLOW_TESTS_TOOLS_CLI_GRAPHS_H_
 
 #include <string>
+#include <vector>
 
 #include "graph/graph_def.h"
 #include "gtest/gtest.h"
@@ -78,6 +79,22 @@ inline void WriteRegressionGraph(const std::string& path) {
   GradientDescentOptimizer(0.1).Minimize(s, loss);
   GlobalVariablesInitializer(s);
   WriteScopeGraph(s, path);
+}
+
+// `graphflow train` arguments for WriteRegressionGraph's graph fed from
+// <dir>/x.npy and <dir>/y.npy, followed by `extra`.
+inline std::vector<std::string> RegressionTrainArgs(
+    const std::string& graph, const std::string& dir, int batch, int epochs,
+    const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"train",      graph,
+                                   "--train-op", "GradientDescent",
+                                   "--loss",     "loss",
+                                   "--feed",     "x=" + dir + "/x.npy",
+                                   "--feed",     "y=" + dir + "/y.npy",
+                                   "--batch",    std::to_string(batch),
+                                   "--epochs",   std::to_string(epochs)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
 }
 
 }  // namespace graphflow::testing
