@@ -2,13 +2,18 @@
 # Installs the Debian packages graphflow builds with (only those missing) and
 # builds it. Safe to run again: it only redoes what changed.
 #   ./setup.sh             release build in build/
-#   ./setup.sh --sanitize  AddressSanitizer + UBSan build in build-asan/
+#   ./setup.sh --sanitize  clang AddressSanitizer + UBSan build in build-asan/,
+#                          with the libFuzzer targets of fuzz/ (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")"
 
+sanitize=0
+[ "${1:-}" = "--sanitize" ] && sanitize=1
 packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
           protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
           libeigen3-dev zlib1g-dev graphviz)
+# libFuzzer ships in clang's runtime package.
+[ $sanitize = 1 ] && packages+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -25,10 +30,16 @@ fi
 
 build=build
 options=(-DCMAKE_BUILD_TYPE=Release)
-if [ "${1:-}" = "--sanitize" ]; then
+if [ $sanitize = 1 ]; then
   build=build-asan
   options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
-           -DGRAPHFLOW_BUILD_BENCH=OFF)
+           -DGRAPHFLOW_FUZZ=ON -DGRAPHFLOW_BUILD_BENCH=OFF
+           -DCMAKE_CXX_COMPILER=clang++)
+  # A build-asan configured with another compiler cannot switch in place.
+  if [ -f "$build/CMakeCache.txt" ] &&
+     ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++' "$build/CMakeCache.txt"; then
+    rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
+  fi
 fi
 cmake -S . -B "$build" -G Ninja "${options[@]}" >/dev/null
 cmake --build "$build"
