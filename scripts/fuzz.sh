@@ -74,10 +74,10 @@ add_seed() {
 }
 
 build_corpus() {
-  local target=$1 corpus=$2 f
+  local target=$1 corpus=$2 f src
   mkdir -p "$corpus"
-  for dir in fuzz/seeds/$target fuzz/regressions/$target; do
-    [ -d "$dir" ] && cp "$dir"/* "$corpus"/ 2>/dev/null || true
+  for src in fuzz/seeds/$target fuzz/regressions/$target; do
+    [ -d "$src" ] && cp "$src"/* "$corpus"/ 2>/dev/null || true
   done
   while IFS= read -r f; do add_seed "$corpus" "$f"; done < <(real_files "$target")
   if [ "$target" = idx ]; then
