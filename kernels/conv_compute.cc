@@ -1,6 +1,8 @@
 // GCC 12 reports false maybe-uninitialized warnings inside Eigen's AVX-512
-// packet code instantiated by the GEMMs here.
+// packet code instantiated by the GEMMs here (clang has no such warning).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "kernels/conv_compute.h"
 
