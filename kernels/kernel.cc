@@ -14,12 +14,13 @@ absl::StatusOr<Tensor*> KernelContext::AllocateOutput(
 absl::StatusOr<Tensor*> KernelContext::AllocateOutput(
     int i, DataType dtype, const TensorShape& shape) {
   const int64_t elem_bytes = std::max(DataTypeSize(BaseType(dtype)), 1);
-  if (shape.num_elements() > kMaxTensorBytes / elem_bytes) {
+  const int64_t limit = env_.max_tensor_bytes;
+  if (shape.num_elements() > limit / elem_bytes) {
     return Error(absl::StatusCode::kResourceExhausted,
                  absl::StrCat("output ", i, " of shape ", shape.DebugString(),
                               " (", DataTypeString(BaseType(dtype)),
                               ") would exceed the maximum tensor size of ",
-                              kMaxTensorBytes, " bytes"));
+                              limit, " bytes"));
   }
   auto t = Tensor::Allocate(dtype, shape);
   if (!t.ok()) return Error(t.status().code(), t.status().message());

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "base/limits.h"
 #include "graph/graph.h"
 #include "graph/tensor.h"
 #include "kernels/variable.h"
@@ -34,6 +35,10 @@ struct KernelEnvironment {
   VariableStore* variables = nullptr;
   // Random per session: seeds random ops whose seed and seed2 are both 0.
   uint64_t session_seed = 0;
+  // The largest tensor a kernel may allocate (SessionOptions::limits), one
+  // policy enforced in AllocateOutput: a size taken from an index or attr in
+  // a hostile graph is ResourceExhausted naming the node, never an abort.
+  int64_t max_tensor_bytes = ResourceLimits{}.max_tensor_bytes;
 };
 
 // Per-session state of a stateful node (random ops), owned by the caller.
@@ -41,13 +46,6 @@ struct NodeCounters {
   std::atomic<uint64_t> runs{0};
   std::atomic<uint64_t> reserved{0};
 };
-
-// The largest tensor a kernel may allocate: one policy, enforced in
-// AllocateOutput, so a size taken from an index or attr in a hostile graph is
-// ResourceExhausted naming the node, never an abort. 4 GiB (2^30 floats) is
-// orders of magnitude above any real tensor here, yet a kernel holding its
-// inputs, outputs and temporaries at this size still fits a 24 GiB machine.
-inline constexpr int64_t kMaxTensorBytes = int64_t{4} << 30;
 
 class KernelContext {
  public:
@@ -69,7 +67,7 @@ class KernelContext {
   StoredVariable* ref_input(int i) const { return inputs_[i].ref; }
 
   // Allocates output i; InvalidArgument/ResourceExhausted on bad sizes or
-  // past kMaxTensorBytes.
+  // past the environment's max_tensor_bytes.
   absl::StatusOr<Tensor*> AllocateOutput(int i, const TensorShape& shape);
   absl::StatusOr<Tensor*> AllocateOutput(int i, DataType dtype,
                                          const TensorShape& shape);

@@ -126,6 +126,7 @@ Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
   env_.device = &DefaultDevice();
   env_.variables = &variables_;
   env_.session_seed = options.seed != 0 ? options.seed : std::random_device{}();
+  env_.max_tensor_bytes = options.limits.max_tensor_bytes;
 }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Create(
@@ -137,6 +138,12 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
 absl::StatusOr<std::unique_ptr<Session>> Session::Create(
     std::shared_ptr<const Graph> graph, SessionOptions options) {
   if (graph == nullptr) return absl::InvalidArgumentError("null graph");
+  if (options.limits.max_tensor_bytes <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SessionOptions.limits.max_tensor_bytes must be positive, "
+                     "got ",
+                     options.limits.max_tensor_bytes));
+  }
   return std::unique_ptr<Session>(new Session(std::move(graph), options));
 }
 

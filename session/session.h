@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "base/limits.h"
 #include "graph/op_registry.h"
 #include "graph/scope.h"
 #include "kernels/kernel.h"
@@ -26,6 +27,9 @@ struct SessionOptions {
   const KernelRegistry* kernels = nullptr;  // nullptr: all CPU kernels.
   // Seed for random ops with seed = seed2 = 0; 0 draws one at random.
   uint64_t seed = 0;
+  // Resource limits; limits.max_tensor_bytes bounds every tensor a kernel
+  // allocates (ResourceExhausted naming the node when exceeded).
+  ResourceLimits limits;
 };
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;

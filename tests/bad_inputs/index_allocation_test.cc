@@ -1,6 +1,6 @@
 // Class 3 of issue 8: an output sized by a runtime index (DynamicStitch) or
-// any other value is refused past kMaxTensorBytes by AllocateOutput itself,
-// as ResourceExhausted naming the node, never an abort.
+// any other value is refused past the session's max_tensor_bytes by
+// AllocateOutput itself, as ResourceExhausted naming the node, never an abort.
 #include <cstdint>
 #include <limits>
 
