@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
           protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
-          libeigen3-dev zlib1g-dev graphviz)
+          libeigen3-dev zlib1g-dev libsnappy-dev graphviz)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
