@@ -21,9 +21,16 @@ constexpr int kMaxShards = 99999;
 
 bool IsReadableType(DataType t) {
   switch (t) {
-    case DT_FLOAT: case DT_DOUBLE: case DT_INT8: case DT_INT16:
-    case DT_INT32: case DT_INT64: case DT_UINT8: case DT_UINT16:
-    case DT_BOOL: case DT_STRING:
+    case DT_FLOAT:
+    case DT_DOUBLE:
+    case DT_INT8:
+    case DT_INT16:
+    case DT_INT32:
+    case DT_INT64:
+    case DT_UINT8:
+    case DT_UINT16:
+    case DT_BOOL:
+    case DT_STRING:
       return true;
     default:
       return false;
@@ -36,9 +43,9 @@ absl::StatusOr<std::vector<int64_t>> ShapeOf(
   std::vector<int64_t> dims;
   for (const auto& dim : entry.shape().dim()) {
     if (dim.size() < 0) {
-      return absl::DataLossError(absl::StrCat(
-          index, ": tensor '", name, "' has a negative dimension ",
-          dim.size()));
+      return absl::DataLossError(absl::StrCat(index, ": tensor '", name,
+                                              "' has a negative dimension ",
+                                              dim.size()));
     }
     dims.push_back(dim.size());
   }
@@ -55,16 +62,18 @@ absl::StatusOr<std::string> ReadRange(const std::string& path, int64_t offset,
   std::error_code error;
   const auto file_size = std::filesystem::file_size(path, error);
   if (error) {
-    return absl::DataLossError(absl::StrCat(
-        "checkpoint data file ", path, " is missing or unreadable (needed for "
-        "tensor '", name, "'): ", error.message()));
+    return absl::DataLossError(
+        absl::StrCat("checkpoint data file ", path,
+                     " is missing or unreadable (needed for "
+                     "tensor '",
+                     name, "'): ", error.message()));
   }
   if (offset < 0 || size < 0 || static_cast<uint64_t>(offset) > file_size ||
       static_cast<uint64_t>(size) > file_size - offset) {
-    return absl::DataLossError(absl::StrCat(
-        "checkpoint data file ", path, " is truncated: tensor '", name,
-        "' needs bytes [", offset, ", ", offset + size, ") of a ", file_size,
-        "-byte file"));
+    return absl::DataLossError(
+        absl::StrCat("checkpoint data file ", path, " is truncated: tensor '",
+                     name, "' needs bytes [", offset, ", ", offset + size,
+                     ") of a ", file_size, "-byte file"));
   }
   std::ifstream in(path, std::ios::binary);
   std::string bytes(static_cast<size_t>(size), '\0');
@@ -154,9 +163,9 @@ bool DecodeBundleStrings(absl::string_view bytes, int64_t count,
 absl::StatusOr<BundleReader> BundleReader::Open(const std::string& prefix) {
   const std::string index = BundleIndexFilename(prefix);
   if (!std::filesystem::exists(index)) {
-    return absl::NotFoundError(absl::StrCat(
-        "no TensorFlow checkpoint at prefix ", prefix, ": ", index,
-        " does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat("no TensorFlow checkpoint at prefix ", prefix, ": ", index,
+                     " does not exist"));
   }
   ASSIGN_OR_RETURN(std::string contents, ReadFileToString(index));
   ASSIGN_OR_RETURN(table::TableEntries table,
@@ -179,12 +188,15 @@ absl::StatusOr<BundleReader> BundleReader::Open(const std::string& prefix) {
   }
   const auto& version = header.version();
   bool bad_consumer = false;
-  for (int v : version.bad_consumers()) bad_consumer |= v == kTensorBundleVersion;
+  for (int v : version.bad_consumers())
+    bad_consumer |= v == kTensorBundleVersion;
   if (version.min_consumer() > kTensorBundleVersion || bad_consumer) {
     return absl::UnimplementedError(absl::StrCat(
         index, ": checkpoint format version (producer ", version.producer(),
-        ", min_consumer ", version.min_consumer(), ") is newer than this "
-        "reader (version ", kTensorBundleVersion, ")"));
+        ", min_consumer ", version.min_consumer(),
+        ") is newer than this "
+        "reader (version ",
+        kTensorBundleVersion, ")"));
   }
   for (size_t i = 1; i < table.size(); ++i) {
     const std::string& name = table[i].first;
@@ -196,9 +208,9 @@ absl::StatusOr<BundleReader> BundleReader::Open(const std::string& prefix) {
     RETURN_IF_ERROR(ShapeOf(entry, name, index).status());
     if (entry.slices_size() == 0 &&
         (entry.shard_id() < 0 || entry.shard_id() >= header.num_shards())) {
-      return absl::DataLossError(absl::StrCat(
-          index, ": tensor '", name, "' is in shard ", entry.shard_id(),
-          " of ", header.num_shards()));
+      return absl::DataLossError(
+          absl::StrCat(index, ": tensor '", name, "' is in shard ",
+                       entry.shard_id(), " of ", header.num_shards()));
     }
     reader.entries_.emplace(name, std::move(entry));
   }
@@ -209,7 +221,8 @@ std::vector<BundleTensorInfo> BundleReader::ListTensors() const {
   std::vector<BundleTensorInfo> out;
   for (const auto& [name, entry] : entries_) {
     BundleTensorInfo info{name, static_cast<DataType>(entry.dtype()), {}};
-    for (const auto& dim : entry.shape().dim()) info.shape.push_back(dim.size());
+    for (const auto& dim : entry.shape().dim())
+      info.shape.push_back(dim.size());
     out.push_back(std::move(info));
   }
   return out;
@@ -238,10 +251,10 @@ absl::StatusOr<Tensor> BundleReader::Read(absl::string_view name) const {
         DataTypeString(dtype), ", which graphflow cannot hold"));
   }
   if (entry->slices_size() > 0) {
-    return absl::UnimplementedError(absl::StrCat(
-        "tensor '", name, "' in checkpoint ", prefix_,
-        " is partitioned into ", entry->slices_size(),
-        " slices; partitioned variables are not supported"));
+    return absl::UnimplementedError(
+        absl::StrCat("tensor '", name, "' in checkpoint ", prefix_,
+                     " is partitioned into ", entry->slices_size(),
+                     " slices; partitioned variables are not supported"));
   }
   const std::string index = BundleIndexFilename(prefix_);
   ASSIGN_OR_RETURN(std::vector<int64_t> dims, ShapeOf(*entry, name, index));
@@ -255,10 +268,10 @@ absl::StatusOr<Tensor> BundleReader::Read(absl::string_view name) const {
       BundleDataFilename(prefix_, entry->shard_id(), num_shards());
   if (dtype != DT_STRING &&
       static_cast<uint64_t>(entry->size()) != tensor.total_bytes()) {
-    return absl::DataLossError(absl::StrCat(
-        index, ": tensor '", name, "' of shape ", shape->DebugString(),
-        " needs ", tensor.total_bytes(), " bytes, its entry says ",
-        entry->size()));
+    return absl::DataLossError(
+        absl::StrCat(index, ": tensor '", name, "' of shape ",
+                     shape->DebugString(), " needs ", tensor.total_bytes(),
+                     " bytes, its entry says ", entry->size()));
   }
   ASSIGN_OR_RETURN(std::string bytes,
                    ReadRange(data, entry->offset(), entry->size(), name));
@@ -266,8 +279,8 @@ absl::StatusOr<Tensor> BundleReader::Read(absl::string_view name) const {
   if (dtype == DT_STRING) {
     if (!DecodeBundleStrings(bytes, tensor.num_elements(),
                              tensor.data<std::string>(), &crc)) {
-      return absl::DataLossError(absl::StrCat(
-          data, ": string tensor '", name, "' is malformed"));
+      return absl::DataLossError(
+          absl::StrCat(data, ": string tensor '", name, "' is malformed"));
     }
   } else {
     crc = crc32c::Value(bytes);

@@ -32,12 +32,13 @@ absl::Status BundleWriter::Add(absl::string_view name, const Tensor& tensor) {
   tensorflow::BundleEntryProto entry;
   entry.set_dtype(static_cast<tensorflow::DataType>(tensor.dtype()));
   auto* shape = entry.mutable_shape();  // Present even for scalars, as TF.
-  for (int64_t dim : tensor.shape().dim_sizes()) shape->add_dim()->set_size(dim);
+  for (int64_t dim : tensor.shape().dim_sizes())
+    shape->add_dim()->set_size(dim);
   entry.set_offset(static_cast<int64_t>(data_.size()));
   uint32_t crc = 0;
   if (tensor.dtype() == DT_STRING) {
-    const std::string bytes = EncodeBundleStrings(
-        tensor.data<std::string>(), tensor.num_elements(), &crc);
+    const std::string bytes = EncodeBundleStrings(tensor.data<std::string>(),
+                                                  tensor.num_elements(), &crc);
     entry.set_size(static_cast<int64_t>(bytes.size()));
     data_ += bytes;
   } else {
@@ -59,7 +60,8 @@ absl::Status BundleWriter::Finish() {
       std::filesystem::path(prefix_).parent_path();
   std::error_code error;
   if (!dir.empty()) std::filesystem::create_directories(dir, error);
-  RETURN_IF_ERROR(WriteFileAtomically(BundleDataFilename(prefix_, 0, 1), data_));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(BundleDataFilename(prefix_, 0, 1), data_));
 
   tensorflow::BundleHeaderProto header;
   header.set_num_shards(1);

@@ -38,8 +38,7 @@ absl::StatusOr<tensorflow::CheckpointState> ReadCheckpointState(
   const std::string file = (fs::path(dir) / "checkpoint").string();
   std::error_code error;
   if (!fs::is_regular_file(file, error)) {
-    return absl::NotFoundError(
-        absl::StrCat("no checkpoint state file ", file));
+    return absl::NotFoundError(absl::StrCat("no checkpoint state file ", file));
   }
   ASSIGN_OR_RETURN(std::string text, ReadFileToString(file));
   tensorflow::CheckpointState state;
@@ -79,10 +78,11 @@ absl::StatusOr<std::string> ResolveBundlePrefix(const std::string& path) {
   if (data != std::string::npos && IndexExists(path.substr(0, data))) {
     return path.substr(0, data);
   }
-  return absl::NotFoundError(absl::StrCat(
-      "no TensorFlow checkpoint at ", path, ": ", BundleIndexFilename(path),
-      " does not exist and ", path, " is not a directory with a checkpoint "
-      "state file"));
+  return absl::NotFoundError(
+      absl::StrCat("no TensorFlow checkpoint at ", path, ": ",
+                   BundleIndexFilename(path), " does not exist and ", path,
+                   " is not a directory with a checkpoint "
+                   "state file"));
 }
 
 bool IsTensorBundle(const std::string& prefix) {

@@ -79,8 +79,7 @@ TableBuilder::TableBuilder(TableOptions options)
       data_block_(options.restart_interval),
       index_block_(1) {}
 
-absl::Status TableBuilder::Add(absl::string_view key,
-                               absl::string_view value) {
+absl::Status TableBuilder::Add(absl::string_view key, absl::string_view value) {
   if (num_entries_ > 0) {
     if (key <= absl::string_view(last_key_)) {
       return absl::InvalidArgumentError(
@@ -135,8 +134,8 @@ void TableBuilder::WriteBlock(BlockBuilder* block, BlockHandle* handle) {
   file_.append(contents.data(), contents.size());
   const char type_byte = static_cast<char>(type);
   file_.push_back(type_byte);
-  uint32_t crc = crc32c::Extend(crc32c::Value(contents),
-                                absl::string_view(&type_byte, 1));
+  uint32_t crc =
+      crc32c::Extend(crc32c::Value(contents), absl::string_view(&type_byte, 1));
   PutFixed32(&file_, crc32c::Mask(crc));
   block->Reset();
 }

@@ -31,7 +31,8 @@ absl::StatusOr<std::string> ReadBlock(absl::string_view file,
                                         file.size(), "-byte file"));
   }
   const absl::string_view contents = file.substr(handle.offset, handle.size);
-  const absl::string_view type_byte = file.substr(handle.offset + handle.size, 1);
+  const absl::string_view type_byte =
+      file.substr(handle.offset + handle.size, 1);
   const uint32_t stored = crc32c::Unmask(
       DecodeFixed32(file.data() + handle.offset + handle.size + 1));
   if (crc32c::Extend(crc32c::Value(contents), type_byte) != stored) {
@@ -64,9 +65,9 @@ absl::Status ParseBlock(absl::string_view block, absl::string_view source,
   if (block.size() < 4) return Corrupt(source, "block shorter than 4 bytes");
   const uint32_t num_restarts = DecodeFixed32(block.data() + block.size() - 4);
   if (num_restarts == 0 || num_restarts > (block.size() - 4) / 4) {
-    return Corrupt(source, absl::StrCat("block claims ", num_restarts,
-                                        " restart points in ", block.size(),
-                                        " bytes"));
+    return Corrupt(source,
+                   absl::StrCat("block claims ", num_restarts,
+                                " restart points in ", block.size(), " bytes"));
   }
   absl::string_view rest = block.substr(0, block.size() - 4 - 4 * num_restarts);
   std::string key;
@@ -123,7 +124,8 @@ absl::StatusOr<TableEntries> ReadTable(absl::string_view contents,
     if (!handle.DecodeFrom(&handle_bytes)) {
       return Corrupt(source, "bad block handle in the index");
     }
-    ASSIGN_OR_RETURN(std::string block, ReadBlock(body, handle, source, "data"));
+    ASSIGN_OR_RETURN(std::string block,
+                     ReadBlock(body, handle, source, "data"));
     const size_t first = entries.size();
     RETURN_IF_ERROR(ParseBlock(block, source, &entries));
     for (size_t i = first; i < entries.size(); ++i) {

@@ -84,8 +84,8 @@ TEST(BundleTest, WriterRejectsBadNames) {
 TEST(BundleTest, ReadsTwoShards) {
   const std::string dir = FreshDir("shards");
   const std::string prefix = dir + "/model";
-  ASSERT_TRUE(WriteBundle(dir + "/part0", {{"a", Tensor::Vector<float>({1})}})
-                  .ok());
+  ASSERT_TRUE(
+      WriteBundle(dir + "/part0", {{"a", Tensor::Vector<float>({1})}}).ok());
   ASSERT_TRUE(
       WriteBundle(dir + "/part1", {{"b", Tensor::Vector<float>({2, 3})}}).ok());
   auto part0 = BundleReader::Open(dir + "/part0");
@@ -96,7 +96,8 @@ TEST(BundleTest, ReadsTwoShards) {
   header.mutable_version()->set_producer(1);
   table::TableBuilder builder;
   ASSERT_TRUE(builder.Add("", header.SerializeAsString()).ok());
-  ASSERT_TRUE(builder.Add("a", part0->FindEntry("a")->SerializeAsString()).ok());
+  ASSERT_TRUE(
+      builder.Add("a", part0->FindEntry("a")->SerializeAsString()).ok());
   tensorflow::BundleEntryProto b = *part1->FindEntry("b");
   b.set_shard_id(1);
   ASSERT_TRUE(builder.Add("b", b.SerializeAsString()).ok());
@@ -171,21 +172,21 @@ TEST(BundleTest, MissingIndexIsNotFound) {
 TEST(BundleTest, CheckpointStateFindsThePrefix) {
   const std::string dir = FreshDir("state");
   ASSERT_TRUE(WriteBundle(dir + "/model.ckpt-10", SampleTensors()).ok());
-  ASSERT_TRUE(WriteFileAtomically(
-                  dir + "/checkpoint",
-                  "model_checkpoint_path: \"model.ckpt-10\"\n"
-                  "all_model_checkpoint_paths: \"model.ckpt-10\"\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(dir + "/checkpoint",
+                          "model_checkpoint_path: \"model.ckpt-10\"\n"
+                          "all_model_checkpoint_paths: \"model.ckpt-10\"\n")
+          .ok());
   auto prefix = ResolveBundlePrefix(dir);
   ASSERT_TRUE(prefix.ok()) << prefix.status();
   EXPECT_EQ(*prefix, dir + "/model.ckpt-10");
   EXPECT_EQ(*ResolveBundlePrefix(dir + "/model.ckpt-10.index"), *prefix);
   EXPECT_EQ(*ResolveBundlePrefix(dir + "/model.ckpt-10"), *prefix);
   // An absolute path from the training machine falls back to this dir.
-  ASSERT_TRUE(WriteFileAtomically(
-                  dir + "/checkpoint",
-                  "model_checkpoint_path: \"/gone/model.ckpt-10\"\n")
-                  .ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(dir + "/checkpoint",
+                          "model_checkpoint_path: \"/gone/model.ckpt-10\"\n")
+          .ok());
   EXPECT_EQ(*ResolveBundlePrefix(dir), *prefix);
 
   ASSERT_TRUE(WriteFileAtomically(dir + "/checkpoint",

@@ -108,8 +108,7 @@ TEST(TableTest, EveryFlippedByteIsDataLossOrHarmless) {
       continue;
     }
     EXPECT_EQ(read.status().code(), absl::StatusCode::kDataLoss) << i;
-    EXPECT_NE(read.status().message().find("flipped.index"),
-              std::string::npos);
+    EXPECT_NE(read.status().message().find("flipped.index"), std::string::npos);
   }
 }
 
