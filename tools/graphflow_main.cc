@@ -20,6 +20,7 @@
 #include "graph/status.h"
 #include "graphflow/version.h"
 #include "proto/graph_io.h"
+#include "tools/checkpoint_inspect.h"
 #include "tools/graph_dot.h"
 #include "tools/graph_tools.h"
 #include "tools/run_command.h"
@@ -124,10 +125,15 @@ the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
+       graphflow inspect CHECKPOINT
 
-Prints the node count, op histogram, placeholders (dtype, shape), variables
-(shape, trainable), likely init / train / loss nodes, and any ops graphflow
-cannot run with the nodes that use them.
+CHECKPOINT (a TensorFlow prefix such as model.ckpt, or a directory holding a
+`checkpoint` file): lists its tensors, "name (DT_FLOAT) [784,256]", sorted by
+name, like TF's inspect_checkpoint.
+
+For a GRAPH, prints the node count, op histogram, placeholders (dtype,
+shape), variables (shape, trainable), likely init / train / loss nodes, and
+any ops graphflow cannot run with the nodes that use them.
 )"},
     {"convert", R"(usage: graphflow convert IN OUT
 
@@ -325,6 +331,12 @@ absl::Status Run(const Args& args) {
   }
   if (cmd == "inspect") {
     RETURN_IF_ERROR(NeedGraphs(args, 1));
+    if (IsTfCheckpointPath(args.positional[0])) {
+      ASSIGN_OR_RETURN(std::string listing,
+                       FormatTfCheckpointListing(args.positional[0]));
+      std::fputs(listing.c_str(), stdout);
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(auto graph, LoadGraphFile(args.positional[0]));
     std::fputs(
         FormatSummary(SummarizeGraph(*graph), args.positional[0]).c_str(),
