@@ -34,6 +34,9 @@ namespace graphflow {
 // the path. A crash leaves either the old file or the new one.
 absl::Status SaveCheckpoint(const std::string& path,
                             const std::map<std::string, Tensor>& tensors);
+// LoadCheckpoint (and so RestoreVariables) also reads TensorFlow V2
+// checkpoints, told apart by content: `path` a TF prefix (model.ckpt,
+// model.ckpt-1000), its .index file, or a directory with a `checkpoint` file.
 absl::StatusOr<std::map<std::string, Tensor>> LoadCheckpoint(
     const std::string& path);
 
