@@ -1,4 +1,5 @@
-// `graphflow inspect` on TensorFlow checkpoints (../shared/tfgraphs).
+// `graphflow inspect` and `run --restore` on TensorFlow checkpoints
+// (../shared/tfgraphs).
 #include "base/file_io.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_util.h"
@@ -36,6 +37,16 @@ TEST(CheckpointInspectTest, CorruptIndexFailsNamingIt) {
   ASSERT_TRUE(WriteFileAtomically(scratch / "m.index", *bytes).ok());
   const auto r = RunCli({"inspect", scratch / "m"});
   EXPECT_TRUE(testing::FailedCleanly(r, {scratch / "m.index", "CRC"}));
+}
+
+TEST(CheckpointInspectTest, RunRestoresATfPrefix) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  const auto r = RunCli({"run", dir + "/xor_adam_train.pbtxt", "--restore",
+                         dir + "/ckpt/xor_model.ckpt", "--fetch",
+                         "Variable_3"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  // The checkpoint's own value (TF wrote 3.64788, 3.64866).
+  EXPECT_NE(r.out.find("[3.64788 3.64866]"), std::string::npos) << r;
 }
 
 }  // namespace
