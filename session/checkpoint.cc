@@ -14,6 +14,7 @@
 #include "base/file_io.h"
 #include "graph/status.h"
 #include "tensor_bundle/bundle_reader.h"
+#include "tensor_bundle/bundle_writer.h"
 #include "tensor_bundle/checkpoint_state.h"
 
 namespace graphflow {
@@ -328,7 +329,15 @@ absl::StatusOr<std::map<std::string, Tensor>> LoadCheckpoint(
   return ParseCheckpoint(bytes, path);
 }
 
-absl::Status SaveVariables(Session& session, const std::string& path) {
+absl::StatusOr<CheckpointFormat> ParseCheckpointFormat(absl::string_view name) {
+  if (name == "graphflow") return CheckpointFormat::kGraphflow;
+  if (name == "tf") return CheckpointFormat::kTensorFlow;
+  return absl::InvalidArgumentError(
+      absl::StrCat("checkpoint format '", name, "': expected graphflow or tf"));
+}
+
+absl::Status SaveVariables(Session& session, const std::string& path,
+                           CheckpointFormat format) {
   std::map<std::string, Tensor> tensors;
   for (const auto& node : session.graph().nodes()) {
     if (node->op() != "VariableV2") continue;
@@ -336,6 +345,9 @@ absl::Status SaveVariables(Session& session, const std::string& path) {
     StoredVariable* var = session.variables().Find(name);
     if (var == nullptr || !var->initialized()) continue;
     ASSIGN_OR_RETURN(tensors[name], var->Read());
+  }
+  if (format == CheckpointFormat::kTensorFlow) {
+    return WriteBundle(path, tensors);
   }
   return SaveCheckpoint(path, tensors);
 }

@@ -41,12 +41,34 @@ TEST(CheckpointInspectTest, CorruptIndexFailsNamingIt) {
 
 TEST(CheckpointInspectTest, RunRestoresATfPrefix) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
-  const auto r = RunCli({"run", dir + "/xor_adam_train.pbtxt", "--restore",
-                         dir + "/ckpt/xor_model.ckpt", "--fetch",
-                         "Variable_3"});
+  const auto r =
+      RunCli({"run", dir + "/xor_adam_train.pbtxt", "--restore",
+              dir + "/ckpt/xor_model.ckpt", "--fetch", "Variable_3"});
   ASSERT_EQ(r.exit_code, 0) << r;
   // The checkpoint's own value (TF wrote 3.64788, 3.64866).
   EXPECT_NE(r.out.find("[3.64788 3.64866]"), std::string::npos) << r;
+}
+
+// Restore TF's checkpoint, save it with --save-format tf: the same bytes
+// (tensors in name order, as TF's Saver wrote them).
+TEST(CheckpointInspectTest, SaveFormatTfReproducesTfsFiles) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  testing::ScratchDir scratch("save_tf");
+  const std::string prefix = dir + "/ckpt/xor_model.ckpt";
+  const auto r = RunCli({"run", dir + "/xor_adam_train.pbtxt", "--restore",
+                         prefix, "--fetch", "Variable_3", "--save",
+                         scratch / "re.ckpt", "--save-format", "tf"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  for (const char* suffix : {".index", ".data-00000-of-00001"}) {
+    auto ours = ReadFileToString(scratch / ("re.ckpt" + std::string(suffix)));
+    auto theirs = ReadFileToString(prefix + suffix);
+    ASSERT_TRUE(ours.ok() && theirs.ok()) << suffix;
+    EXPECT_TRUE(*ours == *theirs) << suffix << " differs";
+  }
+  EXPECT_TRUE(testing::FailedCleanly(
+      RunCli({"run", dir + "/xor_adam_train.pbtxt", "--fetch", "Variable_3",
+              "--save-format", "bogus"}),
+      {"bogus"}));
 }
 
 }  // namespace
