@@ -1,5 +1,6 @@
 #include "tensor_bundle/bundle_reader.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -263,18 +264,24 @@ absl::StatusOr<Tensor> BundleReader::Read(absl::string_view name) const {
     return absl::DataLossError(absl::StrCat(index, ": tensor '", name,
                                             "': ", shape.status().message()));
   }
-  ASSIGN_OR_RETURN(Tensor tensor, Tensor::Allocate(dtype, *shape));
   const std::string data =
       BundleDataFilename(prefix_, entry->shard_id(), num_shards());
-  if (dtype != DT_STRING &&
-      static_cast<uint64_t>(entry->size()) != tensor.total_bytes()) {
-    return absl::DataLossError(
-        absl::StrCat(index, ": tensor '", name, "' of shape ",
-                     shape->DebugString(), " needs ", tensor.total_bytes(),
-                     " bytes, its entry says ", entry->size()));
+  // Sizes are checked against the entry and the shard's real size before
+  // anything is allocated, so a hostile index cannot ask for memory the
+  // file does not back.
+  const int64_t elements = shape->num_elements();
+  const uint64_t needed =
+      static_cast<uint64_t>(elements) * std::max(DataTypeSize(dtype), 1);
+  if ((dtype != DT_STRING && static_cast<uint64_t>(entry->size()) != needed) ||
+      (dtype == DT_STRING && static_cast<uint64_t>(entry->size()) < needed)) {
+    return absl::DataLossError(absl::StrCat(
+        index, ": tensor '", name, "' of shape ", shape->DebugString(),
+        " needs ", dtype == DT_STRING ? "at least " : "", needed,
+        " bytes, its entry says ", entry->size()));
   }
   ASSIGN_OR_RETURN(std::string bytes,
                    ReadRange(data, entry->offset(), entry->size(), name));
+  ASSIGN_OR_RETURN(Tensor tensor, Tensor::Allocate(dtype, *shape));
   uint32_t crc = 0;
   if (dtype == DT_STRING) {
     if (!DecodeBundleStrings(bytes, tensor.num_elements(),

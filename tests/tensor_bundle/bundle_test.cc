@@ -164,6 +164,35 @@ TEST(BundleTest, TruncatedDataIsDataLossNamingTheShard) {
   EXPECT_NE(all.status().message().find("truncated"), std::string::npos);
 }
 
+// An entry claiming a 4 GiB tensor in a tiny shard is DataLoss, checked
+// before any allocation.
+TEST(BundleTest, HostileEntrySizeIsDataLoss) {
+  const std::string prefix = FreshDir("hostile") + "/m";
+  ASSERT_TRUE(WriteBundle(prefix, {{"x", Tensor::Scalar<float>(1)}}).ok());
+  tensorflow::BundleHeaderProto header;
+  header.set_num_shards(1);
+  tensorflow::BundleEntryProto entry;
+  entry.set_dtype(tensorflow::DT_FLOAT);
+  entry.mutable_shape()->add_dim()->set_size(int64_t{1} << 30);
+  entry.set_size(int64_t{4} << 30);
+  table::TableBuilder builder;
+  ASSERT_TRUE(builder.Add("", header.SerializeAsString()).ok());
+  ASSERT_TRUE(builder.Add("x", entry.SerializeAsString()).ok());
+  ASSERT_TRUE(WriteFileAtomically(prefix + ".index", builder.Finish()).ok());
+  auto reader = BundleReader::Open(prefix);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ExpectDataLossNaming(reader->Read("x").status(),
+                       prefix + ".data-00000-of-00001");
+  // A size that disagrees with the shape names the index.
+  entry.set_size(12);
+  table::TableBuilder again;
+  ASSERT_TRUE(again.Add("", header.SerializeAsString()).ok());
+  ASSERT_TRUE(again.Add("x", entry.SerializeAsString()).ok());
+  ASSERT_TRUE(WriteFileAtomically(prefix + ".index", again.Finish()).ok());
+  ExpectDataLossNaming(BundleReader::Open(prefix)->Read("x").status(),
+                       prefix + ".index");
+}
+
 TEST(BundleTest, MissingIndexIsNotFound) {
   auto reader = BundleReader::Open(FreshDir("none") + "/m");
   EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
