@@ -2,15 +2,20 @@
 
 #include <array>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <set>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/endian.h"
 #include "base/file_io.h"
 #include "graph/status.h"
+#include "tensor_bundle/bundle_reader.h"
+#include "tensor_bundle/bundle_writer.h"
+#include "tensor_bundle/checkpoint_state.h"
 
 namespace graphflow {
 namespace {
@@ -307,11 +312,32 @@ absl::Status SaveCheckpoint(const std::string& path,
 
 absl::StatusOr<std::map<std::string, Tensor>> LoadCheckpoint(
     const std::string& path) {
+  // A TensorFlow checkpoint is named by its prefix (no file of that name) or
+  // its directory; its .index is recognized by the table magic.
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error) ||
+      !std::filesystem::exists(path, error) || IsTensorBundle(path) ||
+      absl::EndsWith(path, ".index")) {
+    auto prefix = ResolveBundlePrefix(path);
+    if (prefix.ok() && IsTensorBundle(*prefix)) {
+      ASSIGN_OR_RETURN(BundleReader reader, BundleReader::Open(*prefix));
+      return reader.ReadAll();
+    }
+    if (std::filesystem::is_directory(path, error)) return prefix.status();
+  }
   ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
   return ParseCheckpoint(bytes, path);
 }
 
-absl::Status SaveVariables(Session& session, const std::string& path) {
+absl::StatusOr<CheckpointFormat> ParseCheckpointFormat(absl::string_view name) {
+  if (name == "graphflow") return CheckpointFormat::kGraphflow;
+  if (name == "tf") return CheckpointFormat::kTensorFlow;
+  return absl::InvalidArgumentError(
+      absl::StrCat("checkpoint format '", name, "': expected graphflow or tf"));
+}
+
+absl::Status SaveVariables(Session& session, const std::string& path,
+                           CheckpointFormat format) {
   std::map<std::string, Tensor> tensors;
   for (const auto& node : session.graph().nodes()) {
     if (node->op() != "VariableV2") continue;
@@ -319,6 +345,9 @@ absl::Status SaveVariables(Session& session, const std::string& path) {
     StoredVariable* var = session.variables().Find(name);
     if (var == nullptr || !var->initialized()) continue;
     ASSIGN_OR_RETURN(tensors[name], var->Read());
+  }
+  if (format == CheckpointFormat::kTensorFlow) {
+    return WriteBundle(path, tensors);
   }
   return SaveCheckpoint(path, tensors);
 }

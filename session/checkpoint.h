@@ -34,6 +34,9 @@ namespace graphflow {
 // the path. A crash leaves either the old file or the new one.
 absl::Status SaveCheckpoint(const std::string& path,
                             const std::map<std::string, Tensor>& tensors);
+// LoadCheckpoint (and so RestoreVariables) also reads TensorFlow V2
+// checkpoints, told apart by content: `path` a TF prefix (model.ckpt,
+// model.ckpt-1000), its .index file, or a directory with a `checkpoint` file.
 absl::StatusOr<std::map<std::string, Tensor>> LoadCheckpoint(
     const std::string& path);
 
@@ -51,7 +54,16 @@ uint32_t Crc32(uint32_t crc, absl::string_view data);
 // Saves every initialized variable of the session's graph (its VariableV2
 // nodes, named by shared_name or else the node name), read from
 // session.variables(). Uninitialized variables are skipped.
-absl::Status SaveVariables(Session& session, const std::string& path);
+enum class CheckpointFormat {
+  kGraphflow,   // The one-file format above.
+  kTensorFlow,  // A TF V2 checkpoint: `path` is its prefix (PATH.index,
+                // PATH.data-00000-of-00001), byte-compatible with TF's writer.
+};
+absl::Status SaveVariables(
+    Session& session, const std::string& path,
+    CheckpointFormat format = CheckpointFormat::kGraphflow);
+// "graphflow" or "tf" (as --save-format spells them); InvalidArgument else.
+absl::StatusOr<CheckpointFormat> ParseCheckpointFormat(absl::string_view name);
 
 // Assigns every VariableV2 of session.graph() its tensor from the checkpoint.
 // All are checked before any is assigned: a missing variable is NotFound

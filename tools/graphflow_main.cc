@@ -20,6 +20,7 @@
 #include "graph/status.h"
 #include "graphflow/version.h"
 #include "proto/graph_io.h"
+#include "tools/checkpoint_inspect.h"
 #include "tools/graph_dot.h"
 #include "tools/graph_tools.h"
 #include "tools/run_command.h"
@@ -37,6 +38,8 @@ ABSL_FLAG(std::string, restore, "",
 ABSL_FLAG(std::string, save, "",
           "run/train: checkpoint to write variables to at the end");
 ABSL_FLAG(int, save_every, 0, "train: also save every N epochs");
+ABSL_FLAG(std::string, save_format, "graphflow",
+          "run/train: --save as graphflow or tf (a TF V2 checkpoint prefix)");
 ABSL_FLAG(std::string, scale, "",
           "multiply integer data fed to float placeholders (e.g. 1/255)");
 ABSL_FLAG(
@@ -92,7 +95,7 @@ const std::map<std::string, std::string> kHelp = {
     {"run", R"(usage: graphflow run GRAPH [--init NODE]... [--feed NAME=FILE]...
                      [--fetch NODE[:INDEX]]... [--target NODE]... [--out DIR]
                      [--steps N] [--restore CKPT] [--save CKPT]
-                     [--scale S] [--one-hot]
+                     [--save-format graphflow|tf] [--scale S] [--one-hot]
 
 One session: every --init node runs first as its own step (all feeds
 available), then the fetches and targets run --steps times (default 1).
@@ -101,7 +104,10 @@ Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
 (.idx, *-ubyte, .gz). Integer data is fed to float placeholders only with
 --scale (e.g. 1/255); class ids to [-1,K] float placeholders only with
 --one-hot; integers widen losslessly (uint8 labels to an int64 placeholder).
-Feeds a step does not need are accepted.
+Feeds a step does not need are accepted. CKPT for --restore is a graphflow
+checkpoint or a TensorFlow one (prefix model.ckpt, its .index, or a directory
+with a `checkpoint` file), told apart by content; --save-format tf writes a
+TensorFlow V2 checkpoint at prefix CKPT.
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
@@ -109,7 +115,7 @@ Feeds a step does not need are accepted.
                        --batch N --epochs N [--shuffle-seed S] [--init NODE]...
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
-                       [--on-nan stop|warn]
+                       [--on-nan stop|warn] [--save-format graphflow|tf]
 
 The --feed files form the training set and are sliced along axis 0 into
 minibatches (every feed must have the same length; the last partial batch is
@@ -124,10 +130,15 @@ the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
+       graphflow inspect CHECKPOINT
 
-Prints the node count, op histogram, placeholders (dtype, shape), variables
-(shape, trainable), likely init / train / loss nodes, and any ops graphflow
-cannot run with the nodes that use them.
+CHECKPOINT (a TensorFlow prefix such as model.ckpt, or a directory holding a
+`checkpoint` file): lists its tensors, "name (DT_FLOAT) [784,256]", sorted by
+name, like TF's inspect_checkpoint.
+
+For a GRAPH, prints the node count, op histogram, placeholders (dtype,
+shape), variables (shape, trainable), likely init / train / loss nodes, and
+any ops graphflow cannot run with the nodes that use them.
 )"},
     {"convert", R"(usage: graphflow convert IN OUT
 
@@ -150,9 +161,9 @@ without it. Other extensions are refused. Without --out, prints DOT text.
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",    "steps",        "restore", "save",   "save_every",
-    "scale",  "train_op",     "loss",    "metric", "batch",
-    "epochs", "shuffle_seed", "log",     "plot",   "on_nan"};
+    "out",      "steps", "restore", "save",       "save_every", "scale",
+    "train_op", "loss",  "metric",  "batch",      "epochs",     "shuffle_seed",
+    "log",      "plot",  "on_nan",  "save_format"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save", "log",
                                           "plot"};
@@ -291,6 +302,8 @@ absl::Status Run(const Args& args) {
     o.steps = absl::GetFlag(FLAGS_steps);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.save = absl::GetFlag(FLAGS_save);
+    ASSIGN_OR_RETURN(o.save_format,
+                     ParseCheckpointFormat(absl::GetFlag(FLAGS_save_format)));
     return RunCommand(o, stdout);
   }
   if (cmd == "train") {
@@ -309,6 +322,8 @@ absl::Status Run(const Args& args) {
     o.epochs = absl::GetFlag(FLAGS_epochs);
     o.shuffle_seed = absl::GetFlag(FLAGS_shuffle_seed);
     o.save = absl::GetFlag(FLAGS_save);
+    ASSIGN_OR_RETURN(o.save_format,
+                     ParseCheckpointFormat(absl::GetFlag(FLAGS_save_format)));
     o.save_every = absl::GetFlag(FLAGS_save_every);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.log_csv = absl::GetFlag(FLAGS_log);
@@ -325,6 +340,12 @@ absl::Status Run(const Args& args) {
   }
   if (cmd == "inspect") {
     RETURN_IF_ERROR(NeedGraphs(args, 1));
+    if (IsTfCheckpointPath(args.positional[0])) {
+      ASSIGN_OR_RETURN(std::string listing,
+                       FormatTfCheckpointListing(args.positional[0]));
+      std::fputs(listing.c_str(), stdout);
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(auto graph, LoadGraphFile(args.positional[0]));
     std::fputs(
         FormatSummary(SummarizeGraph(*graph), args.positional[0]).c_str(),

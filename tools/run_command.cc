@@ -125,7 +125,7 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
                      session->Run(feeds, options.fetches, options.targets));
   }
   if (!options.save.empty())
-    RETURN_IF_ERROR(SaveVariables(*session, options.save));
+    RETURN_IF_ERROR(SaveVariables(*session, options.save, options.save_format));
   if (!options.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "session/checkpoint.h"
 #include "session/session.h"
 #include "tools/tensor_files.h"
 
@@ -38,6 +39,7 @@ struct RunOptions {
   std::string out_dir;  // Empty: print the fetches.
   int steps = 1;
   std::string restore, save;  // Checkpoints.
+  CheckpointFormat save_format = CheckpointFormat::kGraphflow;
 };
 absl::Status RunCommand(const RunOptions& options, FILE* out);
 

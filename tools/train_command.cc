@@ -258,7 +258,8 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     const bool save_now = !options.save.empty() && options.save_every > 0 &&
                           epoch % options.save_every == 0;
     if (save_now) {
-      RETURN_IF_ERROR(SaveVariables(*session, options.save));
+      RETURN_IF_ERROR(
+          SaveVariables(*session, options.save, options.save_format));
       progress.Note(absl::StrCat("saved checkpoint ", options.save));
     }
     // The log and chart are rewritten (atomically, with an fsync) at most
@@ -278,7 +279,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     std::fprintf(out, "eval %s %.4f\n", options.metric.c_str(), m);
   }
   if (!options.save.empty()) {
-    RETURN_IF_ERROR(SaveVariables(*session, options.save));
+    RETURN_IF_ERROR(SaveVariables(*session, options.save, options.save_format));
     std::fprintf(out, "saved checkpoint %s\n", options.save.c_str());
   }
   if (options.epochs > 0) report_status = WriteReports(options, records);

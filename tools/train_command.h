@@ -23,6 +23,7 @@ struct TrainOptions {
   int epochs = 1;
   uint64_t shuffle_seed = 0;
   std::string save, restore, log_csv, plot_svg;
+  CheckpointFormat save_format = CheckpointFormat::kGraphflow;
   int save_every = 0;        // Also save after every N epochs.
   bool interactive = false;  // Redraw a progress bar (a terminal).
   // A non-finite loss stops training with an error (nothing saved), or

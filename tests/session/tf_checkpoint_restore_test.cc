@@ -1,0 +1,76 @@
+// Restoring TensorFlow checkpoints into their graphs: graph + checkpoint
+// must give the frozen twin's outputs exactly (../shared/tfgraphs).
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "session/checkpoint.h"
+#include "session/session.h"
+#include "tensor_bundle/bundle_reader.h"
+#include "tests/support/test_util.h"
+
+namespace graphflow {
+namespace {
+
+std::unique_ptr<Session> SessionFor(const std::string& path) {
+  std::unique_ptr<Graph> g = testing::LoadGraph(path);
+  if (!g) return nullptr;
+  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : nullptr;
+}
+
+TEST(TfCheckpointRestoreTest, MnistMlpMatchesTheFrozenGraph) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  const std::string prefix = dir + "/ckpt/mnist_mlp_model.ckpt";
+  auto train = SessionFor(dir + "/mnist_mlp_adam_train.pbtxt");
+  auto frozen = SessionFor(dir + "/mnist_mlp_frozen.pb");
+  ASSERT_TRUE(train && frozen);
+  ASSERT_TRUE(RestoreVariables(*train, prefix).ok());
+
+  auto expected = BundleReader::Open(prefix)->ReadAll();
+  ASSERT_TRUE(expected.ok()) << expected.status();
+  for (const auto& [name, variable] : train->variables().All()) {
+    auto value = variable->Read();
+    ASSERT_TRUE(value.ok()) << name;
+    EXPECT_TRUE(TensorsEqual(*value, expected->at(name))) << name;
+  }
+
+  Tensor x(DT_FLOAT, TensorShape{8, 784});
+  for (int64_t i = 0; i < x.num_elements(); ++i) {
+    x.flat<float>()[i] = static_cast<float>((i * 7919) % 256) / 255.0f;
+  }
+  auto ours = train->Run({{"Placeholder", x}}, {"softmax"});
+  auto theirs = frozen->Run({{"Placeholder", x}}, {"softmax"});
+  ASSERT_TRUE(ours.ok()) << ours.status();
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_TRUE(TensorsEqual((*ours)[0], (*theirs)[0]))
+      << (*ours)[0].DebugString() << "\n"
+      << (*theirs)[0].DebugString();
+}
+
+TEST(TfCheckpointRestoreTest, AcceptsTheIndexFileAndTheDirectory) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/cf_lstm_arima_tf14");
+  auto by_dir = LoadCheckpoint(dir);
+  ASSERT_TRUE(by_dir.ok()) << by_dir.status();
+  EXPECT_EQ(by_dir->size(), 20u);
+  auto by_index = LoadCheckpoint(dir + "/sunld.model.index");
+  ASSERT_TRUE(by_index.ok()) << by_index.status();
+  EXPECT_EQ(by_index->size(), 20u);
+}
+
+TEST(TfCheckpointRestoreTest, AnotherModelsCheckpointIsRejected) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
+  // The xor model's variables share the MLP's names, not their shapes.
+  auto train = SessionFor(dir + "/mnist_mlp_adam_train.pbtxt");
+  ASSERT_TRUE(train);
+  const absl::Status status =
+      RestoreVariables(*train, dir + "/ckpt/xor_model.ckpt");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_NE(status.message().find("xor_model.ckpt"), std::string::npos)
+      << status;
+}
+
+}  // namespace
+}  // namespace graphflow
