@@ -3,6 +3,8 @@
 # builds it. Safe to run again: it only redoes what changed.
 #   ./setup.sh             release build in build/
 #   ./setup.sh --sanitize  AddressSanitizer + UBSan build in build-asan/
+#   ./setup.sh --tsan      ThreadSanitizer build of the concurrency tests in
+#                          build-tsan/
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,10 +27,19 @@ fi
 
 build=build
 options=(-DCMAKE_BUILD_TYPE=Release)
-if [ "${1:-}" = "--sanitize" ]; then
-  build=build-asan
-  options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
-           -DGRAPHFLOW_BUILD_BENCH=OFF)
-fi
+targets=(all)
+case "${1:-}" in
+  --sanitize)
+    build=build-asan
+    options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
+             -DGRAPHFLOW_BUILD_BENCH=OFF) ;;
+  --tsan)
+    build=build-tsan
+    options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_TSAN=ON
+             -DGRAPHFLOW_BUILD_BENCH=OFF)
+    targets=(concurrency_tests) ;;
+  "") ;;
+  *) echo "usage: $0 [--sanitize | --tsan]" >&2; exit 2 ;;
+esac
 cmake -S . -B "$build" -G Ninja "${options[@]}" >/dev/null
-cmake --build "$build"
+cmake --build "$build" --target "${targets[@]}"
