@@ -4,6 +4,8 @@
 #   ./setup.sh             release build in build/
 #   ./setup.sh --sanitize  clang AddressSanitizer + UBSan build in build-asan/,
 #                          with the libFuzzer targets of fuzz/ (scripts/fuzz.sh)
+#   ./setup.sh --tsan      ThreadSanitizer build of the concurrency tests in
+#                          build-tsan/
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -30,16 +32,25 @@ fi
 
 build=build
 options=(-DCMAKE_BUILD_TYPE=Release)
-if [ $sanitize = 1 ]; then
-  build=build-asan
-  options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
-           -DGRAPHFLOW_FUZZ=ON -DGRAPHFLOW_BUILD_BENCH=OFF
-           -DCMAKE_CXX_COMPILER=clang++)
-  # A build-asan configured with another compiler cannot switch in place.
-  if [ -f "$build/CMakeCache.txt" ] &&
-     ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++' "$build/CMakeCache.txt"; then
-    rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
-  fi
-fi
+targets=(all)
+case "${1:-}" in
+  --sanitize)
+    build=build-asan
+    options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
+             -DGRAPHFLOW_FUZZ=ON -DGRAPHFLOW_BUILD_BENCH=OFF
+             -DCMAKE_CXX_COMPILER=clang++)
+    # A build-asan configured with another compiler cannot switch in place.
+    if [ -f "$build/CMakeCache.txt" ] &&
+       ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++' "$build/CMakeCache.txt"; then
+      rm -rf "$build/CMakeCache.txt" "$build/CMakeFiles"
+    fi ;;
+  --tsan)
+    build=build-tsan
+    options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_TSAN=ON
+             -DGRAPHFLOW_BUILD_BENCH=OFF)
+    targets=(concurrency_tests) ;;
+  "") ;;
+  *) echo "usage: $0 [--sanitize | --tsan]" >&2; exit 2 ;;
+esac
 cmake -S . -B "$build" -G Ninja "${options[@]}" >/dev/null
-cmake --build "$build"
+cmake --build "$build" --target "${targets[@]}"

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -53,10 +54,19 @@ int RemoveStaleTemporaries(const std::string& path) {
   while (const dirent* entry = ::readdir(d)) {
     absl::string_view name = entry->d_name;
     if (!absl::StartsWith(name, prefix)) continue;
+    // "<pid>" or "<pid>.<sequence>".
     absl::string_view digits = name.substr(prefix.size());
+    absl::string_view sequence;
+    if (size_t dot = digits.find('.'); dot != absl::string_view::npos) {
+      sequence = digits.substr(dot + 1);
+      digits = digits.substr(0, dot);
+      if (sequence.empty()) continue;
+    }
+    auto all_digits = [](absl::string_view v) {
+      return std::all_of(v.begin(), v.end(), absl::ascii_isdigit);
+    };
     int pid = 0;
-    if (digits.empty() ||
-        !std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) ||
+    if (digits.empty() || !all_digits(digits) || !all_digits(sequence) ||
         !absl::SimpleAtoi(digits, &pid) || pid <= 0 || pid == ::getpid()) {
       continue;
     }
@@ -72,7 +82,11 @@ int RemoveStaleTemporaries(const std::string& path) {
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
   RemoveStaleTemporaries(path);
-  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  // The sequence number keeps concurrent writers of one path in this
+  // process apart; the pid lets a later writer spot a dead one's file.
+  static std::atomic<uint64_t> sequence{0};
+  std::string tmp =
+      absl::StrCat(path, ".tmp.", getpid(), ".", sequence.fetch_add(1));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("cannot create", tmp);
   const char* p = contents.data();

@@ -11,13 +11,13 @@ namespace graphflow {
 
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
-// Writes to "<path>.tmp.<pid>", fsyncs, then renames over `path`, so a crash
+// Writes to "<path>.tmp.<pid>.<n>", fsyncs, then renames over `path`, so a crash
 // leaves either the old file or the new one, never a torn mix. Temporaries
 // of `path` left by killed writers are removed first.
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents);
 
-// Removes "<path>.tmp.<pid>" files whose pid is not a running process (left
+// Removes "<path>.tmp.<pid>[.<n>]" files whose pid is not a running process (left
 // by a writer killed before its rename); returns how many were removed.
 int RemoveStaleTemporaries(const std::string& path);
 

@@ -304,7 +304,7 @@ absl::StatusOr<OpDef> OpDefBuilder::Finalize() const {
 
 absl::Status OpRegistry::Register(const OpDefBuilder& builder) {
   ASSIGN_OR_RETURN(OpDef def, builder.Finalize());
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (ops_.contains(def.name)) {
     return absl::AlreadyExistsError(
         absl::StrCat("op '", def.name, "' is registered twice"));
@@ -315,7 +315,7 @@ absl::Status OpRegistry::Register(const OpDefBuilder& builder) {
 }
 
 const OpDef* OpRegistry::Find(absl::string_view name) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = ops_.find(name);
   return it == ops_.end() ? nullptr : it->second.get();
 }
@@ -326,7 +326,7 @@ absl::StatusOr<const OpDef*> OpRegistry::LookUp(absl::string_view name) const {
 }
 
 std::vector<std::string> OpRegistry::OpNames() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::vector<std::string> names;
   for (const auto& [name, def] : ops_) names.push_back(name);
   return names;

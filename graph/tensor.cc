@@ -72,6 +72,15 @@ absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
   return t;
 }
 
+bool Tensor::RefCountIsOne() const {
+  if (buffer_.use_count() != 1) return false;
+  // use_count() is a relaxed load: it does not order this thread after the
+  // last other owner's reads, so an in-place write could race with them. An
+  // acq_rel increment of the count does (and ThreadSanitizer can see it).
+  std::shared_ptr<void> order_after_released_owners = buffer_;
+  return true;
+}
+
 Tensor Tensor::Clone() const {
   if (!valid()) return Tensor();
   Tensor t(dtype_, shape_);

@@ -81,7 +81,7 @@ class Tensor {
   Tensor Clone() const;
   void FillZero();
   // True when no other Tensor shares this buffer (safe to update in place).
-  bool RefCountIsOne() const { return buffer_.use_count() == 1; }
+  bool RefCountIsOne() const;
   bool SharesBufferWith(const Tensor& o) const {
     return buffer_ && buffer_ == o.buffer_;
   }

@@ -5,7 +5,7 @@
 namespace graphflow {
 
 absl::StatusOr<Tensor> StoredVariable::Read() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!initialized_) {
     return absl::FailedPreconditionError(
         absl::StrCat("Attempting to use uninitialized value ", name_,
@@ -15,19 +15,19 @@ absl::StatusOr<Tensor> StoredVariable::Read() const {
 }
 
 bool StoredVariable::initialized() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return initialized_;
 }
 
 void StoredVariable::Assign(Tensor value) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   value_ = std::move(value);
   initialized_ = true;
 }
 
 absl::Status StoredVariable::Update(
     const std::function<absl::Status(Tensor&)>& fn) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   if (!initialized_) {
     return absl::FailedPreconditionError(
         absl::StrCat("Attempting to use uninitialized value ", name_));
@@ -37,20 +37,20 @@ absl::Status StoredVariable::Update(
 }
 
 StoredVariable* VariableStore::GetOrCreate(const std::string& name) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto& slot = vars_[name];
   if (!slot) slot = std::make_unique<StoredVariable>(name);
   return slot.get();
 }
 
 StoredVariable* VariableStore::Find(const std::string& name) const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = vars_.find(name);
   return it == vars_.end() ? nullptr : it->second.get();
 }
 
 std::map<std::string, StoredVariable*> VariableStore::All() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   std::map<std::string, StoredVariable*> out;
   for (const auto& [name, v] : vars_) out[name] = v.get();
   return out;

@@ -5,10 +5,10 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "graph/tensor.h"
 
 namespace graphflow {
@@ -29,9 +29,11 @@ class StoredVariable {
 
  private:
   const std::string name_;
-  mutable absl::Mutex mu_;
-  Tensor value_ ABSL_GUARDED_BY(mu_);
-  bool initialized_ ABSL_GUARDED_BY(mu_) = false;
+  // Guards what follows. std::mutex rather than absl::Mutex: Debian's Abseil
+  // is not built for ThreadSanitizer, which would not see its locking.
+  mutable std::mutex mu_;
+  Tensor value_;
+  bool initialized_ = false;
 };
 
 class VariableStore {
@@ -42,9 +44,10 @@ class VariableStore {
   std::map<std::string, StoredVariable*> All() const;
 
  private:
-  mutable absl::Mutex mu_;
-  std::map<std::string, std::unique_ptr<StoredVariable>> vars_
-      ABSL_GUARDED_BY(mu_);
+  // Guards what follows. std::mutex rather than absl::Mutex: Debian's Abseil
+  // is not built for ThreadSanitizer, which would not see its locking.
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<StoredVariable>> vars_;
 };
 
 }  // namespace graphflow

@@ -156,12 +156,12 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
 }
 
 int Session::num_cached_plans() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   return static_cast<int>(plans_.size());
 }
 
 NodeCounters* Session::CountersFor(const Node* node) {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   auto& slot = counters_[node];
   if (!slot) slot = std::make_unique<NodeCounters>();
   return slot.get();
@@ -287,14 +287,14 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::GetPlan(
   for (const auto& [name, value] : feeds) feed_names.push_back(name);
   std::string key = PlanKey(feed_names, fetches, targets);
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard<std::mutex> lock(mu_);
     auto it = plans_.find(key);
     if (it != plans_.end()) return it->second;
   }
   std::sort(feed_names.begin(), feed_names.end());
   ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan,
                    BuildPlan(feed_names, fetches, targets));
-  absl::MutexLock lock(&mu_);
+  std::lock_guard<std::mutex> lock(mu_);
   plans_.emplace(key, plan);
   return plan;
 }

@@ -7,13 +7,13 @@
 #define GRAPHFLOW_SESSION_SESSION_H_
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "base/limits.h"
 #include "graph/op_registry.h"
 #include "graph/scope.h"
@@ -85,11 +85,11 @@ class Session {
   KernelEnvironment env_;
   VariableStore variables_;
 
-  mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<const Plan>> plans_
-      ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_map<const Node*, std::unique_ptr<NodeCounters>> counters_
-      ABSL_GUARDED_BY(mu_);
+  // Guards what follows. std::mutex rather than absl::Mutex: Debian's Abseil
+  // is not built for ThreadSanitizer, which would not see its locking.
+  mutable std::mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<const Plan>> plans_;
+  absl::flat_hash_map<const Node*, std::unique_ptr<NodeCounters>> counters_;
 };
 
 }  // namespace graphflow

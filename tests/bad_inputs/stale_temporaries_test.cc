@@ -45,13 +45,19 @@ TEST(StaleTemporariesTest, NextSaveRemovesTemporariesOfDeadWriters) {
 TEST(StaleTemporariesTest, OnlyPidSuffixesAreTemporaries) {
   ScratchDir dir("stale_tmp_names");
   const std::string path = dir / "f";
-  for (const char* suffix : {".tmp.", ".tmp.12a", ".tmpx.99999999"}) {
+  const std::string dead = absl::StrCat(".tmp.", DeadPid());
+  for (const std::string& suffix :
+       {std::string(".tmp."), std::string(".tmp.12a"),
+        std::string(".tmpx.99999999"), dead + ".", dead + ".x"}) {
     ASSERT_OK(WriteFileAtomically(path + suffix, "x"));
   }
-  ASSERT_OK(WriteFileAtomically(absl::StrCat(path, ".tmp.", DeadPid()), "x"));
-  EXPECT_EQ(RemoveStaleTemporaries(path), 1);
+  ASSERT_OK(WriteFileAtomically(path + dead, "x"));
+  ASSERT_OK(WriteFileAtomically(path + dead + ".17", "x"));
+  EXPECT_EQ(RemoveStaleTemporaries(path), 2);
   EXPECT_TRUE(std::filesystem::exists(path + ".tmp."));
   EXPECT_TRUE(std::filesystem::exists(path + ".tmp.12a"));
+  EXPECT_TRUE(std::filesystem::exists(path + dead + ".x"));
+  EXPECT_FALSE(std::filesystem::exists(path + dead + ".17"));
 }
 
 }  // namespace
