@@ -83,7 +83,16 @@ TEST(TrainKillTest, CheckpointSurvivesSigkill) {
                   "--save", ckpt, "--save-every", "1"},
                  dir / "out.txt", dir / "err.txt");
     ASSERT_GT(pid, 0);
-    std::string tmp = absl::StrCat(ckpt, ".tmp.", pid);
+    // A save in progress writes <ckpt>.tmp.<pid>.<n>.
+    std::string tmp_prefix = absl::StrCat("big", round, ".ckpt.tmp.", pid, ".");
+    auto saving = [&] {
+      std::error_code ec;
+      for (const auto& e :
+           std::filesystem::directory_iterator(dir.path(), ec)) {
+        if (e.path().filename().string().starts_with(tmp_prefix)) return true;
+      }
+      return false;
+    };
     // Wait for the first complete checkpoint, then kill: on even rounds as
     // soon as a save is in progress, on odd rounds after a random delay.
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -92,10 +101,9 @@ TEST(TrainKillTest, CheckpointSurvivesSigkill) {
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     if (round % 2 == 0) {
-      while (!std::filesystem::exists(tmp) &&
-             std::chrono::steady_clock::now() < deadline) {
+      while (!saving() && std::chrono::steady_clock::now() < deadline) {
       }
-      killed_mid_save += std::filesystem::exists(tmp);
+      killed_mid_save += saving();
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(
           std::uniform_int_distribution<int>(0, 400)(rng)));
