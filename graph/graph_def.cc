@@ -101,11 +101,14 @@ absl::Status CheckGraphTimeBytes(const tensorflow::GraphDef& gd,
   int64_t total = 0;
   for (const tensorflow::NodeDef& def : gd.node()) {
     for (const auto& [name, attr] : def.attr()) {
-      int64_t bytes = 0;
-      if (attr.has_tensor()) bytes = DeclaredTensorBytes(attr.tensor());
-      for (const auto& t : attr.list().tensor()) {
-        bytes = std::min(bytes + DeclaredTensorBytes(t), kSaturatedBytes);
-      }
+      // A tensor no proto can hold (past kMaxProtoTensorBytes) is malformed,
+      // not merely large: TensorFromProto reports it as InvalidArgument.
+      auto declared = [](const tensorflow::TensorProto& t) {
+        const int64_t b = DeclaredTensorBytes(t);
+        return b > kMaxProtoTensorBytes ? 0 : b;
+      };
+      int64_t bytes = attr.has_tensor() ? declared(attr.tensor()) : 0;
+      for (const auto& t : attr.list().tensor()) bytes += declared(t);
       total = std::min(total + bytes, kSaturatedBytes);
       if (total > limit) {
         return absl::ResourceExhaustedError(

@@ -15,6 +15,7 @@
 #include "dataset/idx.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/tools/cli_test_util.h"
 
 namespace graphflow {
 namespace {
@@ -125,6 +126,26 @@ TEST(BoundedReadsTest, GzippedIdxFileStopsAtTheLimit) {
   ::unlink(path.c_str());
   EXPECT_EQ(t.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(t.status().message(), HasSubstr(path));
+}
+
+TEST(BoundedReadsTest, CliRefusesFifoDeviceAndHugeFileFast) {
+  const std::string fifo = TempPath("cli_fifo"), sparse = TempPath("cli.pb");
+  ::unlink(fifo.c_str());
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int fd = ::open(sparse.c_str(), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::ftruncate(fd, int64_t{5} << 30), 0);
+  ::close(fd);
+  using testing::FailedCleanly;
+  using testing::RunCli;
+  EXPECT_TRUE(FailedCleanly(RunCli({"inspect", fifo}),
+                            {fifo + ": not a regular file (a FIFO)"}));
+  EXPECT_TRUE(FailedCleanly(RunCli({"inspect", "/dev/urandom"}),
+                            {"/dev/urandom: not a regular file"}));
+  EXPECT_TRUE(FailedCleanly(RunCli({"inspect", sparse}),
+                            {sparse, "exceeds the input file limit"}));
+  ::unlink(fifo.c_str());
+  ::unlink(sparse.c_str());
 }
 
 }  // namespace
