@@ -3,14 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -27,18 +26,54 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+// "a FIFO", "a directory", ...: what a non-regular file is, for messages.
+const char* FileKind(mode_t mode) {
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a plain file";
+}
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path,
+                                             int64_t max_bytes) {
+  // O_NONBLOCK: opening a FIFO without a writer must not block; the fstat
+  // below refuses it before any read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) {
       return absl::NotFoundError(absl::StrCat("no such file '", path, "'"));
     }
     return ErrnoError("cannot open", path);
   }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return ErrnoError("cannot read", path);
-  return std::move(buf).str();
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return ErrnoError("cannot stat", path);
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": not a regular file (", FileKind(st.st_mode), ")"));
+  }
+  if (st.st_size > max_bytes) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        path, ": file of ", st.st_size,
+        " bytes exceeds the input file limit of ", max_bytes, " bytes"));
+  }
+  std::string contents(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < contents.size()) {
+    const ssize_t n =
+        ::read(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ErrnoError("cannot read", path);
+    if (n == 0) break;  // Shrank while reading: keep what is there.
+    done += static_cast<size_t>(n);
+  }
+  contents.resize(done);
+  return contents;
 }
 
 int RemoveStaleTemporaries(const std::string& path) {

@@ -36,7 +36,7 @@ Tensor SliceRows(const Tensor& t, int64_t begin, int64_t end) {
 }
 
 absl::StatusOr<Tensor> ToFloat(const Tensor& t, float scale) {
-  Tensor out(DT_FLOAT, t.shape());
+  ASSIGN_OR_RETURN(Tensor out, Tensor::Allocate(DT_FLOAT, t.shape()));
   float* dst = out.data<float>();
   RETURN_IF_ERROR(DispatchType(t.dtype(), [&]<typename T>() {
     const T* src = t.data<T>();
@@ -55,7 +55,8 @@ absl::StatusOr<Tensor> OneHotRows(const Tensor& labels, int64_t classes) {
                      labels.shape().DebugString()));
   }
   int64_t n = labels.dim(0);
-  Tensor out(DT_FLOAT, {n, classes});
+  ASSIGN_OR_RETURN(TensorShape shape, TensorShape::Make({n, classes}));
+  ASSIGN_OR_RETURN(Tensor out, Tensor::Allocate(DT_FLOAT, shape));
   out.FillZero();
   for (int64_t i = 0; i < n; ++i) {
     double v = labels.ValueAsDouble(i);

@@ -37,7 +37,8 @@ absl::StatusOr<DataType> IdxType(unsigned char code) {
 }  // namespace
 
 absl::StatusOr<std::string> MaybeGunzip(std::string bytes,
-                                        absl::string_view source) {
+                                        absl::string_view source,
+                                        int64_t max_bytes) {
   if (bytes.size() < 2 || static_cast<unsigned char>(bytes[0]) != 0x1f ||
       static_cast<unsigned char>(bytes[1]) != 0x8b) {
     return bytes;
@@ -56,7 +57,14 @@ absl::StatusOr<std::string> MaybeGunzip(std::string bytes,
     z.avail_out = sizeof(buffer);
     rc = inflate(&z, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END) break;
-    out.append(buffer, sizeof(buffer) - z.avail_out);
+    const size_t produced = sizeof(buffer) - z.avail_out;
+    if (static_cast<int64_t>(out.size() + produced) > max_bytes) {
+      inflateEnd(&z);
+      return absl::ResourceExhaustedError(absl::StrCat(
+          source, ": gzip data inflates past the decompressed size limit of ",
+          max_bytes, " bytes"));
+    }
+    out.append(buffer, produced);
   } while (rc != Z_STREAM_END);
   inflateEnd(&z);
   if (rc != Z_STREAM_END) {
@@ -101,9 +109,9 @@ absl::StatusOr<Tensor> ParseIdx(absl::string_view bytes,
   return t;
 }
 
-absl::StatusOr<Tensor> ReadIdxFile(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
-  ASSIGN_OR_RETURN(bytes, MaybeGunzip(std::move(bytes), path));
+absl::StatusOr<Tensor> ReadIdxFile(const std::string& path, int64_t max_bytes) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path, max_bytes));
+  ASSIGN_OR_RETURN(bytes, MaybeGunzip(std::move(bytes), path, max_bytes));
   return ParseIdx(bytes, path);
 }
 

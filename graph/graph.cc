@@ -407,7 +407,11 @@ PartialShape InferenceContext::ShapeFromInputTensor(int i) const {
     return PartialShape(dims);
   }
   const PartialShape& s = input_shapes_[i];
-  if (s.rank() == 1 && s.dim(0) >= 0) {
+  // TF's TensorShape holds at most 254 dims; a longer shape vector is
+  // treated as unknown rather than materialized (a hostile [2e9] would be
+  // 16 GB of dims).
+  constexpr int64_t kMaxShapeRank = 254;
+  if (s.rank() == 1 && s.dim(0) >= 0 && s.dim(0) <= kMaxShapeRank) {
     return PartialShape::UnknownOfRank(static_cast<int>(s.dim(0)));
   }
   return PartialShape();

@@ -1,5 +1,7 @@
 #include "graph/graph_def.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -90,8 +92,43 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(
 
 }  // namespace
 
+namespace {
+
+// Sums the declared sizes of every attr tensor (before any is allocated) and
+// refuses the graph once the total passes `limit`, naming the node.
+absl::Status CheckGraphTimeBytes(const tensorflow::GraphDef& gd,
+                                 int64_t limit) {
+  int64_t total = 0;
+  for (const tensorflow::NodeDef& def : gd.node()) {
+    for (const auto& [name, attr] : def.attr()) {
+      // A tensor no proto can hold (past kMaxProtoTensorBytes) is malformed,
+      // not merely large: TensorFromProto reports it as InvalidArgument.
+      auto declared = [](const tensorflow::TensorProto& t) {
+        const int64_t b = DeclaredTensorBytes(t);
+        return b > kMaxProtoTensorBytes ? 0 : b;
+      };
+      int64_t bytes = attr.has_tensor() ? declared(attr.tensor()) : 0;
+      for (const auto& t : attr.list().tensor()) bytes += declared(t);
+      total = std::min(total + bytes, kSaturatedBytes);
+      if (total > limit) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("node '", def.name(), "' (", def.op(), "): attr '",
+                         name, "' declares ", bytes,
+                         " bytes of tensor data, taking the graph "
+                         "past its limit of ",
+                         limit, " bytes of attr tensors"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
-    const tensorflow::GraphDef& gd, const OpRegistry& registry) {
+    const tensorflow::GraphDef& gd, const OpRegistry& registry,
+    const ResourceLimits& limits) {
+  RETURN_IF_ERROR(CheckGraphTimeBytes(gd, limits.max_graph_time_bytes));
   auto graph = std::make_unique<Graph>(&registry);
   graph->producer_version = gd.versions().producer();
   graph->min_consumer_version = gd.versions().min_consumer();

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "base/limits.h"
 #include "graph/graph.h"
 #include "proto/graph.pb.h"
 
@@ -13,8 +14,12 @@ namespace graphflow {
 // Nodes may appear in any order. Errors name the node: unknown op, an input
 // naming a missing node or output, wrong input count or dtype, bad or missing
 // attrs, duplicate names, and cycles (listing nodes on the cycle).
+// The tensors held in attrs (Const values and the like) may total at most
+// limits.max_graph_time_bytes, checked from their declared shapes before any
+// is allocated: past it is ResourceExhausted naming the node.
 absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
-    const tensorflow::GraphDef& graph_def, const OpRegistry& registry);
+    const tensorflow::GraphDef& graph_def, const OpRegistry& registry,
+    const ResourceLimits& limits = {});
 
 // Every node with all attrs (defaults included), in topological order.
 tensorflow::GraphDef GraphToGraphDef(const Graph& graph);

@@ -12,7 +12,10 @@ bool IsIndexType(DataType t) {
 
 PartialValue FromTensor(const Tensor& t) {
   PartialValue v;
-  if (t.rank() > 1 || !IsIndexType(t.dtype())) return v;
+  if (t.rank() > 1 || !IsIndexType(t.dtype()) ||
+      t.num_elements() > static_cast<int64_t>(kMaxPartialValueLength)) {
+    return v;
+  }
   v.known = true;
   v.scalar = t.rank() == 0;
   for (int64_t k = 0; k < t.num_elements(); ++k) {
@@ -67,7 +70,10 @@ PartialValue EvaluateConcat(const Node& n, bool axis_first, int depth) {
   for (int i = 0; i < n.num_inputs(); ++i) {
     if (i == axis_index) continue;
     PartialValue part = EvaluatePartial(n.input(i), depth + 1);
-    if (!part.known || part.scalar) return PartialValue();
+    if (!part.known || part.scalar ||
+        v.values.size() + part.values.size() > kMaxPartialValueLength) {
+      return PartialValue();
+    }
     v.values.insert(v.values.end(), part.values.begin(), part.values.end());
   }
   v.known = true;
@@ -114,7 +120,8 @@ PartialValue EvaluatePartial(const Endpoint& e, int depth) {
   PartialValue fallback;  // What the output's shape alone tells.
   if (shape.rank() == 0) {
     fallback = Scalar(kUnknownValue);
-  } else if (shape.rank() == 1 && shape.dim(0) >= 0) {
+  } else if (shape.rank() == 1 && shape.dim(0) >= 0 &&
+             shape.dim(0) <= static_cast<int64_t>(kMaxPartialValueLength)) {
     fallback.known = true;
     fallback.values.assign(shape.dim(0), kUnknownValue);
   }

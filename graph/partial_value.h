@@ -17,6 +17,11 @@ namespace graphflow {
 // Marks an element whose value is unknown at graph time.
 inline constexpr int64_t kUnknownValue = std::numeric_limits<int64_t>::min();
 
+// Graph-time values are shapes, axes and sizes: a longer vector is simply not
+// evaluated (left unknown), so a hostile [2e9] int shape or a Concat of many
+// large Consts never materializes gigabytes while a graph is built.
+inline constexpr size_t kMaxPartialValueLength = size_t{1} << 16;
+
 // What is known at graph time of an int32/int64 scalar or vector: like TF's
 // InputTensorAsShapeWithPartialKnowledge it sees through Const, Shape,
 // ShapeN, Size, Rank, Pack, ConcatV2 and StridedSlice of those, so

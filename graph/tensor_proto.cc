@@ -1,5 +1,6 @@
 #include "graph/tensor_proto.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -49,6 +50,18 @@ void ShapeToProto(const PartialShape& shape,
     return;
   }
   for (int64_t d : shape.dims()) proto->add_dim()->set_size(d);
+}
+
+int64_t DeclaredTensorBytes(const tensorflow::TensorProto& proto) {
+  const DataType dtype = static_cast<DataType>(proto.dtype());
+  int64_t bytes = dtype == DT_STRING ? int64_t{sizeof(std::string)}
+                                     : std::max(DataTypeSize(dtype), 1);
+  for (const auto& dim : proto.tensor_shape().dim()) {
+    if (dim.size() <= 0) return 0;
+    if (bytes > kSaturatedBytes / dim.size()) return kSaturatedBytes;
+    bytes *= dim.size();
+  }
+  return std::min(bytes, kSaturatedBytes);
 }
 
 absl::StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto) {

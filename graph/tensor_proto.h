@@ -15,6 +15,13 @@ namespace graphflow {
 // a shape claiming more is InvalidArgument, never an allocation attempt.
 inline constexpr int64_t kMaxProtoTensorBytes = int64_t{1} << 31;
 
+// DeclaredTensorBytes saturates here: sums of it cannot overflow.
+inline constexpr int64_t kSaturatedBytes = int64_t{1} << 62;
+
+// The bytes `proto`'s dtype and shape say it holds (unknown dims count as
+// 0), without allocating; at most kSaturatedBytes.
+int64_t DeclaredTensorBytes(const tensorflow::TensorProto& proto);
+
 // Reads tensor_content bytes or the typed *_val fields (fewer values than
 // elements repeat the last one, none means zeros).
 absl::StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto);

@@ -151,7 +151,7 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
     const tensorflow::GraphDef& graph_def, const OpRegistry& ops,
     SessionOptions options) {
   ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph,
-                   GraphFromGraphDef(graph_def, ops));
+                   GraphFromGraphDef(graph_def, ops, options.limits));
   return Create(std::shared_ptr<const Graph>(std::move(graph)), options);
 }
 

@@ -32,6 +32,8 @@
 ABSL_FLAG(
     std::string, out, "",
     "run: directory for fetched .npy files; dot: .dot/.gv, .svg, .png or .pdf");
+ABSL_FLAG(std::string, max_tensor_bytes, "4G",
+          "run/train: largest tensor (and input file) allowed, e.g. 512M");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
 ABSL_FLAG(std::string, restore, "",
           "run/train: checkpoint to load variables from");
@@ -96,6 +98,7 @@ const std::map<std::string, std::string> kHelp = {
                      [--fetch NODE[:INDEX]]... [--target NODE]... [--out DIR]
                      [--steps N] [--restore CKPT] [--save CKPT]
                      [--save-format graphflow|tf] [--scale S] [--one-hot]
+                     [--max-tensor-bytes N]
 
 One session: every --init node runs first as its own step (all feeds
 available), then the fetches and targets run --steps times (default 1).
@@ -107,7 +110,10 @@ Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
 Feeds a step does not need are accepted. CKPT for --restore is a graphflow
 checkpoint or a TensorFlow one (prefix model.ckpt, its .index, or a directory
 with a `checkpoint` file), told apart by content; --save-format tf writes a
-TensorFlow V2 checkpoint at prefix CKPT.
+TensorFlow V2 checkpoint at prefix CKPT. --max-tensor-bytes (bytes, or with
+a K/M/G suffix; default 4G) bounds every tensor a kernel allocates, every
+converted feed and every input file; past it is an error naming the node or
+file.
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
@@ -116,6 +122,7 @@ TensorFlow V2 checkpoint at prefix CKPT.
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
                        [--on-nan stop|warn] [--save-format graphflow|tf]
+                       [--max-tensor-bytes N]
 
 The --feed files form the training set and are sliced along axis 0 into
 minibatches (every feed must have the same length; the last partial batch is
@@ -128,6 +135,7 @@ Assign, as tf.global_variables_initializer() would. Output paths (--save,
 --log, --plot) are checked before training; the checkpoint is written before
 the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
+--max-tensor-bytes bounds tensors, feeds and input files as for run.
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
        graphflow inspect CHECKPOINT
@@ -161,9 +169,10 @@ without it. Other extensions are refused. Without --out, prints DOT text.
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",      "steps", "restore", "save",       "save_every", "scale",
-    "train_op", "loss",  "metric",  "batch",      "epochs",     "shuffle_seed",
-    "log",      "plot",  "on_nan",  "save_format"};
+    "out",         "steps",           "restore", "save",   "save_every",
+    "scale",       "train_op",        "loss",    "metric", "batch",
+    "epochs",      "shuffle_seed",    "log",     "plot",   "on_nan",
+    "save_format", "max_tensor_bytes"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save", "log",
                                           "plot"};
@@ -266,6 +275,9 @@ absl::StatusOr<Args> SplitArgs(int argc, char** argv) {
 absl::StatusOr<FeedConversion> Conversion() {
   FeedConversion c;
   c.one_hot = absl::GetFlag(FLAGS_one_hot);
+  ASSIGN_OR_RETURN(
+      c.max_tensor_bytes,
+      ParseByteSize(absl::GetFlag(FLAGS_max_tensor_bytes), "max-tensor-bytes"));
   if (!absl::GetFlag(FLAGS_scale).empty()) {
     ASSIGN_OR_RETURN(c.scale, ParseScale(absl::GetFlag(FLAGS_scale)));
   }

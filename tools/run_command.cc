@@ -42,7 +42,8 @@ absl::StatusOr<NamedTensors> LoadFeeds(const Graph& graph,
           endpoint.status().code(),
           absl::StrCat("feed '", name, "': ", endpoint.status().message()));
     }
-    ASSIGN_OR_RETURN(Tensor data, ReadTensorFile(path));
+    ASSIGN_OR_RETURN(Tensor data,
+                     ReadTensorFile(path, conversion.max_tensor_bytes));
     ASSIGN_OR_RETURN(Tensor fitted,
                      FitToPlaceholder(data, *endpoint->node, conversion, name,
                                       endpoint->index));
@@ -112,7 +113,10 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   ASSIGN_OR_RETURN(NamedTensors feeds,
                    LoadFeeds(*graph, options.feeds, options.conversion));
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(graph));
+  SessionOptions session_options;
+  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                   Session::Create(graph, session_options));
   if (!options.restore.empty()) {
     RETURN_IF_ERROR(RestoreVariables(*session, options.restore));
   }

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -14,12 +16,13 @@
 
 namespace graphflow::cli {
 
-absl::StatusOr<Tensor> ReadTensorFile(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path));
+absl::StatusOr<Tensor> ReadTensorFile(const std::string& path,
+                                      int64_t max_bytes) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFileToString(path, max_bytes));
   if (bytes.size() >= 6 && bytes.compare(0, 6, "\x93NUMPY") == 0) {
     return ParseNpy(bytes, path);
   }
-  ASSIGN_OR_RETURN(bytes, MaybeGunzip(std::move(bytes), path));
+  ASSIGN_OR_RETURN(bytes, MaybeGunzip(std::move(bytes), path, max_bytes));
   if (bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0) {
     return ParseIdx(bytes, path);
   }
@@ -27,6 +30,40 @@ absl::StatusOr<Tensor> ReadTensorFile(const std::string& path) {
       path,
       ": not a NumPy .npy or IDX file (expected the \\x93NUMPY magic "
       "or an IDX header)"));
+}
+
+absl::StatusOr<int64_t> ParseByteSize(absl::string_view text,
+                                      absl::string_view flag) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " '", text,
+                     "': expected a positive byte count like 1048576, 512M "
+                     "or 4G"));
+  };
+  if (text.empty()) return bad();
+  int shift = 0;
+  switch (absl::ascii_toupper(text.back())) {
+    case 'K':
+      shift = 10;
+      break;
+    case 'M':
+      shift = 20;
+      break;
+    case 'G':
+      shift = 30;
+      break;
+    case 'T':
+      shift = 40;
+      break;
+  }
+  if (shift != 0) text.remove_suffix(1);
+  int64_t n = 0;
+  if (text.empty() || !absl::ascii_isdigit(text[0]) ||
+      !absl::SimpleAtoi(text, &n) || n <= 0 ||
+      n > (std::numeric_limits<int64_t>::max() >> shift)) {
+    return bad();
+  }
+  return n << shift;
 }
 
 absl::StatusOr<float> ParseScale(absl::string_view text) {
@@ -59,8 +96,8 @@ bool WidensTo(DataType from, DataType to) {
   return false;
 }
 
-Tensor WidenInteger(const Tensor& t, DataType to) {
-  Tensor out(to, t.shape());
+absl::StatusOr<Tensor> WidenInteger(const Tensor& t, DataType to) {
+  ASSIGN_OR_RETURN(Tensor out, Tensor::Allocate(to, t.shape()));
   const int64_t n = t.num_elements();
   for (int64_t i = 0; i < n; ++i) {
     const int64_t v = static_cast<int64_t>(t.ValueAsDouble(i));
@@ -96,10 +133,25 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
                         placeholder.name(), "' (", DataTypeString(want), " ",
                         shape.DebugString(), ")");
   };
+  // The converted feed's size, checked before allocating it: `rows` x
+  // `cols` elements of `dtype` within --max-tensor-bytes.
+  auto fits = [&](int64_t rows, DataType dtype, int64_t cols = 1) {
+    const int64_t elem = DataTypeSize(dtype);
+    const int64_t limit = conversion.max_tensor_bytes;
+    if (rows == 0 || (cols <= limit / elem && rows <= limit / elem / cols)) {
+      return absl::OkStatus();
+    }
+    return absl::ResourceExhaustedError(
+        absl::StrCat(where(), ": converting the data needs ", rows, " x ", cols,
+                     " ", DataTypeString(dtype), " elements (", rows, " x ",
+                     cols * elem, " bytes), over the maximum tensor size of ",
+                     limit, " bytes (--max-tensor-bytes)"));
+  };
   bool integer_data =
       t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE && t.dtype() != DT_BOOL;
   if (conversion.one_hot && want == DT_FLOAT && integer_data && t.rank() == 1 &&
       shape.rank() == 2 && shape.dim(1) > 0) {
+    RETURN_IF_ERROR(fits(t.dim(0), DT_FLOAT, shape.dim(1)));
     auto hot = OneHotRows(t, shape.dim(1));
     if (!hot.ok()) {
       return absl::InvalidArgumentError(
@@ -108,9 +160,11 @@ absl::StatusOr<Tensor> FitToPlaceholder(const Tensor& data,
     t = *hot;
   } else if (t.dtype() != want) {
     if (want == DT_FLOAT && integer_data && conversion.scale) {
+      RETURN_IF_ERROR(fits(t.num_elements(), DT_FLOAT));
       ASSIGN_OR_RETURN(t, ToFloat(t, *conversion.scale));
     } else if (WidensTo(t.dtype(), want)) {
-      t = WidenInteger(t, want);
+      RETURN_IF_ERROR(fits(t.num_elements(), want));
+      ASSIGN_OR_RETURN(t, WidenInteger(t, want));
     } else {
       std::string hint;
       if (want == DT_FLOAT && integer_data) {

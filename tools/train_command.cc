@@ -187,7 +187,10 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!eval.empty()) {
     ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session, Session::Create(graph));
+  SessionOptions session_options;
+  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
+  ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                   Session::Create(graph, session_options));
   RETURN_IF_ERROR(Initialize(*session, options));
 
   const int64_t steps = (n + options.batch - 1) / options.batch;

@@ -6,8 +6,10 @@
 #include <memory>
 
 #include "gmock/gmock.h"
+#include "graph/graph_def.h"
 #include "graph/status.h"
 #include "gtest/gtest.h"
+#include "ops/all_ops.h"
 #include "ops/array_ops.h"
 #include "ops/state_ops.h"
 #include "session/session.h"
@@ -64,6 +66,53 @@ TEST(LimitsTest, NonPositiveTensorLimitIsRejected) {
   absl::Status st = RunFill(1, 1, options).status();
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument) << st;
   EXPECT_THAT(st.message(), HasSubstr("max_tensor_bytes must be positive"));
+}
+
+// A Const node "name" declaring a float tensor of `elements` elements whose
+// one float_val TF broadcasts: a few bytes of proto, any size declared.
+void AddBroadcastConst(tensorflow::GraphDef* gd, const std::string& name,
+                       int64_t elements) {
+  tensorflow::NodeDef* node = gd->add_node();
+  node->set_name(name);
+  node->set_op("Const");
+  (*node->mutable_attr())["dtype"].set_type(tensorflow::DT_FLOAT);
+  tensorflow::TensorProto* value =
+      (*node->mutable_attr())["value"].mutable_tensor();
+  value->set_dtype(tensorflow::DT_FLOAT);
+  value->mutable_tensor_shape()->add_dim()->set_size(elements);
+  value->add_float_val(1.0f);
+}
+
+TEST(LimitsTest, GraphTimeBytesAreATotalPerGraph) {
+  tensorflow::GraphDef gd;
+  AddBroadcastConst(&gd, "a", int64_t{150} << 20);  // 600 MiB each:
+  AddBroadcastConst(&gd, "b", int64_t{150} << 20);  // 1.2 GiB in all.
+  absl::Status st = GraphFromGraphDef(gd, GlobalOpRegistry()).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted) << st;
+  EXPECT_THAT(st.message(), HasSubstr("node 'b' (Const): attr 'value'"));
+  EXPECT_THAT(st.message(), HasSubstr("limit of 1073741824 bytes"));
+}
+
+TEST(LimitsTest, SessionGraphTimeLimitIsEnforcedAtImport) {
+  tensorflow::GraphDef gd;
+  AddBroadcastConst(&gd, "small", 1000);  // 4000 bytes.
+  SessionOptions options;
+  ASSERT_TRUE(Session::Create(gd, GlobalOpRegistry(), options).ok());
+  options.limits.max_graph_time_bytes = 1024;
+  absl::Status st = Session::Create(gd, GlobalOpRegistry(), options).status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kResourceExhausted) << st;
+  EXPECT_THAT(st.message(), HasSubstr("node 'small' (Const)"));
+  EXPECT_THAT(st.message(), HasSubstr("4000 bytes"));
+}
+
+TEST(LimitsTest, HugeIntShapeIsNotMaterializedAtGraphTime) {
+  // Shape inference evaluates int vectors it can see; a placeholder claiming
+  // 2e9 elements is left unknown instead of filling a 16 GB vector.
+  Scope s = NewRootScope();
+  Output shape = ops::Placeholder(s, DT_INT32, {2000000000});
+  Output x = ops::Placeholder(s, DT_FLOAT);
+  ops::Reshape(s.WithOpName("reshape"), x, shape);
+  EXPECT_TRUE(s.ok()) << s.status();
 }
 
 }  // namespace
