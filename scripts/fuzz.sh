@@ -80,6 +80,18 @@ build_corpus() {
     [ -d "$src" ] && cp "$src"/* "$corpus"/ 2>/dev/null || true
   done
   while IFS= read -r f; do add_seed "$corpus" "$f"; done < <(real_files "$target")
+  if [ "$target" = tf_checkpoint ]; then
+    # The fuzzer reads a 4-byte little-endian index length, the index, then
+    # the data shard.
+    for f in $(find "$tf" -name '*.index' 2>/dev/null); do
+      local data=${f%.index}.data-00000-of-00001 n
+      [ -f "$data" ] && [ "$(stat -c %s "$data")" -le "$max_seed_bytes" ] || continue
+      n=$(stat -c %s "$f")
+      { printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n & 255)) \
+          $((n >> 8 & 255)) $((n >> 16 & 255)) $((n >> 24 & 255)))"
+        cat "$f" "$data"; } >"$corpus/$(basename "$(dirname "$f")")_$(basename "$f" .index)"
+    done
+  fi
   if [ "$target" = idx ]; then
     # The idx fuzzer's first byte picks the path: 1 = gzip, 0 = raw.
     for f in data/digits/*.gz "$shared"/data/mnist/*.gz; do
