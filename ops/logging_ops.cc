@@ -31,7 +31,7 @@ absl::Status RegisterLoggingOps(OpRegistry& r) {
                      .Output("summary: string")
                      .Attr("max_images: int >= 1 = 3")
                      // TF spells double "float64" here.
-          .Attr("T: {uint8, float, half, double} = DT_FLOAT")
+                     .Attr("T: {uint8, float, half, double} = DT_FLOAT")
                      .Attr("bad_color: tensor = { dtype: DT_UINT8 "
                            "tensor_shape: { dim { size: 4 } } "
                            "int_val: 255 int_val: 0 int_val: 0 int_val: 255 }")
