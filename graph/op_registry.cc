@@ -6,7 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/text_format.h"
 #include "graph/status.h"
+#include "graph/tensor_proto.h"
+#include "proto/tensor.pb.h"
 
 namespace graphflow {
 namespace {
@@ -52,6 +55,15 @@ absl::StatusOr<AttrValue> ParseScalar(absl::string_view type,
   } else if (type == "type") {
     ASSIGN_OR_RETURN(DataType t, ParseDataType(text));
     return AttrValue(t);
+  } else if (type == "tensor") {
+    // TF writes tensor defaults as TensorProto text: "{ dtype: ... }".
+    tensorflow::TensorProto proto;
+    if (text.size() >= 2 && text.front() == '{' && text.back() == '}' &&
+        google::protobuf::TextFormat::ParseFromString(
+            std::string(text.substr(1, text.size() - 2)), &proto)) {
+      ASSIGN_OR_RETURN(Tensor t, TensorFromProto(proto));
+      return AttrValue(std::move(t));
+    }
   } else if (type == "shape") {
     if (absl::StrContains(text, "unknown_rank"))
       return AttrValue(PartialShape());

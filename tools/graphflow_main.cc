@@ -58,6 +58,12 @@ ABSL_FLAG(uint64_t, shuffle_seed, 0, "train: seed of the per-epoch shuffle");
 ABSL_FLAG(std::string, log, "", "train: write the per-epoch curve as CSV");
 ABSL_FLAG(std::string, plot, "",
           "train: draw loss and metrics per epoch as SVG");
+ABSL_FLAG(std::string, summaries, "",
+          "train: write TensorBoard event files into this directory");
+ABSL_FLAG(std::string, summary, "",
+          "train: the summary tensor to log (default: the MergeSummary)");
+ABSL_FLAG(int64_t, summary_every, 0,
+          "train: log summaries every N steps (default: once per epoch)");
 ABSL_FLAG(std::string, on_nan, "stop",
           "train: on a NaN/Inf loss, stop with an error or only warn");
 ABSL_FLAG(bool, collapse_gradients, false,
@@ -122,6 +128,7 @@ file.
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
                        [--on-nan stop|warn] [--save-format graphflow|tf]
+                       [--summaries DIR [--summary NODE] [--summary-every N]]
                        [--max-tensor-bytes N]
 
 The --feed files form the training set and are sliced along axis 0 into
@@ -136,6 +143,15 @@ Assign, as tf.global_variables_initializer() would. Output paths (--save,
 the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 --max-tensor-bytes bounds tensors, feeds and input files as for run.
+
+--summaries DIR writes a TensorBoard event file,
+DIR/events.out.tfevents.<seconds>.<host> (DIR and its parents are created if
+needed; checked before training): the graph, then after each epoch (or
+every --summary-every N steps) the summary tensor fetched with that training
+step plus a scalar "loss" (the epoch's running mean loss) at the global
+step. The summary tensor is --summary NODE, or by default the graph's single
+MergeSummary (without one, its single Scalar/Histogram/ImageSummary; none:
+only "loss"); several candidates are an error listing them.
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
        graphflow inspect CHECKPOINT
@@ -169,13 +185,14 @@ without it. Other extensions are refused. Without --out, prints DOT text.
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",         "steps",           "restore", "save",   "save_every",
-    "scale",       "train_op",        "loss",    "metric", "batch",
-    "epochs",      "shuffle_seed",    "log",     "plot",   "on_nan",
-    "save_format", "max_tensor_bytes"};
+    "out",        "steps",   "restore",       "save",
+    "save_every", "scale",   "train_op",      "loss",
+    "metric",     "batch",   "epochs",        "shuffle_seed",
+    "log",        "plot",    "on_nan",        "save_format",
+    "summaries",  "summary", "summary_every", "max_tensor_bytes"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
-const std::set<std::string> kPathFlags = {"out", "restore", "save", "log",
-                                          "plot"};
+const std::set<std::string> kPathFlags = {"out", "restore", "save",
+                                          "log", "plot",    "summaries"};
 const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
 
 // Sets one Abseil flag from text; a bad value is InvalidArgument naming
@@ -340,6 +357,9 @@ absl::Status Run(const Args& args) {
     o.restore = absl::GetFlag(FLAGS_restore);
     o.log_csv = absl::GetFlag(FLAGS_log);
     o.plot_svg = absl::GetFlag(FLAGS_plot);
+    o.summaries_dir = absl::GetFlag(FLAGS_summaries);
+    o.summary = absl::GetFlag(FLAGS_summary);
+    o.summary_every = absl::GetFlag(FLAGS_summary_every);
     o.interactive = isatty(fileno(stdout));
     const std::string on_nan = absl::GetFlag(FLAGS_on_nan);
     if (on_nan != "stop" && on_nan != "warn") {

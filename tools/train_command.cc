@@ -10,6 +10,7 @@
 #include "session/checkpoint.h"
 #include "tools/graph_tools.h"
 #include "tools/progress.h"
+#include "tools/train_summaries.h"
 
 namespace graphflow::cli {
 namespace {
@@ -148,6 +149,12 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     return absl::InvalidArgumentError(
         "--save-every N needs --save CKPT and N >= 0");
   }
+  if (options.summary_every < 0 ||
+      ((options.summary_every > 0 || !options.summary.empty()) &&
+       options.summaries_dir.empty())) {
+    return absl::InvalidArgumentError(
+        "--summary and --summary-every N need --summaries DIR and N >= 0");
+  }
   // Every output is checked before training, so no report path can lose
   // the trained weights at the end.
   for (const auto& [flag, path] :
@@ -155,6 +162,9 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
         {"--log", options.log_csv},
         {"--plot", options.plot_svg}}) {
     if (!path.empty()) RETURN_IF_ERROR(CheckOutputPath(flag, path));
+  }
+  if (!options.summaries_dir.empty()) {
+    RETURN_IF_ERROR(CheckSummaryDir(options.summaries_dir));
   }
   ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                    LoadGraphFile(options.graph));
@@ -174,6 +184,12 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
             absl::StrCat(options.graph, ": ", e.status().message()));
     }
   }
+  std::string summary_fetch;
+  if (!options.summaries_dir.empty()) {
+    ASSIGN_OR_RETURN(
+        summary_fetch,
+        ResolveSummaryTensor(*graph, options.summary, options.graph));
+  }
   ASSIGN_OR_RETURN(NamedTensors train,
                    LoadFeeds(*graph, options.feeds, options.conversion));
   ASSIGN_OR_RETURN(NamedTensors eval,
@@ -192,6 +208,11 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
                    Session::Create(graph, session_options));
   RETURN_IF_ERROR(Initialize(*session, options));
+  std::unique_ptr<SummaryLogger> summaries;
+  if (!options.summaries_dir.empty()) {
+    ASSIGN_OR_RETURN(summaries, SummaryLogger::Create(options.summaries_dir,
+                                                      *graph, summary_fetch));
+  }
 
   const int64_t steps = (n + options.batch - 1) / options.batch;
   ProgressOptions progress_options;
@@ -205,7 +226,8 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   std::vector<EpochRecord> records;
   auto last_report = std::chrono::steady_clock::now();
   bool warned_nan = false;
-  absl::Status report_status;
+  absl::Status report_status, summary_status;
+  int64_t global_step = 0;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     progress.StartEpoch(epoch);
     auto start = std::chrono::steady_clock::now();
@@ -216,9 +238,19 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
       int64_t begin = step * options.batch,
               end = std::min(n, begin + options.batch);
       absl::Span<const int64_t> rows(order.data() + begin, end - begin);
+      ++global_step;
+      // Summaries are fetched with the training step that reports them.
+      const bool summary_now =
+          summaries && summary_status.ok() &&
+          (options.summary_every > 0 ? global_step % options.summary_every == 0
+                                     : step + 1 == steps);
+      std::vector<std::string> step_fetches = fetches;
+      if (summary_now && !summaries->fetch().empty()) {
+        step_fetches.push_back(summaries->fetch());
+      }
       ASSIGN_OR_RETURN(
           std::vector<Tensor> result,
-          session->Run(Batch(train, rows), fetches, {options.train_op}));
+          session->Run(Batch(train, rows), step_fetches, {options.train_op}));
       const double loss = Scalar(result[0]);
       if (!std::isfinite(loss) && !warned_nan) {
         std::string where =
@@ -238,8 +270,16 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
         warned_nan = true;
       }
       loss_sum += loss * (end - begin);
-      if (result.size() > 1) metric_sum += Scalar(result[1]) * (end - begin);
+      if (!options.metric.empty()) {
+        metric_sum += Scalar(result[1]) * (end - begin);
+      }
       seen = end;
+      if (summary_now) {
+        // A write failure is reported at the end, after the checkpoint.
+        summary_status = summaries->Write(
+            global_step, summaries->fetch().empty() ? nullptr : &result.back(),
+            loss_sum / seen);
+      }
       progress.Step(epoch, step + 1, loss_sum / seen, seen);
     }
     EpochRecord record;
@@ -287,6 +327,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   if (options.epochs > 0) report_status = WriteReports(options, records);
   RETURN_IF_ERROR(report_status);
+  RETURN_IF_ERROR(summary_status);
   return records;
 }
 

@@ -1,5 +1,6 @@
 // `graphflow train`: minibatch training of a graph file on dataset files,
-// with progress, per-epoch metrics, a CSV log, an SVG chart and checkpoints.
+// with progress, per-epoch metrics, a CSV log, an SVG chart, checkpoints and
+// TensorBoard summaries.
 #ifndef GRAPHFLOW_TOOLS_TRAIN_COMMAND_H_
 #define GRAPHFLOW_TOOLS_TRAIN_COMMAND_H_
 
@@ -29,6 +30,11 @@ struct TrainOptions {
   // A non-finite loss stops training with an error (nothing saved), or
   // with false only warns on stderr (--on-nan=warn).
   bool stop_on_nan = true;
+  // TensorBoard event files in this directory: the summary tensor (--summary;
+  // default: the graph's single MergeSummary) plus "loss", after each epoch
+  // or every summary_every steps.
+  std::string summaries_dir, summary;
+  int64_t summary_every = 0;
 };
 
 // Returns one record per epoch. Datasets are sliced along axis 0 (all feeds

@@ -63,5 +63,21 @@ TEST(OpRegistryTest, BadSpecsAndDuplicatesAreErrors) {
   EXPECT_EQ(r.LookUp("Nope").status().code(), absl::StatusCode::kNotFound);
 }
 
+// Tensor attr defaults are TensorProto text, as TF writes ImageSummary's
+// bad_color.
+TEST(OpRegistryTest, ParsesTensorDefaults) {
+  auto v = ParseAttrLiteral(
+      "tensor",
+      "{ dtype: DT_UINT8 tensor_shape: { dim { size: 3 } } int_val: 7 "
+      "int_val: 0 int_val: 255 }");
+  ASSERT_OK(v.status());
+  EXPECT_TRUE(TensorsEqual(std::get<Tensor>(*v),
+                           Tensor::FromVector<uint8_t>({7, 0, 255}, {3})));
+  EXPECT_EQ(ParseAttrLiteral("tensor", "{ dtype: NOPE }").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseAttrLiteral("tensor", "7").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace graphflow

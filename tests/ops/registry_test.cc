@@ -41,7 +41,7 @@ const std::vector<Family>& Families() {
       {"random", RegisterRandomOps, RegisterRandomKernels},
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
       {"io", RegisterIoOps, nullptr},
-      {"logging", RegisterLoggingOps, nullptr},
+      {"logging", RegisterLoggingOps, RegisterLoggingKernels},
   };
   return *families;
 }
