@@ -1,6 +1,6 @@
-// The io family: TF 1.x's checkpoint save/restore ops. graphflow has its own
-// checkpoints and only parses these (schemas so TF graphs import, no
-// kernels).
+// The io family: TF 1.x's checkpoint save/restore ops, the Saver subgraph of
+// a TF graph. Kernels in kernels/io_kernels.cc write and read TF V2
+// checkpoints (tensor bundles).
 #include "graph/graph.h"
 #include "graph/status.h"
 #include "ops/registration.h"
