@@ -2,13 +2,16 @@
 // sharded save's ShardedFilename, StringJoin, MergeV2Checkpoints), reading
 // and writing TensorFlow V2 checkpoints through tensor_bundle/.
 #include <algorithm>
+#include <filesystem>
 #include <numeric>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
+#include "tensor_bundle/bundle_merge.h"
 #include "tensor_bundle/bundle_reader.h"
 #include "tensor_bundle/bundle_writer.h"
 
@@ -137,11 +140,98 @@ absl::Status RestoreV2Kernel(KernelContext& ctx) {
   return absl::OkStatus();
 }
 
+// TF's IsLegacyScalar: a scalar, or a 1-element vector.
+bool IsLegacyScalar(const TensorShape& s) {
+  return s.rank() == 0 || (s.rank() == 1 && s.dim(0) == 1);
+}
+
+absl::Status ShardedFilenameKernel(KernelContext& ctx) {
+  static constexpr const char* kNames[] = {"basename", "shard", "num_shards"};
+  for (int i = 0; i < 3; ++i) {
+    if (!IsLegacyScalar(ctx.input(i).shape())) {
+      return ctx.InvalidArgument(
+          absl::StrCat(kNames[i], " must be a scalar, got shape ",
+                       ctx.input(i).shape().DebugString()));
+    }
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, TensorShape{}));
+  out->data<std::string>()[0] = absl::StrFormat(
+      "%s-%05d-of-%05d", ctx.input(0).data<std::string>()[0],
+      ctx.input(1).data<int32_t>()[0], ctx.input(2).data<int32_t>()[0]);
+  return absl::OkStatus();
+}
+
+absl::Status StringJoinKernel(KernelContext& ctx) {
+  std::string separator;
+  RETURN_IF_ERROR(ctx.GetAttr("separator", &separator));
+  // Scalars broadcast; every non-scalar input must have the same shape.
+  TensorShape shape;
+  for (int i = 0; i < ctx.num_inputs(); ++i) {
+    const TensorShape& s = ctx.input(i).shape();
+    if (s.rank() == 0) continue;
+    if (shape.rank() == 0) {
+      shape = s;
+    } else if (s != shape) {
+      return ctx.InvalidArgument(
+          absl::StrCat("Input shapes do not match: ", shape.DebugString(),
+                       " vs. ", s.DebugString()));
+    }
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, shape));
+  std::vector<absl::string_view> parts(ctx.num_inputs());
+  for (int64_t e = 0; e < out->num_elements(); ++e) {
+    for (int i = 0; i < ctx.num_inputs(); ++i) {
+      const Tensor& in = ctx.input(i);
+      parts[i] = in.data<std::string>()[in.rank() == 0 ? 0 : e];
+    }
+    out->data<std::string>()[e] = absl::StrJoin(parts, separator);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MergeV2CheckpointsKernel(KernelContext& ctx) {
+  const Tensor& prefixes = ctx.input(0);
+  const Tensor& destination = ctx.input(1);
+  if (!IsVector(prefixes)) {
+    return ctx.InvalidArgument(
+        absl::StrCat("Input checkpoint_prefixes should be an 1-D tensor, got ",
+                     prefixes.shape().DebugString(), " instead."));
+  }
+  if (destination.rank() != 0) {
+    return ctx.InvalidArgument(
+        absl::StrCat("Input destination_prefix should be a scalar tensor, got ",
+                     destination.shape().DebugString(), " instead."));
+  }
+  bool delete_old_dirs = true;
+  RETURN_IF_ERROR(ctx.GetAttr("delete_old_dirs", &delete_old_dirs));
+  const std::string& merged = destination.data<std::string>()[0];
+  absl::Span<const std::string> inputs = prefixes.flat<std::string>();
+  absl::Status status = MergeBundles(inputs, merged);
+  if (!status.ok()) return NodeError(ctx, status);
+  if (delete_old_dirs) {
+    // The shards' temporary directories, if now empty; failures are
+    // expected (the second shard finds its directory gone) and ignored.
+    const auto merged_dir = std::filesystem::path(merged).parent_path();
+    for (const std::string& prefix : inputs) {
+      const auto dir = std::filesystem::path(prefix).parent_path();
+      if (dir == merged_dir) continue;
+      std::error_code error;
+      if (std::filesystem::is_directory(dir, error)) {
+        std::filesystem::remove(dir, error);  // Only removes an empty one.
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RegisterIoKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("SaveV2", SaveV2Kernel));
   RETURN_IF_ERROR(r.Register("RestoreV2", RestoreV2Kernel));
+  RETURN_IF_ERROR(r.Register("ShardedFilename", ShardedFilenameKernel));
+  RETURN_IF_ERROR(r.Register("StringJoin", StringJoinKernel));
+  RETURN_IF_ERROR(r.Register("MergeV2Checkpoints", MergeV2CheckpointsKernel));
   return absl::OkStatus();
 }
 
