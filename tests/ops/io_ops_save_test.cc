@@ -139,8 +139,7 @@ TEST(IoOpsSaveTest, SavesAndRestoresVariablesLikeTfSaver) {
   const std::string prefix = FreshDir("vars") + "/model";
   Scope s = NewRootScope();
   Output v = ops::Variable(s.WithOpName("v"), {2}, DT_FLOAT);
-  Output init =
-      ops::Assign(s.WithOpName("v/Assign"), v, ops::Const(s, {3.f, 4.f}, {2}));
+  ops::Assign(s.WithOpName("v/Assign"), v, ops::Const(s, {3.f, 4.f}, {2}));
   Output file = ops::Const(s.WithOpName("save/Const"), String("unused"));
   Output names = ops::Const(s, Strings({"v"}));
   Output slices = ops::Const(s, Strings({""}));
