@@ -22,6 +22,7 @@ absl::Status RegisterPoolingKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
+absl::Status RegisterIoKernels(KernelRegistry& registry);
 absl::Status RegisterLoggingKernels(KernelRegistry& registry);
 
 }  // namespace graphflow

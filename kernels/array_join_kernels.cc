@@ -134,6 +134,21 @@ absl::Status PackKernel(KernelContext& ctx) {
   TensorShape out_shape = ref;
   out_shape.InsertDim(static_cast<int>(axis), ctx.num_inputs());
   ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
+  if (out->dtype() == DT_STRING) {  // Not bytes: copy element by element.
+    int64_t inner = 1;              // Elements per slice below `axis`.
+    for (int d = static_cast<int>(axis); d < rank; ++d) inner *= ref.dim(d);
+    const int64_t n = ctx.num_inputs();
+    const int64_t outer = inner == 0 ? 0 : ref.num_elements() / inner;
+    std::string* o = out->data<std::string>();
+    for (int64_t i = 0; i < n; ++i) {
+      const std::string* in =
+          ctx.input(static_cast<int>(i)).data<std::string>();
+      for (int64_t a = 0; a < outer; ++a) {
+        std::copy_n(in + a * inner, inner, o + (a * n + i) * inner);
+      }
+    }
+    return absl::OkStatus();
+  }
   const int es = DataTypeSize(out->dtype());
   DimVector out_steps = ByteStrides(out_shape, es);
   const int64_t step = out_steps[axis];

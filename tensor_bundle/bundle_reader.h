@@ -41,6 +41,7 @@ class BundleReader {
 
   const std::string& prefix() const { return prefix_; }
   int num_shards() const { return header_.num_shards(); }
+  const tensorflow::BundleHeaderProto& header() const { return header_; }
   // Every tensor, sorted by name (bytewise, as TF lists them).
   std::vector<BundleTensorInfo> ListTensors() const;
   bool Contains(absl::string_view name) const;

@@ -205,6 +205,31 @@ TEST(PackTest, Forward) {
                  {{p, F({1, 2}, {2})}}, "must match");
 }
 
+// Strings pack element by element (the sharded Saver packs its shard
+// prefixes for MergeV2Checkpoints).
+TEST(PackTest, Strings) {
+  auto strings = [](std::vector<std::string> v, const TensorShape& shape) {
+    Tensor t(DT_STRING, shape);
+    std::copy(v.begin(), v.end(), t.data<std::string>());
+    return t;
+  };
+  Scope s = NewRootScope();
+  Output a = ops::Const(s, strings({"a", "b", "c", "d"}, {2, 2}));
+  Output b = ops::Const(s, strings({"e", "f", "g", "h"}, {2, 2}));
+  const Tensor rows = Eval(s, ops::Pack(s, {a, b}));
+  EXPECT_TRUE(TensorsEqual(
+      rows, strings({"a", "b", "c", "d", "e", "f", "g", "h"}, {2, 2, 2})))
+      << rows.DebugString();
+  const Tensor mid = Eval(s, ops::Pack(s, {a, b}, 1));
+  EXPECT_TRUE(TensorsEqual(
+      mid, strings({"a", "b", "e", "f", "c", "d", "g", "h"}, {2, 2, 2})))
+      << mid.DebugString();
+  const Tensor last = Eval(s, ops::Pack(s, {a, b}, -1));
+  EXPECT_TRUE(TensorsEqual(
+      last, strings({"a", "e", "b", "f", "c", "g", "d", "h"}, {2, 2, 2})))
+      << last.DebugString();
+}
+
 // ---- Tile ----
 
 TEST(TileTest, ShapeFunction) {

@@ -40,7 +40,7 @@ const std::vector<Family>& Families() {
       {"conv", RegisterConvOps, RegisterConvKernels},
       {"random", RegisterRandomOps, RegisterRandomKernels},
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
-      {"io", RegisterIoOps, nullptr},
+      {"io", RegisterIoOps, RegisterIoKernels},
       {"logging", RegisterLoggingOps, RegisterLoggingKernels},
   };
   return *families;
