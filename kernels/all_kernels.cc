@@ -15,7 +15,7 @@ const KernelRegistry& GlobalKernelRegistry() {
           RegisterMatMulKernels(*r), RegisterReductionKernels(*r),
           RegisterNnKernels(*r), RegisterPoolingKernels(*r),
           RegisterConvKernels(*r), RegisterRandomKernels(*r),
-          RegisterTrainingKernels(*r)}) {
+          RegisterTrainingKernels(*r), RegisterLoggingKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());

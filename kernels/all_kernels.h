@@ -11,6 +11,8 @@ const KernelRegistry& GlobalKernelRegistry();
 
 absl::Status RegisterStateKernels(KernelRegistry& registry);
 absl::Status RegisterArrayKernels(KernelRegistry& registry);
+// Part of the array family, called by RegisterArrayKernels.
+absl::Status RegisterArrayReverseKernels(KernelRegistry& registry);
 absl::Status RegisterArraySliceKernels(KernelRegistry& registry);
 absl::Status RegisterArrayJoinKernels(KernelRegistry& registry);
 absl::Status RegisterMathKernels(KernelRegistry& registry);
@@ -22,6 +24,7 @@ absl::Status RegisterPoolingKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
+absl::Status RegisterLoggingKernels(KernelRegistry& registry);
 
 }  // namespace graphflow
 
