@@ -8,8 +8,10 @@
 
 namespace graphflow {
 
-absl::Status RegisterStateOps(OpRegistry& registry);       // state_ops.cc
-absl::Status RegisterArrayOps(OpRegistry& registry);       // array_ops.cc
+absl::Status RegisterStateOps(OpRegistry& registry);  // state_ops.cc
+absl::Status RegisterArrayOps(OpRegistry& registry);  // array_ops.cc
+// Part of the array family, called by RegisterArrayOps.
+absl::Status RegisterArrayReverseOps(OpRegistry& r);  // array_reverse_ops.cc
 absl::Status RegisterArraySliceOps(OpRegistry& registry);  // array_slice_ops.cc
 absl::Status RegisterArrayJoinOps(OpRegistry& registry);   // array_join_ops.cc
 absl::Status RegisterMathOps(OpRegistry& registry);        // math_ops.cc
