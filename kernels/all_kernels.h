@@ -14,6 +14,8 @@ absl::Status RegisterArrayKernels(KernelRegistry& registry);
 // Part of the array family, called by RegisterArrayKernels.
 absl::Status RegisterArrayReverseKernels(KernelRegistry& registry);
 absl::Status RegisterArraySliceKernels(KernelRegistry& registry);
+// Part of the array_slice family, called by RegisterArraySliceKernels.
+absl::Status RegisterArrayNdKernels(KernelRegistry& registry);
 absl::Status RegisterArrayJoinKernels(KernelRegistry& registry);
 absl::Status RegisterMathKernels(KernelRegistry& registry);
 absl::Status RegisterMathUnaryKernels(KernelRegistry& registry);
