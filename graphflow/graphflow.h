@@ -60,6 +60,7 @@
 #include "ops/gradients.h"
 #include "ops/initializers.h"
 #include "ops/layers.h"
+#include "ops/logging_ops.h"
 #include "ops/math_ops.h"
 #include "ops/math_unary_ops.h"
 #include "ops/matmul_ops.h"

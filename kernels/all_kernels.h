@@ -11,7 +11,11 @@ const KernelRegistry& GlobalKernelRegistry();
 
 absl::Status RegisterStateKernels(KernelRegistry& registry);
 absl::Status RegisterArrayKernels(KernelRegistry& registry);
+// Part of the array family, called by RegisterArrayKernels.
+absl::Status RegisterArrayReverseKernels(KernelRegistry& registry);
 absl::Status RegisterArraySliceKernels(KernelRegistry& registry);
+// Part of the array_slice family, called by RegisterArraySliceKernels.
+absl::Status RegisterArrayNdKernels(KernelRegistry& registry);
 absl::Status RegisterArrayJoinKernels(KernelRegistry& registry);
 absl::Status RegisterMathKernels(KernelRegistry& registry);
 absl::Status RegisterMathUnaryKernels(KernelRegistry& registry);
@@ -24,6 +28,9 @@ absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
 absl::Status RegisterIoKernels(KernelRegistry& registry);
 absl::Status RegisterLoggingKernels(KernelRegistry& registry);
+// Part of the logging family (CheckNumerics, Assert), called by
+// RegisterLoggingKernels.
+absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);
 
 }  // namespace graphflow
 

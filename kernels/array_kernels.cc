@@ -400,7 +400,7 @@ absl::Status RegisterArrayKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("StopGradient", ForwardAllKernel));
   RETURN_IF_ERROR(r.Register("PreventGradient", ForwardAllKernel));
   RETURN_IF_ERROR(r.Register("IdentityN", ForwardAllKernel));
-  return absl::OkStatus();
+  return RegisterArrayReverseKernels(r);
 }
 
 }  // namespace graphflow

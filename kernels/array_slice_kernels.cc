@@ -353,7 +353,7 @@ absl::Status RegisterArraySliceKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Split", SplitKernel));
   RETURN_IF_ERROR(r.Register("SplitV", SplitVKernel));
   RETURN_IF_ERROR(r.Register("Unpack", UnpackKernel));
-  return absl::OkStatus();
+  return RegisterArrayNdKernels(r);
 }
 
 }  // namespace graphflow

@@ -295,7 +295,7 @@ absl::Status RegisterLoggingKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("HistogramSummary", HistogramSummaryKernel));
   RETURN_IF_ERROR(r.Register("ImageSummary", ImageSummaryKernel));
   RETURN_IF_ERROR(r.Register("MergeSummary", MergeSummaryKernel));
-  return absl::OkStatus();
+  return RegisterLoggingCheckKernels(r);
 }
 
 }  // namespace graphflow

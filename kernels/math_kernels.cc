@@ -58,6 +58,12 @@ KernelFn BinaryKernel(double cost = 1.0) {
   };
 }
 
+// TF's div_no_nan: 0 where y == 0 (even for x NaN or Inf), else x / y.
+template <typename T>
+struct DivNoNan {
+  T operator()(T a, T b) const { return b == T(0) ? T(0) : a / b; }
+};
+
 absl::Status LogicalNotKernel(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
@@ -287,6 +293,8 @@ absl::Status RegisterMathKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Mul", BinaryKernel<Mul, NumericTypes>()));
   RETURN_IF_ERROR(r.Register("Div", BinaryKernel<Div, NumericTypes>(4)));
   RETURN_IF_ERROR(r.Register("RealDiv", BinaryKernel<Div, FloatTypes>(4)));
+  RETURN_IF_ERROR(
+      r.Register("DivNoNan", BinaryKernel<graphflow::DivNoNan, FloatTypes>(4)));
   RETURN_IF_ERROR(
       r.Register("FloorDiv", BinaryKernel<FloorDiv, NumericTypes>(8)));
   RETURN_IF_ERROR(

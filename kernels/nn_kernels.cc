@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -411,6 +412,104 @@ absl::Status SparseXentKernel(KernelContext& ctx) {
 
 }  // namespace
 
+// Row by row: the k largest, larger first, equal values by lower index (NaN
+// counts as the largest, so the order stays strict).
+absl::Status TopKV2Kernel(KernelContext& ctx) {
+  const Tensor& in = ctx.input(0);
+  const Tensor& k_in = ctx.input(1);
+  if (k_in.rank() != 0) {
+    return ctx.InvalidArgument(absl::StrCat("k must be scalar, got shape ",
+                                            k_in.shape().DebugString()));
+  }
+  const int64_t k = *k_in.data<int32_t>();
+  if (k < 0) return ctx.InvalidArgument(absl::StrCat("Need k >= 0, got ", k));
+  if (in.rank() < 1) {
+    return ctx.InvalidArgument(absl::StrCat("input must be >= 1-D, got shape ",
+                                            in.shape().DebugString()));
+  }
+  const int64_t cols = in.dim(in.rank() - 1);
+  if (cols < k) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "input must have at least k columns. Had ", cols, ", needed ", k));
+  }
+  TensorShape out_shape = in.shape();
+  out_shape.set_dim(in.rank() - 1, k);
+  ASSIGN_OR_RETURN(Tensor * values, ctx.AllocateOutput(0, out_shape));
+  ASSIGN_OR_RETURN(Tensor * indices, ctx.AllocateOutput(1, out_shape));
+  const int64_t rows = cols == 0 ? 0 : in.num_elements() / cols;
+  return DispatchType<NumericTypes>(
+      in.dtype(),
+      [&]<typename T>() {
+        ParallelFor(ctx.device(), rows, cols * 4 + 10,
+                    [&](int64_t begin, int64_t end) {
+                      std::vector<int32_t> order(cols);
+                      for (int64_t r = begin; r < end; ++r) {
+                        const T* x = in.data<T>() + r * cols;
+                        auto before = [x](int32_t a, int32_t b) {
+                          const bool nan_a = x[a] != x[a], nan_b = x[b] != x[b];
+                          if (nan_a != nan_b) return nan_a;
+                          if (!nan_a && x[a] != x[b]) return x[a] > x[b];
+                          return a < b;
+                        };
+                        std::iota(order.begin(), order.end(), 0);
+                        std::partial_sort(order.begin(), order.begin() + k,
+                                          order.end(), before);
+                        for (int64_t j = 0; j < k; ++j) {
+                          values->data<T>()[r * k + j] = x[order[j]];
+                          indices->data<int32_t>()[r * k + j] = order[j];
+                        }
+                      }
+                    });
+        return absl::OkStatus();
+      },
+      ctx.UnsupportedDtype());
+}
+
+// TF's InTopK: target b is in when fewer than k predictions of its row are
+// strictly larger (ties count as in); a non-finite value in the row (or as
+// the target's prediction) gives false.
+absl::Status InTopKV2Kernel(KernelContext& ctx) {
+  const Tensor& pred = ctx.input(0);
+  const Tensor& targets = ctx.input(1);
+  const Tensor& k_in = ctx.input(2);
+  if (k_in.num_elements() != 1) {
+    return ctx.InvalidArgument(
+        absl::StrCat("k must be 0-D, got shape ", k_in.shape().DebugString()));
+  }
+  if (pred.rank() != 2) {
+    return ctx.InvalidArgument("predictions must be 2-dimensional");
+  }
+  if (targets.rank() != 1) {
+    return ctx.InvalidArgument("targets must be 1-dimensional");
+  }
+  if (pred.dim(0) != targets.dim(0)) {
+    return ctx.InvalidArgument(
+        absl::StrCat("First dimension of predictions ", pred.dim(0),
+                     " must match length of targets ", targets.dim(0)));
+  }
+  auto at = [](const Tensor& t, int64_t i) -> int64_t {
+    return t.dtype() == DT_INT32 ? t.data<int32_t>()[i] : t.data<int64_t>()[i];
+  };
+  const int64_t k = at(k_in, 0), classes = pred.dim(1);
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, {pred.dim(0)}));
+  for (int64_t b = 0; b < pred.dim(0); ++b) {
+    const int64_t target = at(targets, b);
+    if (target < 0 || target >= classes) {
+      return ctx.InvalidArgument(
+          absl::StrCat("targets[", b, "] is out of range"));
+    }
+    const float* row = pred.data<float>() + b * classes;
+    bool cannot_say = !std::isfinite(row[target]);
+    int64_t larger = 0;
+    for (int64_t i = 0; i < classes && !cannot_say; ++i) {
+      if (!std::isfinite(row[i])) cannot_say = true;
+      larger += row[i] > row[target];
+    }
+    out->data<bool>()[b] = !cannot_say && larger < k;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RegisterNnKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Relu", ReluKernel));
   RETURN_IF_ERROR(r.Register("Relu6", Relu6Kernel));
@@ -425,6 +524,8 @@ absl::Status RegisterNnKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Softplus", SoftplusKernel));
   RETURN_IF_ERROR(r.Register("SoftplusGrad", SoftplusGradKernel));
   RETURN_IF_ERROR(r.Register("L2Loss", L2LossKernel));
+  RETURN_IF_ERROR(r.Register("TopKV2", TopKV2Kernel));
+  RETURN_IF_ERROR(r.Register("InTopKV2", InTopKV2Kernel));
   RETURN_IF_ERROR(r.Register("Softmax", SoftmaxKernel<false>));
   RETURN_IF_ERROR(r.Register("LogSoftmax", SoftmaxKernel<true>));
   RETURN_IF_ERROR(r.Register("SoftmaxCrossEntropyWithLogits", XentKernel));

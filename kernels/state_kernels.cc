@@ -99,6 +99,12 @@ absl::Status AssignUpdateKernel(KernelContext& ctx) {
   return absl::OkStatus();
 }
 
+absl::Status IsVariableInitializedKernel(KernelContext& ctx) {
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, TensorShape{}));
+  *out->data<bool>() = ctx.ref_input(0)->initialized();
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RegisterStateKernels(KernelRegistry& r) {
@@ -109,6 +115,8 @@ absl::Status RegisterStateKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("NoOp", NoOpKernel));
   RETURN_IF_ERROR(r.Register("VariableV2", VariableKernel));
   RETURN_IF_ERROR(r.Register("Assign", AssignKernel));
+  RETURN_IF_ERROR(
+      r.Register("IsVariableInitialized", IsVariableInitializedKernel));
   RETURN_IF_ERROR(r.Register("AssignAdd", AssignUpdateKernel<1>));
   RETURN_IF_ERROR(r.Register("AssignSub", AssignUpdateKernel<-1>));
   return absl::OkStatus();

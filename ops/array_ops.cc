@@ -511,7 +511,7 @@ absl::Status RegisterArrayOps(OpRegistry& r) {
                                  .Attr("T: list(type)")
                                  .SetShapeFn(IdentityNShape)
                                  .SetGradient(IdentityNGradient)));
-  return absl::OkStatus();
+  return RegisterArrayReverseOps(r);
 }
 
 namespace ops {

@@ -59,6 +59,13 @@ Output StopGradient(const Scope& s, Input input);
 Output PreventGradient(const Scope& s, Input input,
                        const std::string& message = "");
 // Passes each input through.
+// `tensor` reversed along each dimension listed in the 1-D `axis`
+// (negative counts from the end).
+Output ReverseV2(const Scope& s, Input tensor, Input axis);
+// For each b along batch_dim, reverses the first seq_lengths[b] entries of
+// `input` along seq_dim (ops/array_reverse_ops.cc).
+Output ReverseSequence(const Scope& s, Input input, Input seq_lengths,
+                       int64_t seq_dim, int64_t batch_dim = 0);
 OutputList IdentityN(const Scope& s, const InputList& inputs);
 // [start, start + delta, ...) up to `limit` (exclusive); dtype of start.
 Output Range(const Scope& s, Input start, Input limit, Input delta);

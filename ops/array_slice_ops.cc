@@ -460,7 +460,7 @@ absl::Status RegisterArraySliceOps(OpRegistry& r) {
                                  .Attr("axis: int = 0")
                                  .SetShapeFn(UnpackShape)
                                  .SetGradient(UnpackGradient)));
-  return absl::OkStatus();
+  return RegisterArrayNdOps(r);
 }
 
 namespace ops {

@@ -35,6 +35,12 @@ Output StridedSliceGrad(const Scope& s, Input shape, Input begin, Input end,
 // batch_dims dims of params and indices are batch dims.
 Output GatherV2(const Scope& s, Input params, Input indices, Input axis,
                 int64_t batch_dims = 0);
+// Slices of params picked by the last dimension of indices, which holds
+// index tuples into params' first dims (tf.gather_nd; array_nd_ops.cc).
+Output GatherNd(const Scope& s, Input params, Input indices);
+// Zeros of `shape` with the updates added at the index tuples of indices
+// (duplicates sum): tf.scatter_nd.
+Output ScatterNd(const Scope& s, Input indices, Input updates, Input shape);
 // The legacy Gather, along axis 0.
 Output Gather(const Scope& s, Input params, Input indices,
               bool validate_indices = true);

@@ -1,9 +1,11 @@
 // C++ builders of the summary ops (TF 1.x's tf.summary.scalar, histogram,
-// image and merge). Each returns a string scalar: a serialized Summary.
+// image and merge; each returns a string scalar, a serialized Summary) and of
+// the run-time checks CheckNumerics and Assert.
 #ifndef GRAPHFLOW_OPS_LOGGING_OPS_H_
 #define GRAPHFLOW_OPS_LOGGING_OPS_H_
 
 #include <cstdint>
+#include <string>
 
 #include "graph/scope.h"
 #include "ops/array_ops.h"  // InputList.
@@ -20,6 +22,16 @@ Output ImageSummary(const Scope& s, Input tag, Input tensor,
                     int64_t max_images = 3);
 // Concatenates the Values of serialized Summaries; duplicate tags fail.
 Output MergeSummary(const Scope& s, const InputList& inputs);
+
+// `tensor` unchanged; running it fails with InvalidArgument
+// "<message> : Tensor had NaN values" (or Inf, or Inf and NaN).
+Output CheckNumerics(const Scope& s, Input tensor, const std::string& message);
+// Fails the run with InvalidArgument "assertion failed: [...] [...]" (the
+// first `summarize` entries of each data tensor, as TF prints them) when the
+// scalar `condition` is false. No outputs: the handle is a target or a
+// control input.
+Output Assert(const Scope& s, Input condition, const InputList& data,
+              int summarize = 3);
 
 }  // namespace graphflow::ops
 

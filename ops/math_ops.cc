@@ -162,6 +162,18 @@ absl::Status RealDivGradient(const Scope& s, const Node& node,
   return absl::OkStatus();
 }
 
+// TF 1.15's _DivNoNanGrad: (div_no_nan(grad, y),
+// grad * div_no_nan(div_no_nan(-x, y), y)), reduced like the other ops.
+absl::Status DivNoNanGradient(const Scope& s, const Node& node,
+                              const OutputList& dy, OutputList* dx) {
+  Output x = NodeInput(node, 0), y = NodeInput(node, 1);
+  Output gx = ops::DivNoNan(s, dy[0], y);
+  Output gy = ops::Mul(
+      s, dy[0], ops::DivNoNan(s, ops::DivNoNan(s, ops::Neg(s, x), y), y));
+  PushBinary(s, node, gx, gy, dx);
+  return absl::OkStatus();
+}
+
 // x mod y = x - floor(x / y) * y: (grad, -grad * floor(x / y)).
 absl::Status FloorModGradient(const Scope& s, const Node& node,
                               const OutputList& dy, OutputList* dx) {
@@ -323,6 +335,9 @@ absl::Status RegisterMathOps(OpRegistry& r) {
                                     {"RealDiv", RealDivGradient}}) {
     RETURN_IF_ERROR(r.Register(Binary(op, kBinaryMoreTypes).SetGradient(grad)));
   }
+  RETURN_IF_ERROR(r.Register(
+      Binary("DivNoNan", "T: {half, float, double, complex64, complex128}")
+          .SetGradient(DivNoNanGradient)));
   // TF's FloorDiv gradient returns None for both inputs.
   RETURN_IF_ERROR(
       r.Register(Binary("FloorDiv", kBinaryMoreTypes).SetNoGradient()));
@@ -406,6 +421,7 @@ GF_BINARY_BUILDER_(Sub)
 GF_BINARY_BUILDER_(Mul)
 GF_BINARY_BUILDER_(Div)
 GF_BINARY_BUILDER_(RealDiv)
+GF_BINARY_BUILDER_(DivNoNan)
 GF_BINARY_BUILDER_(FloorDiv)
 GF_BINARY_BUILDER_(FloorMod)
 GF_BINARY_BUILDER_(Maximum)

@@ -29,6 +29,7 @@ Output Mul(const Scope& s, Input x, Input y);    // x * y.
 // x / y; integers divide truncating toward zero.
 Output Div(const Scope& s, Input x, Input y);
 Output RealDiv(const Scope& s, Input x, Input y);   // x / y for real types.
+Output DivNoNan(const Scope& s, Input x, Input y);  // x / y, 0 where y == 0.
 Output FloorDiv(const Scope& s, Input x, Input y);  // floor(x / y).
 // x - floor(x / y) * y: the result takes the divisor's sign.
 Output FloorMod(const Scope& s, Input x, Input y);

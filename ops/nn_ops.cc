@@ -7,8 +7,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "graph/partial_value.h"
 #include "graph/status.h"
+#include "ops/array_join_ops.h"
 #include "ops/array_ops.h"
+#include "ops/array_slice_ops.h"
 #include "ops/gradient_util.h"
 #include "ops/math_ops.h"
 #include "ops/math_unary_ops.h"
@@ -253,6 +256,80 @@ absl::Status L2LossGradient(const Scope& s, const Node& node,
   return absl::OkStatus();
 }
 
+// input[:-1] + [k] for both outputs; k from its graph-time value if known.
+absl::Status TopKShape(InferenceContext& c) {
+  const PartialShape& input = c.input_shape(0);
+  RETURN_IF_ERROR(c.WithRank(1, 0).status());
+  if (input.known_rank() && input.rank() < 1) {
+    return c.Error(absl::StrCat("input must be at least a vector, got shape ",
+                                input.DebugString()));
+  }
+  PartialValue k_value = InputValue(c, 1);
+  int64_t k = k_value.known && !k_value.values.empty() ? k_value.values[0]
+                                                       : kUnknownValue;
+  if (k == kUnknownValue) k = -1;
+  if (!input.known_rank()) {
+    c.set_output(0, PartialShape());
+    c.set_output(1, PartialShape());
+    return absl::OkStatus();
+  }
+  std::vector<int64_t> dims(input.dims().begin(), input.dims().end());
+  if (k >= 0 && dims.back() >= 0 && dims.back() < k) {
+    return c.Error(absl::StrCat("input must have last dimension >= k = ", k,
+                                " but is ", dims.back()));
+  }
+  dims.back() = k;
+  c.set_output(0, PartialShape(absl::Span<const int64_t>(dims)));
+  c.set_output(1, PartialShape(absl::Span<const int64_t>(dims)));
+  return absl::OkStatus();
+}
+
+absl::Status InTopKShape(InferenceContext& c) {
+  ASSIGN_OR_RETURN(PartialShape predictions, c.WithRank(0, 2));
+  ASSIGN_OR_RETURN(PartialShape targets, c.WithRank(1, 1));
+  const int64_t a = predictions.dim(0), b = targets.dim(0);
+  if (a >= 0 && b >= 0 && a != b) {
+    return c.Error(absl::StrCat("First dimension of predictions ", a,
+                                " must match length of targets ", b));
+  }
+  c.set_output(0, PartialShape({a >= 0 ? a : b}));
+  return absl::OkStatus();
+}
+
+// TF's _TopKGrad: the values' gradient goes to the input positions the
+// indices name, zeros elsewhere, through flat indices into the flattened
+// input. TF 1.15 scatters with SparseToDense (validate_indices=False);
+// graphflow has no sparse ops and uses ScatterNd, as later TF does.
+absl::Status TopKGradient(const Scope& s, const Node& node,
+                          const OutputList& dy, OutputList* dx) {
+  if (!dy[0].valid()) {
+    dx->assign(2, Output());
+    return absl::OkStatus();
+  }
+  Output in_shape = ops::Shape(s, NodeInput(node, 0));
+  Output ind_shape = ops::Shape(s, NodeOutput(node, 1));
+  Output one = s.Const(Tensor::Scalar<int32_t>(1));
+  Output ind_lastdim =
+      ops::Gather(s, ind_shape, ops::Sub(s, ops::Size(s, ind_shape), one));
+  Output ind_2d = ops::Reshape(s, NodeOutput(node, 1),
+                               ops::Pack(s, {Input(-1), ind_lastdim}));
+  Output in_lastdim =
+      ops::Gather(s, in_shape, ops::Sub(s, ops::Size(s, in_shape), one));
+  ops::StridedSliceAttrs first;
+  first.shrink_axis_mask = 1;
+  Output outerdim =
+      ops::StridedSlice(s, ops::Shape(s, ind_2d), {0}, {1}, {1}, first);
+  Output offsets = ops::ExpandDims(
+      s, ops::Range(s, 0, ops::Mul(s, outerdim, in_lastdim), in_lastdim), -1);
+  Output ind = ops::Reshape(s, ops::AddV2(s, ind_2d, offsets), {-1});
+  Output dense = ops::ScatterNd(
+      s, ops::ExpandDims(s, ind, -1), ops::Reshape(s, dy[0], {-1}),
+      ops::Reshape(s, ops::Prod(s, in_shape, 0), {1}));
+  dx->push_back(ops::Reshape(s, dense, in_shape));
+  dx->push_back(Output());  // k is an integer.
+  return absl::OkStatus();
+}
+
 // Registers an activation (features -> activations) and its gradient op
 // (gradients, <second> -> backprops), with their gradient functions.
 absl::Status RegisterActivation(OpRegistry& r, const char* op,
@@ -331,7 +408,23 @@ absl::Status RegisterNnOps(OpRegistry& r) {
                                  .Attr(absl::StrCat("T: ", kFloatTypes))
                                  .SetShapeFn(ScalarShape)
                                  .SetGradient(L2LossGradient)));
-
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("TopKV2")
+                                 .Input("input: T")
+                                 .Input("k: int32")
+                                 .Output("values: T")
+                                 .Output("indices: int32")
+                                 .Attr("sorted: bool = true")
+                                 .Attr(absl::StrCat("T: ", kRealNumberTypes))
+                                 .SetShapeFn(TopKShape)
+                                 .SetGradient(TopKGradient)));
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("InTopKV2")
+                                 .Input("predictions: float")
+                                 .Input("targets: T")
+                                 .Input("k: T")
+                                 .Output("precision: bool")
+                                 .Attr("T: {int32, int64} = DT_INT32")
+                                 .SetShapeFn(InTopKShape)
+                                 .SetNoGradient()));
   return absl::OkStatus();
 }
 
@@ -402,6 +495,16 @@ XentOutputs SparseSoftmaxCrossEntropyWithLogits(const Scope& s, Input features,
 }
 
 Output L2Loss(const Scope& s, Input t) { return s.AddOp1("L2Loss", {t}); }
+
+TopKOutputs TopKV2(const Scope& s, Input input, Input k, bool sorted) {
+  OutputList out = s.AddOp("TopKV2", {input, k}, {{"sorted", sorted}});
+  if (out.size() != 2) return {};
+  return {out[0], out[1]};
+}
+
+Output InTopKV2(const Scope& s, Input predictions, Input targets, Input k) {
+  return s.AddOp1("InTopKV2", {predictions, targets, k});
+}
 
 }  // namespace ops
 }  // namespace graphflow

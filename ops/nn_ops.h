@@ -54,6 +54,16 @@ XentOutputs SparseSoftmaxCrossEntropyWithLogits(const Scope& s, Input features,
 // sum(t^2) / 2, a scalar.
 Output L2Loss(const Scope& s, Input t);
 
+// The k largest entries along the last dimension and their int32 indices,
+// largest first, equal values by lower index first.
+struct TopKOutputs {
+  Output values, indices;
+};
+TopKOutputs TopKV2(const Scope& s, Input input, Input k, bool sorted = true);
+// Whether targets[b] is among the k largest predictions[b, :] (ties count
+// as in; a non-finite prediction in the row gives false).
+Output InTopKV2(const Scope& s, Input predictions, Input targets, Input k);
+
 }  // namespace graphflow::ops
 
 #endif  // GRAPHFLOW_OPS_NN_OPS_H_

@@ -114,6 +114,14 @@ absl::Status RegisterStateOps(OpRegistry& r) {
                                  .Attr("use_locking: bool = true")
                                  .SetShapeFn(AssignShape)
                                  .SetNoGradient()));
+  // Reads only whether the variable holds a value, so an uninitialized
+  // variable is fine here (TF's SetAllowsUninitializedInput).
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("IsVariableInitialized")
+                                 .Input("ref: Ref(dtype)")
+                                 .Output("is_initialized: bool")
+                                 .Attr("dtype: type")
+                                 .SetShapeFn(ScalarShape)
+                                 .SetNoGradient()));
   for (const char* op : {"AssignAdd", "AssignSub"}) {
     RETURN_IF_ERROR(r.Register(
         OpDefBuilder(op)
@@ -173,6 +181,10 @@ Output AssignAdd(const Scope& s, Input ref, Input value) {
 
 Output AssignSub(const Scope& s, Input ref, Input value) {
   return s.AddOp1("AssignSub", {ref, value});
+}
+
+Output IsVariableInitialized(const Scope& s, Input ref) {
+  return s.AddOp1("IsVariableInitialized", {ref});
 }
 
 }  // namespace ops

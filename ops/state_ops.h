@@ -24,6 +24,8 @@ Output Assign(const Scope& s, Input ref, Input value,
               bool validate_shape = true);
 Output AssignAdd(const Scope& s, Input ref, Input value);
 Output AssignSub(const Scope& s, Input ref, Input value);
+// A bool scalar: whether the variable behind `ref` has been assigned.
+Output IsVariableInitialized(const Scope& s, Input ref);
 
 }  // namespace graphflow::ops
 

@@ -305,25 +305,5 @@ TEST(CliHelpTest, HelpAndUsage) {
   EXPECT_NE(r.out.find("usage:"), std::string::npos) << r;
 }
 
-// Ops with no kernel (SaveV2 in TF's training graphs) are an error, too.
-// The first node of a TF graph whose op graphflow parses but has no kernel
-// for (SaveV2 had none; summaries have none yet).
-TEST(CliErrorsTfTest, OpWithoutKernel) {
-  GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/mnist_softmax_gd_train.pbtxt");
-  std::unique_ptr<Graph> graph = LoadGraph(path);
-  ASSERT_TRUE(graph);
-  const Node* kernelless = nullptr;
-  for (const auto& node : graph->nodes()) {
-    if (GlobalKernelRegistry().Find(node->op()) == nullptr) {
-      kernelless = node.get();
-      break;
-    }
-  }
-  if (kernelless == nullptr) GTEST_SKIP() << "every op of " << path << " runs";
-  EXPECT_TRUE(FailedCleanly(
-      RunCli({"run", path, "--init", "init", "--target", kernelless->name()}),
-      {kernelless->op()}));
-}
-
 }  // namespace
 }  // namespace graphflow::testing

@@ -51,6 +51,7 @@ const BinaryCase kBinaryCases[] = {
     {"Mul", ops::Mul, kAny, kAny},
     {"RealDiv", ops::RealDiv, kAny, kNonZero},
     {"Div", ops::Div, kAny, kNonZero},
+    {"DivNoNan", ops::DivNoNan, kAny, kNonZero},
     {"Maximum", ops::Maximum, kHigh, kLow},
     {"Minimum", ops::Minimum, kLow, kHigh},
     {"Pow", ops::Pow, kPositive, {-2, 2}},
@@ -108,6 +109,20 @@ TEST(MathGradTest, PowExponentGradientIsZeroForNonPositiveBase) {
       s, g, {{x, F({-2, 0, 1.5f}, {3})}, {y, F({2, 3, 2}, {3})}});
   EXPECT_TENSOR_NEAR(out[0], F({-4, 0, 3}, {3}));
   EXPECT_TENSOR_NEAR(out[1], F({0, 0, 2.25f * std::log(1.5f)}, {3}));
+}
+
+// Where y == 0 both DivNoNan gradients are 0 (TF's _DivNoNanGrad), not inf.
+TEST(MathGradTest, DivNoNanGradientIsZeroWhereTheDivisorIsZero) {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT);
+  Output y = ops::Placeholder(s.WithOpName("y"), DT_FLOAT);
+  Output z = ops::DivNoNan(s, x, y);
+  std::vector<Output> g;
+  ASSERT_OK(AddSymbolicGradients(s, {z}, {x, y}, {ops::OnesLike(s, z)}, &g));
+  auto out = testing::EvalAll(
+      s, g, {{x, F({3, 3, -1}, {3})}, {y, F({2, 0, 0.5f}, {3})}});
+  EXPECT_TENSOR_NEAR(out[0], F({0.5f, 0, 2}, {3}));
+  EXPECT_TENSOR_NEAR(out[1], F({-0.75f, 0, 4}, {3}));
 }
 
 // Equal fully known shapes: the incoming gradient passes straight through.

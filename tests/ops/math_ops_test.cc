@@ -42,6 +42,7 @@ std::vector<BinaryOp> AllBroadcastingOps() {
       {"Mul", ops::Mul},
       {"Div", ops::Div},
       {"RealDiv", ops::RealDiv},
+      {"DivNoNan", ops::DivNoNan},
       {"FloorDiv", ops::FloorDiv},
       {"FloorMod", ops::FloorMod},
       {"Maximum", ops::Maximum},
@@ -318,6 +319,23 @@ TEST(DivTest, RealDivHasNoIntegerKernel) {
   Scope s = NewRootScope();
   Output z = ops::RealDiv(s.WithOpName("rd"), I32({1}, {1}), I32({1}, {1}));
   EXPECT_TRUE(IsInvalidArgument(testing::EvalStatus(s, z), {"rd", "int32"}));
+}
+
+// DivNoNan is 0 wherever y == 0, whatever x is (also NaN or Inf).
+TEST(DivTest, DivNoNanIsZeroWhereTheDivisorIsZero) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  Scope s = NewRootScope();
+  Output f = ops::DivNoNan(s, F({6, 1, 0, nan, inf, -3}, {2, 3}),
+                           F({3, 0, 0, 0, 0, 2}, {2, 3}));
+  Output b = ops::DivNoNan(s, D({1, -2}, {2, 1}), D({0, 4, -8}, {3}));
+  auto out = testing::EvalAll(s, {f, b});
+  EXPECT_TENSOR_NEAR(out[0], F({2, 0, 0, 0, 0, -1.5}, {2, 3}));
+  EXPECT_TENSOR_NEAR(out[1], D({0, 0.25, -0.125, 0, -0.5, 0.25}, {2, 3}));
+  // TF registers DivNoNan for floating types only.
+  Output i = ops::DivNoNan(s.WithOpName("dnn"), I32({1}, {1}), I32({0}, {1}));
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(IsInvalidArgument(s.status(), {"dnn", "int32"}));
 }
 
 TEST(FloorDivModTest, NegativeOperands) {

@@ -1,6 +1,7 @@
 // The state family: Const, Placeholder, PlaceholderWithDefault, Identity,
-// NoOp, VariableV2, Assign, AssignAdd and AssignSub (shapes, values,
-// gradients). Variables as TF builds them are in variables_test.cc.
+// NoOp, VariableV2, Assign, AssignAdd, AssignSub and IsVariableInitialized
+// (shapes, values, gradients). Variables as TF builds them are in
+// variables_test.cc.
 #include "ops/state_ops.h"
 
 #include "gtest/gtest.h"
@@ -73,6 +74,37 @@ TEST(StateOpsTest, VariableAssignAddSub) {
   EXPECT_TENSOR_NEAR(run(init), F({1, 2}, {2}));
   EXPECT_TENSOR_NEAR(run(add), F({11, 12}, {2}));
   EXPECT_TENSOR_NEAR(run(sub), F({10, 11}, {2}));
+}
+
+TEST(StateOpsTest, IsVariableInitializedBeforeAndAfterAssign) {
+  Scope s = NewRootScope();
+  Output v = ops::Variable(s.WithOpName("v"), {2}, DT_INT32);
+  Output init = ops::Assign(s, v, s.Const(testing::I32({1, 2}, {2})));
+  Output is_init = ops::IsVariableInitialized(s.WithOpName("is_init"), v);
+  ASSERT_OK(s.status());
+  EXPECT_EQ(is_init.dtype(), DT_BOOL);
+  EXPECT_EQ(is_init.shape(), PartialShape(TensorShape{}));
+  EXPECT_EQ(*is_init.node->FindAttr<DataType>("dtype"), DT_INT32);
+  auto session = Session::Create(s);
+  ASSERT_OK(session.status());
+  auto before = (*session)->Run({is_init});
+  ASSERT_OK(before.status());
+  EXPECT_EQ((*before)[0].shape(), TensorShape{});
+  EXPECT_FALSE(*(*before)[0].data<bool>());
+  ASSERT_OK((*session)->Run({init}).status());
+  auto after = (*session)->Run({is_init});
+  ASSERT_OK(after.status());
+  EXPECT_TRUE(*(*after)[0].data<bool>());
+}
+
+TEST(StateOpsTest, IsVariableInitializedNeedsAReference) {
+  Scope s = NewRootScope();
+  ops::IsVariableInitialized(s.WithOpName("check"), ops::Const(s, 1.0f));
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("check"), std::string::npos)
+      << s.status();
+  EXPECT_NE(s.status().message().find("variable reference"), std::string::npos)
+      << s.status();
 }
 
 }  // namespace
