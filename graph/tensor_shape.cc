@@ -1,9 +1,21 @@
 #include "graph/tensor_shape.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
 namespace graphflow {
+
+int64_t SaturatedElementCount(absl::Span<const int64_t> dims) {
+  constexpr int64_t kTooMany = kMaxTensorElements + 1;
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (d == 0) return 0;
+    n = (d < 0 || n > kTooMany / d) ? kTooMany : std::min(n * d, kTooMany);
+  }
+  return n;
+}
 
 absl::StatusOr<TensorShape> TensorShape::Make(absl::Span<const int64_t> dims) {
   int64_t n = 1;
@@ -23,9 +35,7 @@ absl::StatusOr<TensorShape> TensorShape::Make(absl::Span<const int64_t> dims) {
 }
 
 int64_t TensorShape::num_elements() const {
-  int64_t n = 1;
-  for (int64_t d : dims_) n *= d;
-  return n;
+  return SaturatedElementCount(dims_);
 }
 
 std::string TensorShape::DebugString() const {
@@ -49,9 +59,7 @@ bool PartialShape::IsFullyDefined() const {
 
 int64_t PartialShape::num_elements() const {
   if (!IsFullyDefined()) return -1;
-  int64_t n = 1;
-  for (int64_t d : dims_) n *= d;
-  return n;
+  return SaturatedElementCount(dims_);
 }
 
 bool PartialShape::IsCompatibleWith(const TensorShape& s) const {

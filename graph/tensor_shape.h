@@ -21,6 +21,10 @@ using DimVector = absl::InlinedVector<int64_t, 6>;
 // file claiming more is rejected instead of attempting the allocation.
 inline constexpr int64_t kMaxTensorElements = int64_t{1} << 34;
 
+// The product of dims, saturating at kMaxTensorElements + 1 (more than any
+// tensor may hold): shapes read from hostile files must not overflow.
+int64_t SaturatedElementCount(absl::Span<const int64_t> dims);
+
 class TensorShape {
  public:
   TensorShape() = default;
@@ -71,7 +75,8 @@ class PartialShape {
   int64_t dim(int i) const { return dims_[i]; }
   absl::Span<const int64_t> dims() const { return dims_; }
   bool IsFullyDefined() const;
-  // Product of dims, or -1 when any is unknown.
+  // Product of dims (saturated, see SaturatedElementCount), or -1 when any
+  // is unknown.
   int64_t num_elements() const;
 
   void set_dim(int i, int64_t size) { dims_[i] = size; }
