@@ -157,9 +157,17 @@ void ExpectReproducesTheFrozenTwin(const std::string& dir, const Trio& t) {
   auto ours = FreezeGraph(*graph, *values, {t.output});
   ASSERT_TRUE(ours.ok()) << ours.status();
 
+  // The same nodes, with the same ops, in the same order as TF's file.
+  ASSERT_EQ(ours->graph.node_size(), theirs->node_size());
+  for (int i = 0; i < theirs->node_size(); ++i) {
+    EXPECT_EQ(ours->graph.node(i).name(), theirs->node(i).name()) << i;
+    EXPECT_EQ(ours->graph.node(i).op(), theirs->node(i).op()) << i;
+  }
   // Every variable TF froze is frozen here, to the same bytes.
+  int compared = 0;
   for (const auto& node : theirs->node()) {
     if (node.op() != "Const" || !values->contains(node.name())) continue;
+    ++compared;
     const tensorflow::NodeDef* mine = FindNode(ours->graph, node.name());
     ASSERT_NE(mine, nullptr) << node.name();
     EXPECT_EQ(mine->op(), "Const") << node.name();
@@ -167,6 +175,8 @@ void ExpectReproducesTheFrozenTwin(const std::string& dir, const Trio& t) {
               node.attr().at("value").SerializeAsString())
         << node.name();
   }
+  EXPECT_EQ(compared, static_cast<int>(ours->frozen_variables.size()));
+  EXPECT_GT(compared, 0);
   Tensor x(DT_FLOAT, TensorShape(t.input_shape));
   for (int64_t i = 0; i < x.num_elements(); ++i) {
     x.flat<float>()[i] = static_cast<float>((i * 7919) % 256) / 255.0f;

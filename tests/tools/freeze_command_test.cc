@@ -44,7 +44,7 @@ TEST_F(FreezeCommandTest, FrozenGraphRunsWithoutTheCheckpoint) {
       << freeze;
   CliResult run = RunCli({"run", frozen_, "--feed", "x=" + x_, "--fetch", "y"});
   ASSERT_EQ(run.exit_code, 0) << run;
-  EXPECT_EQ(run.out, "y: float [2]\n[4 7]\n") << run;
+  EXPECT_EQ(run.out, "y: float [2]\n[4. 7.]\n") << run;
 }
 
 TEST_F(FreezeCommandTest, MissingPiecesAreCleanErrors) {
