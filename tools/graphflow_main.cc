@@ -21,17 +21,19 @@
 #include "graphflow/version.h"
 #include "proto/graph_io.h"
 #include "tools/checkpoint_inspect.h"
+#include "tools/freeze_command.h"
 #include "tools/graph_dot.h"
 #include "tools/graph_tools.h"
 #include "tools/run_command.h"
 #include "tools/train_command.h"
 
 // Single-valued flags (Abseil flags, set by SplitArgs below). --init,
-// --feed, --eval-feed, --fetch and --target may repeat and are collected
-// separately; a dash in a flag name is read as an underscore.
+// --feed, --eval-feed, --fetch, --target and --output may repeat and are
+// collected separately; a dash in a flag name is read as an underscore.
 ABSL_FLAG(
     std::string, out, "",
-    "run: directory for fetched .npy files; dot: .dot/.gv, .svg, .png or .pdf");
+    "run: directory for fetched .npy files; dot: .dot/.gv, .svg, .png or .pdf; "
+    "freeze: the frozen graph file");
 ABSL_FLAG(std::string, max_tensor_bytes, "4G",
           "run/train: largest tensor (and input file) allowed, e.g. 512M");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
@@ -72,8 +74,8 @@ ABSL_FLAG(bool, collapse_gradients, false,
 namespace graphflow::cli {
 namespace {
 
-const std::set<std::string> kRepeated = {"init", "feed", "eval_feed", "fetch",
-                                         "target"};
+const std::set<std::string> kRepeated = {"init",  "feed",   "eval_feed",
+                                         "fetch", "target", "output"};
 
 struct Args {
   std::string command;
@@ -90,6 +92,7 @@ commands:
   train GRAPH    train a graph on dataset files (.npy or IDX)
   inspect GRAPH  summarize a graph: ops, placeholders, variables, likely ops
   convert IN OUT convert between .pbtxt, .pb and .meta (graph only)
+  freeze GRAPH   graph + checkpoint -> one GraphDef with the variables as Consts
   dot GRAPH      draw a graph with Graphviz (--out FILE.dot|.svg|.png|.pdf)
   help [COMMAND] show help
 
@@ -168,6 +171,17 @@ any ops graphflow cannot run with the nodes that use them.
 
 Reads any graph file and writes OUT as text (.pbtxt, .txt) or binary
 (anything else). A .meta file yields its graph.
+)"},
+    {"freeze",
+     R"(usage: graphflow freeze GRAPH --restore CKPT --output NODE [--output NODE]...
+                        --out FILE.pb
+
+Like TensorFlow's freeze_graph.py: keeps only the nodes the --output nodes
+need (through data and control inputs, in the file's order), turns every
+variable among them into a Const holding its value from CKPT (a graphflow or
+TensorFlow checkpoint, as for run --restore), clears device placements, and
+writes OUT (.pbtxt as text, else binary) atomically once the result imports.
+A variable missing from CKPT, or with another dtype or shape, is an error.
 )"},
     {"dot",
      R"(usage: graphflow dot GRAPH [--out FILE.dot|.gv|.svg|.png|.pdf]
@@ -393,6 +407,17 @@ absl::Status Run(const Args& args) {
     const std::string& out = args.positional[1];
     RETURN_IF_ERROR(WriteGraphDefFile(out, gd, GraphFormatForPath(out)));
     std::printf("wrote %s (%d nodes)\n", out.c_str(), gd.node_size());
+    return absl::OkStatus();
+  }
+  if (cmd == "freeze") {
+    RETURN_IF_ERROR(NeedGraphs(args, 1));
+    FreezeCommandOptions o;
+    o.graph = args.positional[0];
+    o.restore = absl::GetFlag(FLAGS_restore);
+    o.outputs = Get(args, "output");
+    o.out = absl::GetFlag(FLAGS_out);
+    ASSIGN_OR_RETURN(std::string done, FreezeCommand(o));
+    std::fputs(done.c_str(), stdout);
     return absl::OkStatus();
   }
   if (cmd == "dot") {
