@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs graphflow's libFuzzer targets (fuzz/*_fuzzer.cc, built by
 # ./setup.sh --sanitize into build-asan/fuzz/) for a bounded time each.
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [target...]
-# N seconds per target (default 60), J targets at a time (default 2); the
+#   scripts/fuzz.sh [--seconds N] [--jobs J] [--seed S] [target...]
+# N seconds per target (default 60), J targets at a time (default 2), random
+# seed S (default 1, so a CI run repeats the mutations it was verified
+# with; --seed 0 lets libFuzzer pick one each run); the
 # targets are named without "_fuzzer" (default: all). Each target's corpus is
 # rebuilt in build-asan/fuzz-work/<target>/ from fuzz/seeds/<target>/,
 # fuzz/regressions/<target>/, the project's data/ files and, when ../shared
@@ -14,12 +16,14 @@ cd "$(dirname "$0")/.."
 
 seconds=60
 jobs=2
+seed=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --seed) seed="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -127,7 +131,7 @@ run_target() {
   mkdir -p "$dir/artifacts"
   local rc=0
   "$bin_dir/${t}_fuzzer" "$dir/corpus" "${dict_args[@]}" \
-    -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+    -max_total_time="$seconds" -seed="$seed" -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     >"$dir/log" 2>&1 || rc=$?
   local execs cov crashes
