@@ -41,7 +41,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string bytes(reinterpret_cast<const char*>(data), size);
   size_t index_size = 0;
   if (bytes.size() >= 4) {
-    for (int i = 0; i < 4; ++i) index_size |= size_t(uint8_t(bytes[i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      index_size |= size_t(uint8_t(bytes[i])) << (8 * i);
     bytes.erase(0, 4);
   }
   if (index_size > bytes.size()) index_size = bytes.size();
