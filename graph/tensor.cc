@@ -13,6 +13,10 @@ namespace {
 
 constexpr size_t kAlignment = 64;
 
+// String and resource tensors hold std::string elements (a resource element
+// is the name of the resource in the session's store).
+bool HoldsStrings(DataType t) { return t == DT_STRING || t == DT_RESOURCE; }
+
 std::shared_ptr<void> AllocateBuffer(size_t bytes) {
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
@@ -27,7 +31,7 @@ Tensor::Tensor(DataType dtype, const TensorShape& shape)
     : dtype_(BaseType(dtype)),
       shape_(shape),
       num_elements_(shape.num_elements()) {
-  if (dtype_ == DT_STRING) {
+  if (HoldsStrings(dtype_)) {
     auto* strings =
         new (std::nothrow) std::string[std::max<int64_t>(num_elements_, 1)];
     if (strings != nullptr) {
@@ -84,7 +88,7 @@ bool Tensor::RefCountIsOne() const {
 Tensor Tensor::Clone() const {
   if (!valid()) return Tensor();
   Tensor t(dtype_, shape_);
-  if (dtype_ == DT_STRING) {
+  if (HoldsStrings(dtype_)) {
     std::copy_n(data<std::string>(), num_elements_, t.data<std::string>());
   } else if (total_bytes() > 0) {
     std::memcpy(t.data_, data_, total_bytes());
@@ -93,7 +97,7 @@ Tensor Tensor::Clone() const {
 }
 
 void Tensor::FillZero() {
-  if (dtype_ == DT_STRING) {
+  if (HoldsStrings(dtype_)) {
     std::fill_n(data<std::string>(), num_elements_, std::string());
   } else if (total_bytes() > 0) {
     std::memset(data_, 0, total_bytes());
@@ -115,7 +119,7 @@ std::string Tensor::SummarizeValues(int max_values) const {
   int64_t shown = std::min<int64_t>(n, max_values);
   for (int64_t i = 0; i < shown; ++i) {
     if (i > 0) out += " ";
-    if (dtype_ == DT_STRING) {
+    if (HoldsStrings(dtype_)) {
       absl::StrAppend(&out, "\"", absl::CEscape(data<std::string>()[i]), "\"");
     } else if (dtype_ == DT_BOOL) {
       out += data<bool>()[i] ? "True" : "False";
@@ -135,7 +139,7 @@ std::string Tensor::DebugString(int max_values) const {
 
 bool TensorsEqual(const Tensor& a, const Tensor& b) {
   if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
-  if (a.dtype() == DT_STRING) {
+  if (HoldsStrings(a.dtype())) {
     return std::equal(a.data<std::string>(),
                       a.data<std::string>() + a.num_elements(),
                       b.data<std::string>());

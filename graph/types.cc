@@ -39,7 +39,8 @@ const TypeName* Find(DataType t) {
 }  // namespace
 
 bool IsSupportedType(DataType t) {
-  return DataTypeSize(t) > 0 || BaseType(t) == DT_STRING;
+  return DataTypeSize(t) > 0 || BaseType(t) == DT_STRING ||
+         BaseType(t) == DT_RESOURCE;
 }
 
 int DataTypeSize(DataType t) {

@@ -15,6 +15,7 @@
 #include "base/limits.h"
 #include "graph/graph.h"
 #include "graph/tensor.h"
+#include "kernels/resource.h"
 #include "kernels/variable.h"
 
 namespace Eigen {
@@ -33,6 +34,7 @@ struct KernelValue {
 struct KernelEnvironment {
   Eigen::ThreadPoolDevice* device = nullptr;
   VariableStore* variables = nullptr;
+  ResourceStore* resources = nullptr;
   // Random per session: seeds random ops whose seed and seed2 are both 0.
   uint64_t session_seed = 0;
   // The largest tensor a kernel may allocate (SessionOptions::limits), one
@@ -81,6 +83,7 @@ class KernelContext {
 
   Eigen::ThreadPoolDevice& device() const { return *env_.device; }
   VariableStore& variables() const { return *env_.variables; }
+  ResourceStore& resources() const { return *env_.resources; }
   uint64_t session_seed() const { return env_.session_seed; }
   // How many times this node ran before in this session (random ops use it
   // so each run draws new numbers from a seed's sequence).

@@ -125,6 +125,7 @@ Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
       kernels_(options.kernels ? options.kernels : &GlobalKernelRegistry()) {
   env_.device = &DefaultDevice();
   env_.variables = &variables_;
+  env_.resources = &resources_;
   env_.session_seed = options.seed != 0 ? options.seed : std::random_device{}();
   env_.max_tensor_bytes = options.limits.max_tensor_bytes;
 }

@@ -65,6 +65,8 @@ class Session {
 
   const Graph& graph() const { return *graph_; }
   VariableStore& variables() { return variables_; }
+  // Stacks, tensor arrays, lookup tables (kernels/resource.h).
+  ResourceStore& resources() { return resources_; }
   // Number of distinct (feeds, fetches, targets) plans built so far.
   int num_cached_plans() const;
 
@@ -84,6 +86,7 @@ class Session {
   const KernelRegistry* kernels_;
   KernelEnvironment env_;
   VariableStore variables_;
+  ResourceStore resources_;
 
   // Guards what follows. std::mutex rather than absl::Mutex: Debian's Abseil
   // is not built for ThreadSanitizer, which would not see its locking.
