@@ -14,14 +14,6 @@ namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-std::unique_ptr<Session> SessionFor(const std::string& path) {
-  std::unique_ptr<Graph> g = testing::LoadGraph(path);
-  if (!g) return nullptr;
-  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *std::move(s) : nullptr;
-}
-
 TEST(TfGraphsTest, EveryFileImports) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   int count = 0;
@@ -73,7 +65,7 @@ TEST(TfGraphsTest, MetaGraphTwinMatchesItsText) {
 TEST(TfGraphsTest, TinyVarsComputesThirty) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   for (const char* file : {"/tiny_vars.pbtxt", "/tiny_vars.pb"}) {
-    auto session = SessionFor(dir + file);
+    auto session = testing::LoadSession(dir + file);
     ASSERT_NE(session, nullptr);
     auto before = session->Run({}, {"c"}, {});
     EXPECT_EQ(before.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -86,7 +78,7 @@ TEST(TfGraphsTest, TinyVarsComputesThirty) {
 
 TEST(TfGraphsTest, XorFrozenGivesTheDocumentedSoftmax) {
   GF_SKIP_WITHOUT_SHARED(path, "tfgraphs/xor_frozen.pb");
-  auto session = SessionFor(path);
+  auto session = testing::LoadSession(path);
   ASSERT_NE(session, nullptr);
   auto out = session->Run(
       {{"Placeholder", testing::F({0, 0, 0, 1, 1, 0, 1, 1}, {4, 2})}},
@@ -103,7 +95,7 @@ TEST(TfGraphsTest, MnistMlpFrozenClassifiesTheTestSet) {
   auto digits = testing::LoadMnistTestSet();
   if (absl::IsNotFound(digits.status())) GTEST_SKIP() << digits.status();
   ASSERT_OK(digits.status());
-  auto session = SessionFor(path);
+  auto session = testing::LoadSession(path);
   ASSERT_NE(session, nullptr);
   auto out = session->Run({{"Placeholder", digits->images}}, {"softmax"}, {});
   ASSERT_OK(out.status());

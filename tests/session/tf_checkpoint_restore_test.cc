@@ -15,19 +15,11 @@
 namespace graphflow {
 namespace {
 
-std::unique_ptr<Session> SessionFor(const std::string& path) {
-  std::unique_ptr<Graph> g = testing::LoadGraph(path);
-  if (!g) return nullptr;
-  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
-  EXPECT_TRUE(s.ok()) << s.status();
-  return s.ok() ? *std::move(s) : nullptr;
-}
-
 TEST(TfCheckpointRestoreTest, MnistMlpMatchesTheFrozenGraph) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   const std::string prefix = dir + "/ckpt/mnist_mlp_model.ckpt";
-  auto train = SessionFor(dir + "/mnist_mlp_adam_train.pbtxt");
-  auto frozen = SessionFor(dir + "/mnist_mlp_frozen.pb");
+  auto train = testing::LoadSession(dir + "/mnist_mlp_adam_train.pbtxt");
+  auto frozen = testing::LoadSession(dir + "/mnist_mlp_frozen.pb");
   ASSERT_TRUE(train && frozen);
   ASSERT_TRUE(RestoreVariables(*train, prefix).ok());
 
@@ -57,7 +49,7 @@ TEST(TfCheckpointRestoreTest, MnistMlpMatchesTheFrozenGraph) {
 TEST(TfCheckpointRestoreTest, MnistMlpScoresTheDocumentedAccuracy) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   GF_SKIP_WITHOUT_SHARED(mnist, "data/mnist");
-  auto train = SessionFor(dir + "/mnist_mlp_adam_train.pbtxt");
+  auto train = testing::LoadSession(dir + "/mnist_mlp_adam_train.pbtxt");
   ASSERT_TRUE(train);
   ASSERT_TRUE(
       RestoreVariables(*train, dir + "/ckpt/mnist_mlp_model.ckpt").ok());
@@ -97,7 +89,7 @@ TEST(TfCheckpointRestoreTest, AcceptsTheIndexFileAndTheDirectory) {
 TEST(TfCheckpointRestoreTest, AnotherModelsCheckpointIsRejected) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs");
   // The xor model's variables share the MLP's names, not their shapes.
-  auto train = SessionFor(dir + "/mnist_mlp_adam_train.pbtxt");
+  auto train = testing::LoadSession(dir + "/mnist_mlp_adam_train.pbtxt");
   ASSERT_TRUE(train);
   const absl::Status status =
       RestoreVariables(*train, dir + "/ckpt/xor_model.ckpt");

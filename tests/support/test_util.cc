@@ -108,6 +108,14 @@ std::unique_ptr<Graph> LoadGraph(const std::string& path) {
   return g.ok() ? *std::move(g) : nullptr;
 }
 
+std::unique_ptr<Session> LoadSession(const std::string& path) {
+  std::unique_ptr<Graph> g = LoadGraph(path);
+  if (!g) return nullptr;
+  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : nullptr;
+}
+
 int CountOccurrences(absl::string_view hay, absl::string_view needle) {
   int n = 0;
   for (size_t p = hay.find(needle); p != absl::string_view::npos;
