@@ -31,6 +31,9 @@ absl::Status RegisterLoggingKernels(KernelRegistry& registry);
 // Part of the logging family (CheckNumerics, Assert), called by
 // RegisterLoggingKernels.
 absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);
+absl::Status RegisterResourceVariableKernels(KernelRegistry& registry);
+absl::Status RegisterStackKernels(KernelRegistry& registry);
+absl::Status RegisterTensorArrayKernels(KernelRegistry& registry);
 
 }  // namespace graphflow
 

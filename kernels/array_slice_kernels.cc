@@ -12,6 +12,85 @@
 #include "kernels/array_util.h"
 
 namespace graphflow {
+
+// out[b, o, i, n] = params[b, o, indices[b, i], n] over batch b, outer o
+// (params dims before axis), index i and inner n (dims after axis).
+absl::Status GatherImpl(KernelContext& ctx, const Tensor& params, int64_t axis,
+                        int64_t batch_dims) {
+  const Tensor& indices = ctx.input(1);
+  const int p = params.rank(), r = indices.rank();
+  if (p < 1) {
+    return ctx.InvalidArgument(
+        absl::StrCat("params must be at least 1-D, got shape ",
+                     params.shape().DebugString()));
+  }
+  if (axis < -p || axis >= p) {
+    return ctx.InvalidArgument(
+        absl::StrCat("axis ", axis, " is out of range [", -p, ", ", p, ")"));
+  }
+  if (axis < 0) axis += p;
+  if (batch_dims < -r || batch_dims > r) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "batch_dims ", batch_dims, " is out of range for indices of shape ",
+        indices.shape().DebugString()));
+  }
+  if (batch_dims < 0) batch_dims += r;
+  if (batch_dims > axis) {
+    return ctx.InvalidArgument(
+        absl::StrCat("batch_dims ", batch_dims, " must be <= axis ", axis));
+  }
+  int64_t batch = 1, outer = 1, inner = 1, count = 1;
+  TensorShape out_shape;
+  for (int j = 0; j < batch_dims; ++j) {
+    if (params.dim(j) != indices.dim(j)) {
+      return ctx.InvalidArgument(absl::StrCat(
+          "params.shape[", j, "] = ", params.dim(j),
+          " must equal indices.shape[", j, "] = ", indices.dim(j)));
+    }
+    batch *= params.dim(j);
+    out_shape.AddDim(params.dim(j));
+  }
+  for (int j = static_cast<int>(batch_dims); j < axis; ++j) {
+    outer *= params.dim(j);
+    out_shape.AddDim(params.dim(j));
+  }
+  for (int j = static_cast<int>(batch_dims); j < r; ++j) {
+    count *= indices.dim(j);
+    out_shape.AddDim(indices.dim(j));
+  }
+  for (int j = static_cast<int>(axis) + 1; j < p; ++j) {
+    inner *= params.dim(j);
+    out_shape.AddDim(params.dim(j));
+  }
+  const int64_t limit = params.dim(static_cast<int>(axis));
+  DimVector idx(indices.num_elements());
+  for (int64_t k = 0; k < indices.num_elements(); ++k) {
+    idx[k] = indices.dtype() == DT_INT32 ? indices.data<int32_t>()[k]
+                                         : indices.data<int64_t>()[k];
+    if (idx[k] < 0 || idx[k] >= limit) {
+      return ctx.InvalidArgument(absl::StrCat("indices[", k, "] = ", idx[k],
+                                              " is not in [0, ", limit, ")"));
+    }
+  }
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
+  if (out->num_elements() == 0) return absl::OkStatus();
+  const int64_t row = inner * DataTypeSize(params.dtype());
+  const char* src = static_cast<const char*>(params.raw_data());
+  char* dst = static_cast<char*>(out->raw_data());
+  // Output rows in order: (b, o, i), each one memcpy of `row` bytes.
+  ParallelFor(ctx.device(), batch * outer * count, row * 0.25 + 10,
+              [&](int64_t s, int64_t e) {
+                for (int64_t u = s; u < e; ++u) {
+                  const int64_t i = u % count, bo = u / count;
+                  const int64_t b = bo / outer;
+                  std::memcpy(dst + u * row,
+                              src + (bo * limit + idx[b * count + i]) * row,
+                              row);
+                }
+              });
+  return absl::OkStatus();
+}
+
 namespace {
 
 // Copies the box of `in` starting at `begin` (element offsets) with element
@@ -136,91 +215,15 @@ absl::Status StridedSliceGradKernel(KernelContext& ctx) {
   return absl::OkStatus();
 }
 
-// out[b, o, i, n] = params[b, o, indices[b, i], n] over batch b, outer o
-// (params dims before axis), index i and inner n (dims after axis).
-absl::Status GatherImpl(KernelContext& ctx, int64_t axis, int64_t batch_dims) {
-  const Tensor& params = ctx.input(0);
-  const Tensor& indices = ctx.input(1);
-  const int p = params.rank(), r = indices.rank();
-  if (p < 1) {
-    return ctx.InvalidArgument(
-        absl::StrCat("params must be at least 1-D, got shape ",
-                     params.shape().DebugString()));
-  }
-  if (axis < -p || axis >= p) {
-    return ctx.InvalidArgument(
-        absl::StrCat("axis ", axis, " is out of range [", -p, ", ", p, ")"));
-  }
-  if (axis < 0) axis += p;
-  if (batch_dims < -r || batch_dims > r) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "batch_dims ", batch_dims, " is out of range for indices of shape ",
-        indices.shape().DebugString()));
-  }
-  if (batch_dims < 0) batch_dims += r;
-  if (batch_dims > axis) {
-    return ctx.InvalidArgument(
-        absl::StrCat("batch_dims ", batch_dims, " must be <= axis ", axis));
-  }
-  int64_t batch = 1, outer = 1, inner = 1, count = 1;
-  TensorShape out_shape;
-  for (int j = 0; j < batch_dims; ++j) {
-    if (params.dim(j) != indices.dim(j)) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "params.shape[", j, "] = ", params.dim(j),
-          " must equal indices.shape[", j, "] = ", indices.dim(j)));
-    }
-    batch *= params.dim(j);
-    out_shape.AddDim(params.dim(j));
-  }
-  for (int j = static_cast<int>(batch_dims); j < axis; ++j) {
-    outer *= params.dim(j);
-    out_shape.AddDim(params.dim(j));
-  }
-  for (int j = static_cast<int>(batch_dims); j < r; ++j) {
-    count *= indices.dim(j);
-    out_shape.AddDim(indices.dim(j));
-  }
-  for (int j = static_cast<int>(axis) + 1; j < p; ++j) {
-    inner *= params.dim(j);
-    out_shape.AddDim(params.dim(j));
-  }
-  const int64_t limit = params.dim(static_cast<int>(axis));
-  DimVector idx(indices.num_elements());
-  for (int64_t k = 0; k < indices.num_elements(); ++k) {
-    idx[k] = indices.dtype() == DT_INT32 ? indices.data<int32_t>()[k]
-                                         : indices.data<int64_t>()[k];
-    if (idx[k] < 0 || idx[k] >= limit) {
-      return ctx.InvalidArgument(absl::StrCat("indices[", k, "] = ", idx[k],
-                                              " is not in [0, ", limit, ")"));
-    }
-  }
-  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
-  if (out->num_elements() == 0) return absl::OkStatus();
-  const int64_t row = inner * DataTypeSize(params.dtype());
-  const char* src = static_cast<const char*>(params.raw_data());
-  char* dst = static_cast<char*>(out->raw_data());
-  // Output rows in order: (b, o, i), each one memcpy of `row` bytes.
-  ParallelFor(ctx.device(), batch * outer * count, row * 0.25 + 10,
-              [&](int64_t s, int64_t e) {
-                for (int64_t u = s; u < e; ++u) {
-                  const int64_t i = u % count, bo = u / count;
-                  const int64_t b = bo / outer;
-                  std::memcpy(dst + u * row,
-                              src + (bo * limit + idx[b * count + i]) * row,
-                              row);
-                }
-              });
-  return absl::OkStatus();
+absl::Status GatherKernel(KernelContext& ctx) {
+  return GatherImpl(ctx, ctx.input(0), 0, 0);
 }
-
-absl::Status GatherKernel(KernelContext& ctx) { return GatherImpl(ctx, 0, 0); }
 
 absl::Status GatherV2Kernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(int64_t axis, ReadIndexScalar(ctx, 2, "axis"));
   int64_t batch_dims = 0;
   RETURN_IF_ERROR(ctx.GetAttr("batch_dims", &batch_dims));
-  return GatherImpl(ctx, axis, batch_dims);
+  return GatherImpl(ctx, ctx.input(0), axis, batch_dims);
 }
 
 // Copies consecutive blocks of `sizes` along `axis` of input `value_index`

@@ -20,6 +20,11 @@ absl::StatusOr<DimVector> ReadIndexVector(const KernelContext& ctx, int i,
 absl::StatusOr<int64_t> ReadIndexScalar(const KernelContext& ctx, int i,
                                         absl::string_view what);
 
+// TF's gather of `params` (ctx's input 1 holds the indices) along `axis`
+// into output 0; shared by GatherV2 and ResourceGather.
+absl::Status GatherImpl(KernelContext& ctx, const Tensor& params, int64_t axis,
+                        int64_t batch_dims);
+
 // Row-major byte strides of `shape` for elements of `element_size` bytes.
 DimVector ByteStrides(const TensorShape& shape, int element_size);
 

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
+#include "kernels/resource_variable.h"
 
 namespace graphflow {
 namespace {
@@ -74,28 +75,8 @@ absl::Status AssignKernel(KernelContext& ctx) {
 
 template <int kSign>
 absl::Status AssignUpdateKernel(KernelContext& ctx) {
-  StoredVariable* var = ctx.ref_input(0);
-  const Tensor& value = ctx.input(1);
-  RETURN_IF_ERROR(var->Update([&](Tensor& t) -> absl::Status {
-    if (t.shape() != value.shape()) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "variable '", var->name(), "' has shape ", t.shape().DebugString(),
-          ", update has shape ", value.shape().DebugString()));
-    }
-    return DispatchType(t.dtype(), [&]<typename T>() {
-      if constexpr (std::is_same_v<T, bool>) {
-        return ctx.InvalidArgument("bool variables cannot be added to");
-      } else {
-        T* dst = t.data<T>();
-        const T* src = value.data<T>();
-        for (int64_t i = 0; i < t.num_elements(); ++i) {
-          dst[i] = static_cast<T>(dst[i] + kSign * src[i]);
-        }
-        return absl::OkStatus();
-      }
-    });
-  }));
-  ctx.SetRefOutput(0, var);
+  RETURN_IF_ERROR(AssignUpdate(ctx, ctx.ref_input(0), ctx.input(1), kSign));
+  ctx.SetRefOutput(0, ctx.ref_input(0));
   return absl::OkStatus();
 }
 

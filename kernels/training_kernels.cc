@@ -1,22 +1,43 @@
-// Kernels of ops/training_ops.cc. Each update runs under the variables'
-// locks (always taken in input order, so concurrent steps cannot deadlock)
-// and in place unless a reader still holds the old buffer.
+// Kernels of ops/training_ops.cc (Apply* on ref variables, ResourceApply* on
+// resource handles, sharing one implementation). Each update runs under the
+// variables' locks (always taken in input order, so concurrent steps cannot
+// deadlock) and in place unless a reader still holds the old buffer.
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
+#include "kernels/resource_variable.h"
 
 namespace graphflow {
 namespace {
 
+// The variables of inputs 0..n-1, ref edges (Apply*) or resource handles
+// (ResourceApply*): one implementation serves both.
+absl::StatusOr<std::vector<StoredVariable*>> Vars(const KernelContext& ctx,
+                                                  int n) {
+  std::vector<StoredVariable*> vars;
+  for (int i = 0; i < n; ++i) {
+    ASSIGN_OR_RETURN(StoredVariable * v, VariableInput(ctx, i));
+    vars.push_back(v);
+  }
+  return vars;
+}
+
+// Apply* forwards its variable as the "out" ref; ResourceApply* has no output.
+absl::Status Done(KernelContext& ctx, StoredVariable* var) {
+  if (ctx.num_outputs() > 0) ctx.SetRefOutput(0, var);
+  return absl::OkStatus();
+}
+
 absl::Status CheckSameShape(const KernelContext& ctx, const Tensor& var,
                             const Tensor& other, absl::string_view what) {
   if (var.shape() != other.shape()) {
+    ASSIGN_OR_RETURN(StoredVariable * v, VariableInput(ctx, 0));
     return ctx.InvalidArgument(absl::StrCat(
         what, " has shape ", other.shape().DebugString(), ", variable '",
-        ctx.ref_input(0)->name(), "' has shape ", var.shape().DebugString()));
+        v->name(), "' has shape ", var.shape().DebugString()));
   }
   return absl::OkStatus();
 }
@@ -41,7 +62,8 @@ absl::Status GradientDescent(KernelContext& ctx) {
   RETURN_IF_ERROR(CheckScalar(ctx, 1));
   const T alpha = ctx.input(1).data<T>()[0];
   const Tensor& delta = ctx.input(2);
-  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) -> absl::Status {
+  ASSIGN_OR_RETURN(std::vector<StoredVariable*> vars, Vars(ctx, 1));
+  RETURN_IF_ERROR(vars[0]->Update([&](Tensor& var) -> absl::Status {
     RETURN_IF_ERROR(CheckSameShape(ctx, var, delta, "delta"));
     T* w = var.data<T>();
     const T* d = delta.data<T>();
@@ -50,8 +72,7 @@ absl::Status GradientDescent(KernelContext& ctx) {
     });
     return absl::OkStatus();
   }));
-  ctx.SetRefOutput(0, ctx.ref_input(0));
-  return absl::OkStatus();
+  return Done(ctx, vars[0]);
 }
 
 template <typename T>
@@ -63,8 +84,9 @@ absl::Status Momentum(KernelContext& ctx) {
   const Tensor& grad = ctx.input(3);
   bool nesterov = false;
   RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
-  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) {
-    return ctx.ref_input(1)->Update([&](Tensor& accum) -> absl::Status {
+  ASSIGN_OR_RETURN(std::vector<StoredVariable*> vars, Vars(ctx, 2));
+  RETURN_IF_ERROR(vars[0]->Update([&](Tensor& var) {
+    return vars[1]->Update([&](Tensor& accum) -> absl::Status {
       RETURN_IF_ERROR(CheckSameShape(ctx, var, accum, "accum"));
       RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
       T* w = var.data<T>();
@@ -79,8 +101,7 @@ absl::Status Momentum(KernelContext& ctx) {
       return absl::OkStatus();
     });
   }));
-  ctx.SetRefOutput(0, ctx.ref_input(0));
-  return absl::OkStatus();
+  return Done(ctx, vars[0]);
 }
 
 template <typename T>
@@ -93,9 +114,10 @@ absl::Status Adam(KernelContext& ctx) {
   bool nesterov = false;
   RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
   const T lr_t = lr * std::sqrt(T(1) - beta2_power) / (T(1) - beta1_power);
-  RETURN_IF_ERROR(ctx.ref_input(0)->Update([&](Tensor& var) {
-    return ctx.ref_input(1)->Update([&](Tensor& m_t) {
-      return ctx.ref_input(2)->Update([&](Tensor& v_t) -> absl::Status {
+  ASSIGN_OR_RETURN(std::vector<StoredVariable*> vars, Vars(ctx, 3));
+  RETURN_IF_ERROR(vars[0]->Update([&](Tensor& var) {
+    return vars[1]->Update([&](Tensor& m_t) {
+      return vars[2]->Update([&](Tensor& v_t) -> absl::Status {
         RETURN_IF_ERROR(CheckSameShape(ctx, var, m_t, "m"));
         RETURN_IF_ERROR(CheckSameShape(ctx, var, v_t, "v"));
         RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
@@ -115,8 +137,7 @@ absl::Status Adam(KernelContext& ctx) {
       });
     });
   }));
-  ctx.SetRefOutput(0, ctx.ref_input(0));
-  return absl::OkStatus();
+  return Done(ctx, vars[0]);
 }
 
 // Dispatches a float/double kernel template on the node's T attr.
@@ -152,6 +173,11 @@ absl::Status RegisterTrainingKernels(KernelRegistry& r) {
       r.Register("ApplyGradientDescent", FloatKernel<GradientDescentKernel>()));
   RETURN_IF_ERROR(r.Register("ApplyMomentum", FloatKernel<MomentumKernel>()));
   RETURN_IF_ERROR(r.Register("ApplyAdam", FloatKernel<AdamKernel>()));
+  RETURN_IF_ERROR(r.Register("ResourceApplyGradientDescent",
+                             FloatKernel<GradientDescentKernel>()));
+  RETURN_IF_ERROR(
+      r.Register("ResourceApplyMomentum", FloatKernel<MomentumKernel>()));
+  RETURN_IF_ERROR(r.Register("ResourceApplyAdam", FloatKernel<AdamKernel>()));
   return absl::OkStatus();
 }
 

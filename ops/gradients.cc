@@ -49,6 +49,12 @@ Output SumGradients(const Scope& scope, const std::vector<Output>& grads) {
   return scope.AddOp1("AddN", inputs);
 }
 
+// Resource handles carry the gradient of the variable they name (TF's
+// ReadVariableOp gradient), so optimizers find resource variables as xs.
+bool CarriesGradient(DataType dtype) {
+  return IsDifferentiable(dtype) || BaseType(dtype) == DT_RESOURCE;
+}
+
 }  // namespace
 
 bool IsDifferentiable(DataType dtype) {
@@ -148,7 +154,7 @@ absl::Status AddSymbolicGradients(const Scope& scope,
     for (int i = 0; i < node->num_inputs(); ++i) {
       const Endpoint& in = node->input(i);
       if (!grad_inputs[i].valid() || !relevant(in.node) ||
-          !IsDifferentiable(in.node->output_type(in.index))) {
+          !CarriesGradient(in.node->output_type(in.index))) {
         continue;
       }
       pending[in].push_back(grad_inputs[i]);

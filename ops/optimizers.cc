@@ -32,14 +32,29 @@ Variable ZerosSlot(const Scope& s, const Variable& var, const std::string& name,
   for (int i = 1; s.graph()->FindNode(slot) != nullptr; ++i) {
     slot = absl::StrCat(base, "_", i);
   }
-  return GetVariable(root, slot, shape, init::Zeros(),
-                     BaseType(var.ref.dtype()), /*trainable=*/false);
+  // TF's slot_creator makes a resource slot for a resource variable.
+  return GetVariable(root, slot, shape, init::Zeros(), var.dtype(),
+                     /*trainable=*/false, var.is_resource());
+}
+
+// `op` updating `var` (ApplyAdam, ...) or, for a resource variable, its
+// Resource form, which has no output: the Output is its node, a target.
+Output ApplyOp(const Scope& s, const Variable& var, const std::string& op,
+               const std::vector<Input>& inputs, AttrMap attrs) {
+  if (!var.is_resource()) return s.AddOp1(op, inputs, std::move(attrs));
+  return Output(s.AddNode("Resource" + op, inputs, std::move(attrs)), 0);
+}
+
+// var = value, as TF's var.assign(value) (Assign or AssignVariableOp).
+Output AssignTo(const Scope& s, const Variable& var, const Output& value) {
+  if (!var.is_resource()) return s.AddOp1("Assign", {var.ref, value});
+  return Output(s.AddNode("AssignVariableOp", {var.ref, value}), 0);
 }
 
 }  // namespace
 
 Output Optimizer::CastTo(const Scope& s, const Output& x, const Variable& var) {
-  DataType dtype = BaseType(var.ref.dtype());
+  DataType dtype = var.dtype();
   return x.dtype() == dtype ? x : ops::Cast(s, x, dtype);
 }
 
@@ -123,24 +138,26 @@ void GradientDescentOptimizer::Prepare(const Scope&, const Scope& s,
 
 Output GradientDescentOptimizer::ApplyDense(const Scope& s,
                                             const GradAndVar& gv) const {
-  return s.AddOp1("ApplyGradientDescent",
-                  {gv.var.ref, CastTo(s, lr_, gv.var), gv.grad},
-                  {{"use_locking", false}});
+  return ApplyOp(s, gv.var, "ApplyGradientDescent",
+                 {gv.var.ref, CastTo(s, lr_, gv.var), gv.grad},
+                 {{"use_locking", false}});
 }
 
 void AdamOptimizer::Prepare(const Scope& root, const Scope& s,
                             const std::vector<GradAndVar>& gvs) const {
   if (graph_.lock() != root.shared_graph()) {
-    // TF colocates the powers with the first variable by name; they are
-    // float32 (made from Python floats) whatever the variables' dtype.
+    // TF colocates the powers with the first variable by name (and makes
+    // them resource variables when it is one); they are float32 (made from
+    // Python floats) whatever the variables' dtype.
     graph_ = root.shared_graph();
     slots_.clear();
+    const bool resource = gvs.front().var.is_resource();
     beta1_power_ = NewVariable(root, "beta1_power",
                                Tensor::Scalar(static_cast<float>(beta1_)),
-                               /*trainable=*/false);
+                               /*trainable=*/false, resource);
     beta2_power_ = NewVariable(root, "beta2_power",
                                Tensor::Scalar(static_cast<float>(beta2_)),
-                               /*trainable=*/false);
+                               /*trainable=*/false, resource);
   }
   for (const GradAndVar& gv : gvs) {
     if (slots_.contains(gv.var.ref.node)) continue;
@@ -165,12 +182,12 @@ Output AdamOptimizer::ApplyDense(const Scope& s, const GradAndVar& gv) const {
   }
   const auto& [m, v] = it->second;
   const Variable& var = gv.var;
-  return s.AddOp1("ApplyAdam",
-                  {var.ref, m.ref, v.ref, CastTo(s, beta1_power_.read, var),
-                   CastTo(s, beta2_power_.read, var), CastTo(s, lr_, var),
-                   CastTo(s, beta1_t_, var), CastTo(s, beta2_t_, var),
-                   CastTo(s, epsilon_t_, var), gv.grad},
-                  {{"use_locking", false}, {"use_nesterov", use_nesterov_}});
+  return ApplyOp(s, var, "ApplyAdam",
+                 {var.ref, m.ref, v.ref, CastTo(s, beta1_power_.read, var),
+                  CastTo(s, beta2_power_.read, var), CastTo(s, lr_, var),
+                  CastTo(s, beta1_t_, var), CastTo(s, beta2_t_, var),
+                  CastTo(s, epsilon_t_, var), gv.grad},
+                 {{"use_locking", false}, {"use_nesterov", use_nesterov_}});
 }
 
 // beta powers *= beta, after every update (s carries the control deps).
@@ -178,12 +195,10 @@ std::vector<Output> AdamOptimizer::Finish(const Scope& s,
                                           const std::vector<Output>&) const {
   Output mul1 =
       s.WithOpName("mul").AddOp1("Mul", {beta1_power_.read, beta1_t_});
-  Output up1 =
-      s.WithOpName("Assign").AddOp1("Assign", {beta1_power_.ref, mul1});
+  Output up1 = AssignTo(s.WithOpName("Assign"), beta1_power_, mul1);
   Output mul2 =
       s.WithOpName("mul").AddOp1("Mul", {beta2_power_.read, beta2_t_});
-  Output up2 =
-      s.WithOpName("Assign").AddOp1("Assign", {beta2_power_.ref, mul2});
+  Output up2 = AssignTo(s.WithOpName("Assign"), beta2_power_, mul2);
   return {up1, up2};
 }
 

@@ -27,6 +27,11 @@ absl::Status RegisterRandomOps(OpRegistry& registry);     // random_ops.cc
 absl::Status RegisterTrainingOps(OpRegistry& registry);   // training_ops.cc
 absl::Status RegisterIoOps(OpRegistry& registry);         // io_ops.cc
 absl::Status RegisterLoggingOps(OpRegistry& registry);    // logging_ops.cc
+// resource_variable_ops.cc
+absl::Status RegisterResourceVariableOps(OpRegistry& registry);
+absl::Status RegisterStackOps(OpRegistry& registry);  // stack_ops.cc
+// tensor_array_ops.cc
+absl::Status RegisterTensorArrayOps(OpRegistry& registry);
 
 }  // namespace graphflow
 

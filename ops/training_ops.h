@@ -21,6 +21,19 @@ Output ApplyAdam(const Scope& s, Input var, Input m, Input v, Input beta1_power,
                  Input epsilon, Input grad, bool use_locking = false,
                  bool use_nesterov = false);
 
+// The same updates on resource variables (handles from VarHandleOp); they
+// have no output: use the returned Output as a target or control input.
+Output ResourceApplyGradientDescent(const Scope& s, Input var, Input alpha,
+                                    Input delta, bool use_locking = false);
+Output ResourceApplyMomentum(const Scope& s, Input var, Input accum, Input lr,
+                             Input grad, Input momentum,
+                             bool use_locking = false,
+                             bool use_nesterov = false);
+Output ResourceApplyAdam(const Scope& s, Input var, Input m, Input v,
+                         Input beta1_power, Input beta2_power, Input lr,
+                         Input beta1, Input beta2, Input epsilon, Input grad,
+                         bool use_locking = false, bool use_nesterov = false);
+
 }  // namespace graphflow::ops
 
 #endif  // GRAPHFLOW_OPS_TRAINING_OPS_H_

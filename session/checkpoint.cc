@@ -141,7 +141,13 @@ absl::StatusOr<Tensor> ParseValues(DataType dtype, const TensorShape& shape,
   return t;
 }
 
-// The VariableStore name of a VariableV2 node.
+// Ref (VariableV2) and resource (VarHandleOp) variables share the
+// VariableStore, so checkpoints see both by name.
+bool IsVariableNode(const Node& node) {
+  return node.op() == "VariableV2" || node.op() == "VarHandleOp";
+}
+
+// The VariableStore name of a VariableV2 or VarHandleOp node.
 std::string VariableName(const Node& node) {
   const std::string* shared = node.FindAttr<std::string>("shared_name");
   return shared && !shared->empty() ? *shared : node.name();
@@ -340,7 +346,7 @@ absl::Status SaveVariables(Session& session, const std::string& path,
                            CheckpointFormat format) {
   std::map<std::string, Tensor> tensors;
   for (const auto& node : session.graph().nodes()) {
-    if (node->op() != "VariableV2") continue;
+    if (!IsVariableNode(*node)) continue;
     std::string name = VariableName(*node);
     StoredVariable* var = session.variables().Find(name);
     if (var == nullptr || !var->initialized()) continue;
@@ -357,7 +363,7 @@ absl::Status RestoreVariables(Session& session, const std::string& path) {
   std::vector<std::pair<std::string, Tensor>> assigns;
   std::set<std::string> seen;
   for (const auto& node : session.graph().nodes()) {
-    if (node->op() != "VariableV2") continue;
+    if (!IsVariableNode(*node)) continue;
     std::string name = VariableName(*node);
     if (!seen.insert(name).second) continue;
     auto it = tensors.find(name);

@@ -16,9 +16,15 @@
 namespace graphflow::cli {
 namespace {
 
-bool IsVariable(const Node& n) { return n.op() == "VariableV2"; }
+// Ref and resource variables alike (their updates and initializers too).
+bool IsVariable(const Node& n) {
+  return n.op() == "VariableV2" || n.op() == "VarHandleOp";
+}
 
-bool IsApply(const Node& n) { return absl::StartsWith(n.op(), "Apply"); }
+bool IsApply(const Node& n) {
+  return absl::StartsWith(n.op(), "Apply") ||
+         absl::StartsWith(n.op(), "ResourceApply");
+}
 
 // True if `node` runs `pred` nodes through its control inputs (one level of
 // NoOp grouping, as tf.group builds).
@@ -34,7 +40,9 @@ bool GroupsAny(const Node& node, bool (*pred)(const Node&)) {
   return false;
 }
 
-bool IsAssign(const Node& n) { return n.op() == "Assign"; }
+bool IsAssign(const Node& n) {
+  return n.op() == "Assign" || n.op() == "AssignVariableOp";
+}
 
 // tf.gradients seeds the loss's gradient with a Fill in its "gradients"
 // scope ("gradients/Fill" in TF, "gradients/grad_ys_0" in graphflow), shaped
@@ -96,7 +104,7 @@ absl::StatusOr<std::vector<std::string>> VariableInitializers(
     const Node* chosen = nullptr;
     std::vector<const Node*> candidates;
     for (const auto& [consumer, index] : node->consumers()) {
-      if (index != 0 || consumer->op() != "Assign") continue;
+      if (index != 0 || !IsAssign(*consumer)) continue;
       if (consumer->name() == node->name() + "/Assign") chosen = consumer;
       if (!absl::StartsWith(consumer->name(), "save/")) {
         candidates.push_back(consumer);

@@ -44,6 +44,10 @@ const std::vector<Family>& Families() {
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
       {"io", RegisterIoOps, RegisterIoKernels},
       {"logging", RegisterLoggingOps, RegisterLoggingKernels},
+      {"resource_variable", RegisterResourceVariableOps,
+       RegisterResourceVariableKernels},
+      {"stack", RegisterStackOps, RegisterStackKernels},
+      {"tensor_array", RegisterTensorArrayOps, RegisterTensorArrayKernels},
   };
   return *families;
 }
