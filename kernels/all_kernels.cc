@@ -14,9 +14,9 @@ const KernelRegistry& GlobalKernelRegistry() {
           RegisterMathKernels(*r), RegisterMathUnaryKernels(*r),
           RegisterMatMulKernels(*r), RegisterReductionKernels(*r),
           RegisterNnKernels(*r), RegisterPoolingKernels(*r),
-          RegisterConvKernels(*r), RegisterRandomKernels(*r),
-          RegisterTrainingKernels(*r), RegisterIoKernels(*r),
-          RegisterLoggingKernels(*r)}) {
+          RegisterConvKernels(*r), RegisterBatchNormKernels(*r),
+          RegisterRandomKernels(*r), RegisterTrainingKernels(*r),
+          RegisterIoKernels(*r), RegisterLoggingKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());
