@@ -1,11 +1,11 @@
 // End to end: a course-style CNN with batch normalization after each conv
 // (conv -> batch norm -> relu -> pool, twice, fc + relu, fc), built in C++,
 // trained on the bundled digits with the moving-average updates run beside
-// Adam, then evaluated by an inference graph (moving statistics) on the
-// 1,000 held-out digits. graphflow has no dropout layer, so none is used.
+// Adam (momentum 0.9: 4 short epochs, 1,128 steps), then evaluated by an
+// inference graph (moving statistics) on the 1,000 held-out digits. graphflow
+// has no dropout layer, so none is used.
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -45,7 +45,8 @@ BnModel Build(bool training) {
                                .weights_initializer = weights,
                                .use_bias = false};
     h = layers::Conv2D(s, h, filters, {5, 5}, conv);
-    auto bn = layers::BatchNormalization(s, h, {.training = training});
+    auto bn = layers::BatchNormalization(
+        s, h, {.training = training, .momentum = 0.9f});
     m.updates.insert(m.updates.end(), bn.update_ops.begin(),
                      bn.update_ops.end());
     h = ops::MaxPool(s, ops::Relu(s, bn.y), {1, 2, 2, 1}, {1, 2, 2, 1}, "SAME");
@@ -63,7 +64,7 @@ BnModel Build(bool training) {
           s, ops::Equal(s, ops::ArgMax(s, logits, 1), ops::ArgMax(s, m.Y, 1)),
           DT_FLOAT),
       Input({0}));
-  if (training) m.train = AdamOptimizer(0.003).Minimize(s, m.cost);
+  if (training) m.train = AdamOptimizer(0.0015).Minimize(s, m.cost);
   m.init = GlobalVariablesInitializer(s);
   return m;
 }
@@ -83,10 +84,10 @@ TEST(BatchNormTrainingTest, CnnWithBatchNormLearnsTheDigits) {
   ASSERT_OK((*session)->Run({}, {}, {m.init}).status());
   std::vector<Output> targets = m.updates;  // TF: control deps on UPDATE_OPS.
   targets.push_back(m.train);
-  const int64_t n = train->images.dim(0), batch = 64;
+  const int64_t n = train->images.dim(0), batch = 32;
   EpochShuffler shuffler(n, 0);
   std::vector<double> costs;
-  for (int epoch = 0; epoch < 2; ++epoch) {
+  for (int epoch = 0; epoch < 4; ++epoch) {
     const std::vector<int64_t>& order = shuffler.NextEpoch();
     double cost = 0;
     int64_t steps = 0;
@@ -122,8 +123,8 @@ TEST(BatchNormTrainingTest, CnnWithBatchNormLearnsTheDigits) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   std::printf("batch norm cnn: %.1f s, costs %.4f %.4f, test %.4f\n", seconds,
-              costs[0], costs[1], test_accuracy);
-  EXPECT_LT(costs[1], costs[0]);
+              costs[0], costs.back(), test_accuracy);
+  EXPECT_LT(costs.back(), 0.5 * costs.front());
   // The main job (scripts/train_digits.sh, README) reaches 0.977.
   EXPECT_GE(test_accuracy, 0.977);
 }
