@@ -76,12 +76,19 @@ absl::StatusOr<float*> AllocVector(KernelContext& ctx, int i, int64_t n) {
   return t->data<float>();
 }
 
-absl::Status FusedBatchNormKernel(KernelContext& ctx) {
-  if (ctx.input(0).dtype() != DT_FLOAT || ctx.input(1).dtype() != DT_FLOAT) {
-    return ctx.UnsupportedDtype()(ctx.input(0).dtype() != DT_FLOAT
-                                      ? ctx.input(0).dtype()
-                                      : ctx.input(1).dtype());
+// TF registers float CPU kernels only (T and U); half and bfloat16 are
+// schema types without a kernel.
+absl::Status CheckFloat(const KernelContext& ctx, int t_input, int u_input) {
+  for (int i : {t_input, u_input}) {
+    if (ctx.input(i).dtype() != DT_FLOAT) {
+      return ctx.UnsupportedDtype()(ctx.input(i).dtype());
+    }
   }
+  return absl::OkStatus();
+}
+
+absl::Status FusedBatchNormKernel(KernelContext& ctx) {
+  RETURN_IF_ERROR(CheckFloat(ctx, 0, 1));
   ASSIGN_OR_RETURN(BatchNormAttrs a, ReadAttrs(ctx));
   ASSIGN_OR_RETURN(Layout l, Check4D(ctx, 0, a.nchw));
   const int64_t depth = l.channels;
@@ -146,11 +153,7 @@ absl::Status FusedBatchNormKernel(KernelContext& ctx) {
 // sqrt(var + eps) in inference; scale_backprop = sum(dy * (x - mean)) /
 // sqrt(var + eps); offset_backprop = sum(dy).
 absl::Status FusedBatchNormGradKernel(KernelContext& ctx) {
-  if (ctx.input(0).dtype() != DT_FLOAT || ctx.input(3).dtype() != DT_FLOAT) {
-    return ctx.UnsupportedDtype()(ctx.input(0).dtype() != DT_FLOAT
-                                      ? ctx.input(0).dtype()
-                                      : ctx.input(3).dtype());
-  }
+  RETURN_IF_ERROR(CheckFloat(ctx, 0, 3));
   ASSIGN_OR_RETURN(BatchNormAttrs a, ReadAttrs(ctx));
   ASSIGN_OR_RETURN(Layout l, Check4D(ctx, 1, a.nchw));
   RETURN_IF_ERROR(Check4D(ctx, 0, a.nchw).status());
