@@ -14,10 +14,11 @@ const KernelRegistry& GlobalKernelRegistry() {
           RegisterMathKernels(*r), RegisterMathUnaryKernels(*r),
           RegisterMatMulKernels(*r), RegisterReductionKernels(*r),
           RegisterNnKernels(*r), RegisterPoolingKernels(*r),
-          RegisterConvKernels(*r), RegisterRandomKernels(*r),
-          RegisterTrainingKernels(*r), RegisterIoKernels(*r),
-          RegisterLoggingKernels(*r), RegisterResourceVariableKernels(*r),
-          RegisterStackKernels(*r), RegisterTensorArrayKernels(*r)}) {
+          RegisterConvKernels(*r), RegisterBatchNormKernels(*r),
+          RegisterRandomKernels(*r), RegisterTrainingKernels(*r),
+          RegisterIoKernels(*r), RegisterLoggingKernels(*r),
+          RegisterResourceVariableKernels(*r), RegisterStackKernels(*r),
+          RegisterTensorArrayKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -24,6 +24,7 @@ absl::Status RegisterReductionKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);
 absl::Status RegisterPoolingKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
+absl::Status RegisterBatchNormKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
 absl::Status RegisterIoKernels(KernelRegistry& registry);

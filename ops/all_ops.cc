@@ -15,8 +15,8 @@ const OpRegistry& GlobalOpRegistry() {
           RegisterArrayJoinOps(*r), RegisterMathOps(*r),
           RegisterMathUnaryOps(*r), RegisterMatMulOps(*r),
           RegisterReductionOps(*r), RegisterNnOps(*r), RegisterPoolingOps(*r),
-          RegisterConvOps(*r), RegisterRandomOps(*r), RegisterTrainingOps(*r),
-          RegisterIoOps(*r), RegisterLoggingOps(*r),
+          RegisterConvOps(*r), RegisterBatchNormOps(*r), RegisterRandomOps(*r),
+          RegisterTrainingOps(*r), RegisterIoOps(*r), RegisterLoggingOps(*r),
           RegisterResourceVariableOps(*r), RegisterStackOps(*r),
           RegisterTensorArrayOps(*r)}) {
       if (!s.ok()) {  // A broken schema is a programmer error.

@@ -51,6 +51,37 @@ Output Conv2D(const Scope& s, const Output& inputs, int64_t filters,
               const std::vector<int64_t>& kernel_size,
               const Conv2DOptions& options = {});
 
+// TF's GraphKeys.UPDATE_OPS: BatchNormalization adds its moving-average
+// assigns here; run them with the train op (as control dependencies).
+inline constexpr char kUpdateOps[] = "update_ops";
+
+struct BatchNormalizationOptions {
+  // A C++ bool emits one branch, as TF does for a Python bool. (A bool
+  // tensor, TF's tf.cond form, needs the Cond builder: not yet.)
+  bool training = false;
+  int axis = -1;  // The channels: -1 or 3 (NHWC), or 1 (NCHW) for 4-D x.
+  float momentum = 0.99f;
+  float epsilon = 1e-3f;
+  bool center = true;                        // Add beta.
+  bool scale = true;                         // Multiply by gamma.
+  std::string name = "batch_normalization";  // Uniquified like TF's.
+};
+struct BatchNormalizationResult {
+  Output y;
+  // Training only: "<name>/AssignMovingAvg" (moving_mean) and
+  // "AssignMovingAvg_1" (moving_variance), also in kUpdateOps.
+  std::vector<Output> update_ops;
+  operator Output() const { return y; }  // NOLINT: use like a tensor.
+};
+// tf.layers.batch_normalization (TF 1.15, fused): variables
+// "<name>/gamma", "beta", "moving_mean", "moving_variance" (the last two
+// not trainable), FusedBatchNormV3, and in training
+// moving -= (moving - batch_stat) * (1 - momentum) through AssignSub. x is
+// 4-D, or 2-D [batch, features] (run as [batch, 1, 1, features]).
+BatchNormalizationResult BatchNormalization(
+    const Scope& s, const Output& x,
+    const BatchNormalizationOptions& options = {});
+
 }  // namespace graphflow::layers
 
 #endif  // GRAPHFLOW_OPS_LAYERS_H_

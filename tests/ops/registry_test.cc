@@ -40,6 +40,7 @@ const std::vector<Family>& Families() {
       {"nn", RegisterNnOps, RegisterNnKernels},
       {"pooling", RegisterPoolingOps, RegisterPoolingKernels},
       {"conv", RegisterConvOps, RegisterConvKernels},
+      {"batch_norm", RegisterBatchNormOps, RegisterBatchNormKernels},
       {"random", RegisterRandomOps, RegisterRandomKernels},
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
       {"io", RegisterIoOps, RegisterIoKernels},

@@ -1,0 +1,125 @@
+// layers::BatchNormalization: TF's variable and node names, values in
+// training and inference, the moving-average updates, and a numeric
+// gradient check through the layer.
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "ops/layers.h"
+#include "ops/state_ops.h"
+#include "tests/support/gradient_checker.h"
+#include "tests/support/test_util.h"
+
+namespace graphflow {
+namespace {
+
+using testing::F;
+using testing::RandomTensor;
+using testing::Values;
+
+std::vector<std::string> Names(const std::vector<Variable>& vars) {
+  std::vector<std::string> names;
+  for (const Variable& v : vars) names.push_back(v.name());
+  return names;
+}
+
+TEST(BatchNormLayerTest, EmitsTfLayersNames) {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT,
+                              PartialShape({-1, 2, 2, 3}));
+  auto bn = layers::BatchNormalization(s, x, {.training = true});
+  auto bn2 = layers::BatchNormalization(s, bn, {.training = false});
+  ASSERT_OK(s.status());
+  EXPECT_EQ(bn.y.shape(), PartialShape({-1, 2, 2, 3}));
+  EXPECT_EQ(Names(TrainableVariables(*s.graph())),
+            (std::vector<std::string>{
+                "batch_normalization/gamma", "batch_normalization/beta",
+                "batch_normalization_1/gamma", "batch_normalization_1/beta"}));
+  EXPECT_EQ(GlobalVariables(*s.graph()).size(), 8u);
+  ASSERT_EQ(bn.update_ops.size(), 2u);
+  EXPECT_EQ(bn.update_ops[0].node->name(),
+            "batch_normalization/AssignMovingAvg");
+  EXPECT_EQ(bn.update_ops[1].node->name(),
+            "batch_normalization/AssignMovingAvg_1");
+  EXPECT_EQ(bn.update_ops[0].node->op(), "AssignSub");
+  EXPECT_EQ(bn.y.node->op(), "FusedBatchNormV3");
+  EXPECT_EQ(s.graph()->GetCollection(layers::kUpdateOps).size(), 2u);
+  EXPECT_TRUE(bn2.update_ops.empty());  // Inference updates nothing.
+  const std::string rank3 = "x3";
+  Output x3 =
+      ops::Placeholder(s.WithOpName(rank3), DT_FLOAT, PartialShape({-1, 2, 3}));
+  layers::BatchNormalization(s, x3);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.status().message().find("must be 4-D"), std::string::npos)
+      << s.status();
+}
+
+// Training normalizes with the batch statistics and moves the moving ones
+// by (1 - momentum) toward them: mean 0 -> 0.1 * m, variance 1 -> 1 -
+// 0.1 * (1 - bessel_var). Inference then uses those.
+TEST(BatchNormLayerTest, TrainingUpdatesTheMovingStatistics) {
+  Scope s = NewRootScope();
+  Output x =
+      ops::Placeholder(s.WithOpName("x"), DT_FLOAT, PartialShape({-1, 2}));
+  auto train = layers::BatchNormalization(
+      s, x, {.training = true, .momentum = 0.9f, .epsilon = 0.0f});
+  auto infer = layers::BatchNormalization(
+      s, x, {.training = false, .epsilon = 0.0f, .name = "inference"});
+  Output init = GlobalVariablesInitializer(s);
+  auto session = Session::Create(s);
+  ASSERT_OK(session.status());
+  ASSERT_OK((*session)->Run({}, {}, {init}).status());
+  // Column 0: 1, 2, 3, 4 (mean 2.5, var 1.25, Bessel 5/3); column 1: 0, 0,
+  // 2, 2 (mean 1, var 1, Bessel 4/3).
+  Tensor xv = F({1, 0, 2, 0, 3, 2, 4, 2}, {4, 2});
+  auto y = (*session)->Run({{x, xv}}, {train.y}, train.update_ops);
+  ASSERT_OK(y.status());
+  const double a = 1 / std::sqrt(1.25);
+  EXPECT_TENSOR_NEAR(
+      (*y)[0],
+      F({static_cast<float>(-1.5 * a), -1, static_cast<float>(-0.5 * a), -1,
+         static_cast<float>(0.5 * a), 1, static_cast<float>(1.5 * a), 1},
+        {4, 2}));
+  auto moving = (*session)->Run(
+      {}, std::vector<std::string>{"batch_normalization/moving_mean",
+                                   "batch_normalization/moving_variance"});
+  ASSERT_OK(moving.status());
+  EXPECT_TENSOR_NEAR((*moving)[0], F({0.25f, 0.1f}, {2}));
+  EXPECT_TENSOR_NEAR(
+      (*moving)[1],
+      F({1 - 0.1f * (1 - 5.0f / 3), 1 - 0.1f * (1 - 4.0f / 3)}, {2}));
+  // A fresh inference layer: moving mean 0 and variance 1, so y = x.
+  auto y_infer = (*session)->Run({{x, xv}}, {infer.y});
+  ASSERT_OK(y_infer.status());
+  EXPECT_TENSOR_NEAR((*y_infer)[0], xv);
+}
+
+TEST(BatchNormLayerTest, GradientThroughTheLayer) {
+  for (bool training : {true, false}) {
+    for (int axis : {-1, 1}) {
+      SCOPED_TRACE(::testing::Message() << training << " axis " << axis);
+      Scope s = NewRootScope();
+      Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT,
+                                  PartialShape({2, 3, 2, 2}));
+      auto bn = layers::BatchNormalization(
+          s, x, {.training = training, .axis = axis});
+      ASSERT_OK(s.status());
+      // The checker runs in a fresh session: give the variables values.
+      testing::GradientCheckOptions options;
+      for (const Variable& v : GlobalVariables(*s.graph())) {
+        const int64_t n = v.shape().dim(0);
+        Tensor value = RandomTensor(DT_FLOAT, {n}, n, 0.5, 1.5);
+        options.extra_feeds.push_back({v.read, value});
+      }
+      auto err = testing::MaxGradientError(
+          s, {x}, {RandomTensor(DT_FLOAT, {2, 3, 2, 2}, 5, -2, 2)}, bn.y,
+          options);
+      ASSERT_OK(err.status());
+      EXPECT_LT(*err, 5e-3);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace graphflow
