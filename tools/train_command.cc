@@ -147,6 +147,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (dist != nullptr && dist->rank() != 0) {
     options.restore.clear();
     options.save.clear();
+    options.save_every = 0;
     options.log_csv.clear();
     options.plot_svg.clear();
     options.summaries_dir.clear();

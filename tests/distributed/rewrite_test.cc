@@ -27,7 +27,7 @@ Scope LinearModel(const Optimizer& optimizer) {
   Output x = ops::Const(s, {1.0f, 2.0f, 3.0f, 4.0f}, {2, 2});
   Output y = ops::Add(s, ops::MatMul(s, x, w), b);
   Output loss =
-      ops::Sum(s, ops::Square(s, y), ops::Const(s, {0.0f, 1.0f}, {2}));
+      ops::Sum(s, ops::Square(s, y), ops::Const(s, testing::I32({0, 1}, {2})));
   optimizer.Minimize(s, loss);
   return s;
 }

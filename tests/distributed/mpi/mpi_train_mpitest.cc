@@ -93,9 +93,10 @@ std::vector<double> Losses(const std::string& csv_path) {
 
 TEST_F(MpiTrainTest, TfAdamGraphTwoRanksMatchOneProcess) {
   GF_SKIP_WITHOUT_SHARED(graph, "tfgraphs/mnist_mlp_adam_train.pbtxt");
+  // A checkpoint is a prefix, not a file.
   const std::string ckpt =
-      testing::SharedPath("tfgraphs/ckpt/mnist_mlp_model.ckpt");
-  const std::string extra = absl::StrCat("--epochs 3 --restore ", ckpt);
+      testing::SharedPath("tfgraphs/ckpt") + "/mnist_mlp_model.ckpt";
+  const std::string extra = absl::StrCat("--epochs 2 --restore ", ckpt);
   Result one = Shell(Train(graph, dir_ + "/one", extra));
   ASSERT_EQ(one.code, 0) << one.output;
   Result two = Shell(Mpirun(2) + Train(graph, dir_ + "/two", extra));
@@ -107,8 +108,8 @@ TEST_F(MpiTrainTest, TfAdamGraphTwoRanksMatchOneProcess) {
 
   std::vector<double> a = Losses(dir_ + "/one.csv"),
                       b = Losses(dir_ + "/two.csv");
-  ASSERT_EQ(a.size(), 3u);
-  ASSERT_EQ(b.size(), 3u);
+  ASSERT_EQ(a.size(), 2u);
+  ASSERT_EQ(b.size(), 2u);
   for (size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-5) << i;
   auto x = LoadCheckpoint(dir_ + "/one.ckpt");
   auto y = LoadCheckpoint(dir_ + "/two.ckpt");
