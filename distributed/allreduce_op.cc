@@ -5,7 +5,7 @@
 
 #include "graph/graph.h"
 #include "graph/status.h"
-#include "ops/all_ops.h"
+#include "ops/register_all_ops.h"
 
 namespace graphflow::distributed {
 

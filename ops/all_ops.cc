@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "graph/status.h"
+#include "ops/register_all_ops.h"
 #include "ops/registration.h"
 
 namespace graphflow {

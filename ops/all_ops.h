@@ -9,9 +9,6 @@
 namespace graphflow {
 
 const OpRegistry& GlobalOpRegistry();
-// Registers every standard op family into `registry` (GlobalOpRegistry's
-// contents), for registries that add ops of their own.
-absl::Status RegisterAllOps(OpRegistry& registry);
 // A root scope over a new graph using GlobalOpRegistry().
 Scope NewRootScope();
 
