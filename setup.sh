@@ -13,7 +13,8 @@ sanitize=0
 [ "${1:-}" = "--sanitize" ] && sanitize=1
 packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
           protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
-          libeigen3-dev zlib1g-dev libsnappy-dev graphviz)
+          libeigen3-dev zlib1g-dev libsnappy-dev graphviz
+          libopenmpi-dev openmpi-bin)  # MPI: data-parallel training
 # libFuzzer ships in clang's runtime package.
 [ $sanitize = 1 ] && packages+=(clang libclang-rt-14-dev)
 missing=()

@@ -1,5 +1,6 @@
 #include "kernels/eigen.h"
 
+#include <cstdlib>
 #include <thread>
 
 namespace graphflow {
@@ -22,11 +23,20 @@ void GemmImpl(Eigen::ThreadPoolDevice& device, const T* a, const T* b, T* c,
   }
 }
 
+// GRAPHFLOW_NUM_THREADS=N overrides the core count: several MPI ranks on
+// one machine each take a share of the cores.
+int DefaultThreads() {
+  if (const char* env = std::getenv("GRAPHFLOW_NUM_THREADS")) {
+    const int n = std::atoi(env);
+    if (n > 0 && n <= 1024) return n;
+  }
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 }  // namespace
 
 Eigen::ThreadPoolDevice& DefaultDevice() {
-  static Eigen::ThreadPool* pool =
-      new Eigen::ThreadPool(std::max(1u, std::thread::hardware_concurrency()));
+  static Eigen::ThreadPool* pool = new Eigen::ThreadPool(DefaultThreads());
   static Eigen::ThreadPoolDevice* device =
       new Eigen::ThreadPoolDevice(pool, pool->NumThreads());
   return *device;

@@ -26,6 +26,10 @@
 #include "tools/graph_tools.h"
 #include "tools/run_command.h"
 #include "tools/train_command.h"
+#ifdef GRAPHFLOW_WITH_MPI
+#include "distributed/mpi_comm.h"
+#include "distributed/train_distribution.h"
+#endif
 
 // Single-valued flags (Abseil flags, set by SplitArgs below). --init,
 // --feed, --eval-feed, --fetch, --target and --output may repeat and are
@@ -66,6 +70,9 @@ ABSL_FLAG(std::string, summary, "",
           "train: the summary tensor to log (default: the MergeSummary)");
 ABSL_FLAG(int64_t, summary_every, 0,
           "train: log summaries every N steps (default: once per epoch)");
+ABSL_FLAG(double, mpi_timeout, 60,
+          "train under mpirun: seconds one collective may wait for the "
+          "other ranks before failing");
 ABSL_FLAG(std::string, on_nan, "stop",
           "train: on a NaN/Inf loss, stop with an error or only warn");
 ABSL_FLAG(bool, collapse_gradients, false,
@@ -132,7 +139,7 @@ file.
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
                        [--on-nan stop|warn] [--save-format graphflow|tf]
                        [--summaries DIR [--summary NODE] [--summary-every N]]
-                       [--max-tensor-bytes N]
+                       [--max-tensor-bytes N] [--mpi-timeout SECONDS]
 
 The --feed files form the training set and are sliced along axis 0 into
 minibatches (every feed must have the same length; the last partial batch is
@@ -155,6 +162,13 @@ step plus a scalar "loss" (the epoch's running mean loss) at the global
 step. The summary tensor is --summary NODE, or by default the graph's single
 MergeSummary (without one, its single Scalar/Histogram/ImageSummary; none:
 only "loss"); several candidates are an error listing them.
+
+Under mpirun (builds with MPI), `mpirun -np N graphflow train ...` trains
+data-parallel: --batch is the global batch, each rank takes its slice of
+every batch, gradients are averaged over the ranks before the optimizer
+applies them, rank 0's initial (or --restore'd) variables are broadcast, and
+only rank 0 prints and writes files. A collective waiting longer than
+--mpi-timeout SECONDS (default 60) fails naming the ranks that did not answer.
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
        graphflow inspect CHECKPOINT
@@ -204,7 +218,8 @@ const std::set<std::string> kValueFlags = {
     "save_every", "scale",   "train_op",      "loss",
     "metric",     "batch",   "epochs",        "shuffle_seed",
     "log",        "plot",    "on_nan",        "save_format",
-    "summaries",  "summary", "summary_every", "max_tensor_bytes"};
+    "summaries",  "summary", "summary_every", "max_tensor_bytes",
+    "mpi_timeout"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save",
                                           "log", "plot",    "summaries"};
@@ -383,7 +398,27 @@ absl::Status Run(const Args& args) {
                        "': not a valid value (expected stop or warn)"));
     }
     o.stop_on_nan = on_nan == "stop";
+#ifdef GRAPHFLOW_WITH_MPI
+    // Under mpirun: data-parallel training (distributed/); on error the
+    // process exits without MPI_Finalize and mpirun ends the job.
+    std::unique_ptr<distributed::MpiTrainDistribution> mpi;
+    if (distributed::LaunchedByMpi()) {
+      const double timeout = absl::GetFlag(FLAGS_mpi_timeout);
+      if (!(timeout > 0)) {
+        return absl::InvalidArgumentError("--mpi-timeout must be positive");
+      }
+      ASSIGN_OR_RETURN(distributed::MpiComm * comm,
+                       distributed::MpiComm::Init(nullptr, nullptr));
+      mpi = std::make_unique<distributed::MpiTrainDistribution>(
+          *comm, absl::Seconds(timeout));
+      o.distribution = mpi.get();
+    }
+    RETURN_IF_ERROR(TrainCommand(o, stdout).status());
+    if (mpi != nullptr) distributed::MpiComm::Finalize();
+    return absl::OkStatus();
+#else
     return TrainCommand(o, stdout).status();
+#endif
   }
   if (cmd == "inspect") {
     RETURN_IF_ERROR(NeedGraphs(args, 1));

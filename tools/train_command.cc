@@ -59,18 +59,25 @@ double Scalar(const Tensor& t) {
   return sum / n;
 }
 
-// The metric averaged over a dataset, evaluated batch by batch.
+// The metric averaged over a dataset, evaluated batch by batch; with
+// several ranks each evaluates its contiguous part and the sums are added.
 absl::StatusOr<double> Evaluate(Session& session, const NamedTensors& data,
                                 int64_t n, int64_t batch,
-                                const std::string& metric) {
+                                const std::string& metric,
+                                TrainDistribution* dist) {
+  const int rank = dist ? dist->rank() : 0, size = dist ? dist->size() : 1;
+  const int64_t lo = n * rank / size, hi = n * (rank + 1) / size;
   double sum = 0;
-  for (int64_t begin = 0; begin < n; begin += batch) {
-    int64_t end = std::min(n, begin + batch);
+  for (int64_t begin = lo; begin < hi; begin += batch) {
+    int64_t end = std::min(hi, begin + batch);
     NamedTensors feeds;
     for (const auto& [name, t] : data)
       feeds.emplace_back(name, SliceRows(t, begin, end));
     ASSIGN_OR_RETURN(std::vector<Tensor> out, session.Run(feeds, {metric}, {}));
     sum += Scalar(out[0]) * (end - begin);
+  }
+  if (dist != nullptr) {
+    RETURN_IF_ERROR(dist->Sum(absl::MakeSpan(&sum, 1), "evaluation"));
   }
   return n > 0 ? sum / n : NAN;
 }
@@ -132,7 +139,26 @@ std::string NonFiniteRows(const NamedTensors& data,
 }  // namespace
 
 absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
-    const TrainOptions& options, FILE* out) {
+    const TrainOptions& options_in, FILE* out) {
+  TrainDistribution* dist = options_in.distribution;
+  // Only rank 0 restores, prints and writes; the others get its variables.
+  TrainOptions options = options_in;
+  std::unique_ptr<FILE, int (*)(FILE*)> null_out(nullptr, &std::fclose);
+  if (dist != nullptr && dist->rank() != 0) {
+    options.restore.clear();
+    options.save.clear();
+    options.save_every = 0;
+    options.log_csv.clear();
+    options.plot_svg.clear();
+    options.summaries_dir.clear();
+    options.summary.clear();
+    options.summary_every = 0;
+    options.interactive = false;
+    null_out.reset(std::fopen("/dev/null", "w"));
+    if (null_out == nullptr)
+      return absl::InternalError("cannot open /dev/null");
+    out = null_out.get();
+  }
   if (options.train_op.empty() || options.loss.empty()) {
     return absl::InvalidArgumentError("train needs --train-op and --loss");
   }
@@ -205,9 +231,16 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   SessionOptions session_options;
   session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
-                   Session::Create(graph, session_options));
+  std::unique_ptr<Session> own_session;
+  Session* session = nullptr;
+  if (dist != nullptr) {
+    ASSIGN_OR_RETURN(session, dist->CreateSession(graph, session_options));
+  } else {
+    ASSIGN_OR_RETURN(own_session, Session::Create(graph, session_options));
+    session = own_session.get();
+  }
   RETURN_IF_ERROR(Initialize(*session, options));
+  if (dist != nullptr) RETURN_IF_ERROR(dist->BroadcastVariables());
   std::unique_ptr<SummaryLogger> summaries;
   if (!options.summaries_dir.empty()) {
     ASSIGN_OR_RETURN(summaries, SummaryLogger::Create(options.summaries_dir,
@@ -226,6 +259,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   std::vector<EpochRecord> records;
   auto last_report = std::chrono::steady_clock::now();
   bool warned_nan = false;
+  const auto train_start = std::chrono::steady_clock::now();
   absl::Status report_status, summary_status;
   int64_t global_step = 0;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
@@ -237,7 +271,16 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     for (int64_t step = 0; step < steps; ++step) {
       int64_t begin = step * options.batch,
               end = std::min(n, begin + options.batch);
-      absl::Span<const int64_t> rows(order.data() + begin, end - begin);
+      // Each rank trains on its slice, its gradients weighted by its rows.
+      // A last batch with fewer rows than ranks is dropped on every rank.
+      const int size = dist ? dist->size() : 1;
+      if (end - begin < size) break;
+      const int64_t lo = begin +
+                         (end - begin) * (dist ? dist->rank() : 0) / size,
+                    hi = begin +
+                         (end - begin) * ((dist ? dist->rank() : 0) + 1) / size;
+      absl::Span<const int64_t> rows(order.data() + lo, hi - lo);
+      if (dist != nullptr) dist->SetStepRows(hi - lo);
       ++global_step;
       // Summaries are fetched with the training step that reports them.
       const bool summary_now =
@@ -251,7 +294,15 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
       ASSIGN_OR_RETURN(
           std::vector<Tensor> result,
           session->Run(Batch(train, rows), step_fetches, {options.train_op}));
-      const double loss = Scalar(result[0]);
+      // Loss and metric averaged over the ranks, weighted by their rows.
+      double sums[3] = {
+          Scalar(result[0]) * (hi - lo),
+          options.metric.empty() ? 0 : Scalar(result[1]) * (hi - lo),
+          static_cast<double>(hi - lo)};
+      if (dist != nullptr) {
+        RETURN_IF_ERROR(dist->Sum(absl::MakeSpan(sums), "loss averaging"));
+      }
+      const double loss = sums[0] / sums[2];
       if (!std::isfinite(loss) && !warned_nan) {
         std::string where =
             absl::StrCat("loss '", options.loss, "' is ", loss, " at epoch ",
@@ -269,11 +320,9 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
                      where.c_str());
         warned_nan = true;
       }
-      loss_sum += loss * (end - begin);
-      if (!options.metric.empty()) {
-        metric_sum += Scalar(result[1]) * (end - begin);
-      }
-      seen = end;
+      loss_sum += sums[0];
+      metric_sum += sums[1];
+      seen += static_cast<int64_t>(sums[2]);
       if (summary_now) {
         // A write failure is reported at the end, after the checkpoint.
         summary_status = summaries->Write(
@@ -288,9 +337,9 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     if (!options.metric.empty()) {
       record.train_metric = metric_sum / std::max<int64_t>(seen, 1);
       if (n_eval > 0) {
-        ASSIGN_OR_RETURN(
-            record.eval_metric,
-            Evaluate(*session, eval, n_eval, options.batch, options.metric));
+        ASSIGN_OR_RETURN(record.eval_metric,
+                         Evaluate(*session, eval, n_eval, options.batch,
+                                  options.metric, dist));
       }
     }
     record.seconds =
@@ -318,12 +367,18 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   if (options.epochs == 0 && !options.metric.empty() && n_eval > 0) {
     ASSIGN_OR_RETURN(double m, Evaluate(*session, eval, n_eval, options.batch,
-                                        options.metric));
+                                        options.metric, dist));
     std::fprintf(out, "eval %s %.4f\n", options.metric.c_str(), m);
   }
   if (!options.save.empty()) {
     RETURN_IF_ERROR(SaveVariables(*session, options.save, options.save_format));
     std::fprintf(out, "saved checkpoint %s\n", options.save.c_str());
+  }
+  if (dist != nullptr) {
+    const double seconds = std::chrono::duration<double>(
+                               std::chrono::steady_clock::now() - train_start)
+                               .count();
+    std::fprintf(out, "%s\n", dist->Report(seconds).c_str());
   }
   if (options.epochs > 0) report_status = WriteReports(options, records);
   RETURN_IF_ERROR(report_status);

@@ -14,6 +14,28 @@
 
 namespace graphflow::cli {
 
+// Data-parallel training across processes (distributed/, built with MPI):
+// TrainCommand calls these, so it needs no MPI itself.
+class TrainDistribution {
+ public:
+  virtual ~TrainDistribution() = default;
+  virtual int rank() const = 0;
+  virtual int size() const = 0;
+  // The session this rank trains in: checks that every rank loaded the same
+  // graph, then runs it with gradients averaged over the ranks. Owned here.
+  virtual absl::StatusOr<Session*> CreateSession(
+      std::shared_ptr<const Graph> graph, SessionOptions options) = 0;
+  // After initialization: rank 0's variables to every rank.
+  virtual absl::Status BroadcastVariables() = 0;
+  // The weight of this rank's gradients in the next step (its rows).
+  virtual void SetStepRows(int64_t rows) = 0;
+  // Sums over ranks, in place.
+  virtual absl::Status Sum(absl::Span<double> values,
+                           absl::string_view what) = 0;
+  // Time spent in collectives, for rank 0's closing line.
+  virtual std::string Report(double train_seconds) const = 0;
+};
+
 struct TrainOptions {
   std::string graph;
   std::string train_op, loss, metric;  // metric optional (e.g. accuracy).
@@ -35,6 +57,9 @@ struct TrainOptions {
   // or every summary_every steps.
   std::string summaries_dir, summary;
   int64_t summary_every = 0;
+  // Set under mpirun: this process trains its slice of every global batch
+  // (--batch is the global batch); only rank 0 prints and writes files.
+  TrainDistribution* distribution = nullptr;
 };
 
 // Returns one record per epoch. Datasets are sliced along axis 0 (all feeds
