@@ -6,6 +6,7 @@
 #include "proto/graph_io.h"
 #include "tests/support/test_util.h"
 #include "tests/support/unknown_op_graph.h"
+#include "tests/tools/cli_graphs.h"
 #include "tests/tools/cli_test_util.h"
 
 namespace graphflow::testing {
@@ -51,6 +52,28 @@ TEST_F(UnknownOpsCliTest, RunNeedsThemOnlyWhenTheStepDoes) {
   CliResult needs = RunCli({"run", graph_, "--fetch", "sum"});
   EXPECT_TRUE(FailedCleanly(
       needs, {"node 'deq' uses op 'QueueDequeueV2'", "fetch 'sum'"}));
+}
+
+// A training graph that also holds ops graphflow lacks trains: the step
+// never needs them.
+TEST_F(UnknownOpsCliTest, TrainIgnoresThemWhenTheStepDoesNot) {
+  const std::string regression = dir_ / "r.pb", mixed = dir_ / "mixed.pb";
+  WriteRegressionGraph(regression);
+  auto gd = ReadGraphDefFile(regression);
+  ASSERT_OK(gd.status());
+  const tensorflow::GraphDef unknown = UnknownOpGraphDef();
+  for (const auto& node : unknown.node()) *gd->add_node() = node;
+  ASSERT_OK(WriteGraphDefFile(mixed, *gd, GraphFormat::kBinary));
+  Tensor x(DT_FLOAT, {8, 2}), y(DT_FLOAT, {8, 1});
+  for (int i = 0; i < 8; ++i) {
+    x.data<float>()[2 * i] = i % 3;
+    x.data<float>()[2 * i + 1] = i % 2;
+    y.data<float>()[i] = (i % 3) + 2.0f * (i % 2);
+  }
+  WriteNpy(dir_ / "x.npy", x);
+  WriteNpy(dir_ / "y.npy", y);
+  CliResult r = RunCli(RegressionTrainArgs(mixed, dir_.path(), 4, 2, {}));
+  EXPECT_TRUE(Succeeded(r));
 }
 
 // The real files that failed to load only for their unknown ops; the
