@@ -44,6 +44,7 @@ const std::vector<Family>& Families() {
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
       {"io", RegisterIoOps, RegisterIoKernels},
       {"logging", RegisterLoggingOps, RegisterLoggingKernels},
+      {"lookup", RegisterLookupOps, RegisterLookupKernels},
   };
   return *families;
 }
