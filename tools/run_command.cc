@@ -106,19 +106,17 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   ASSIGN_OR_RETURN(OpenedModel model,
                    OpenGraphOrSavedModel(options.graph, options.tags,
                                          options.conversion.max_tensor_bytes));
-  const bool saved_model = model.saved_model;
   std::shared_ptr<const Graph> graph = model.graph;
   std::unique_ptr<Session>& session = model.session;
-  const tensorflow::MetaGraphDef& meta = model.meta_graph;
   std::vector<std::string> fetches = options.fetches;
   FeedFiles feed_files = options.feeds;
-  if (!saved_model && !options.signature.empty()) {
+  if (!model.saved_model && !options.signature.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--signature needs a SavedModel directory; ",
                      options.graph, " is a graph file"));
   }
-  RETURN_IF_ERROR(
-      ResolveSignatureKeys(meta, options.signature, &feed_files, &fetches));
+  RETURN_IF_ERROR(ResolveSignatureKeys(model.meta_graph, options.signature,
+                                       &feed_files, &fetches));
   for (const std::string& fetch : fetches) {
     const Node* node = graph->FindNode(fetch);
     if (node != nullptr && node->num_outputs() == 0) {
@@ -129,7 +127,7 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   ASSIGN_OR_RETURN(NamedTensors feeds,
                    LoadFeeds(*graph, feed_files, options.conversion));
-  if (!saved_model) {
+  if (!model.saved_model) {
     SessionOptions session_options;
     session_options.limits.max_tensor_bytes =
         options.conversion.max_tensor_bytes;
@@ -147,8 +145,7 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   if (!options.save.empty() && options.save_saved_model) {
     ASSIGN_OR_RETURN(auto signatures,
-                     SignaturesForSave(*graph, saved_model ? &meta : nullptr,
-                                       feed_files, fetches));
+                     SignaturesForSave(model, feed_files, fetches));
     RETURN_IF_ERROR(SaveSessionAsSavedModel(*session, options.save,
                                             options.tags, signatures));
   } else if (!options.save.empty()) {

@@ -136,12 +136,13 @@ absl::Status SaveSessionAsSavedModel(
 }
 
 absl::StatusOr<std::map<std::string, tensorflow::SignatureDef>>
-SignaturesForSave(const Graph& graph, const tensorflow::MetaGraphDef* source,
-                  const FeedFiles& feeds,
+SignaturesForSave(const OpenedModel& source, const FeedFiles& feeds,
                   const std::vector<std::string>& outputs) {
   std::map<std::string, tensorflow::SignatureDef> out;
-  if (source != nullptr) {
-    for (const auto& [name, def] : source->signature_def()) out[name] = def;
+  if (source.saved_model) {
+    for (const auto& [name, def] : source.meta_graph.signature_def()) {
+      out[name] = def;
+    }
     return out;
   }
   std::map<std::string, std::string> inputs, outs;
@@ -150,7 +151,7 @@ SignaturesForSave(const Graph& graph, const tensorflow::MetaGraphDef* source,
     if (!name.empty()) outs[name] = name;
   }
   ASSIGN_OR_RETURN(out[kDefaultServingSignatureDefKey],
-                   MakeSignatureDef(graph, inputs, outs));
+                   MakeSignatureDef(*source.graph, inputs, outs));
   return out;
 }
 

@@ -55,8 +55,7 @@ absl::Status SaveSessionAsSavedModel(
 // was loaded from, else serving_default from the fed placeholders to
 // `outputs`.
 absl::StatusOr<std::map<std::string, tensorflow::SignatureDef>>
-SignaturesForSave(const Graph& graph, const tensorflow::MetaGraphDef* source,
-                  const FeedFiles& feeds,
+SignaturesForSave(const OpenedModel& source, const FeedFiles& feeds,
                   const std::vector<std::string>& outputs);
 
 }  // namespace graphflow::cli

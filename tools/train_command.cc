@@ -172,10 +172,8 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   ASSIGN_OR_RETURN(OpenedModel model,
                    OpenGraphOrSavedModel(options.graph, options.tags,
                                          options.conversion.max_tensor_bytes));
-  const bool saved_model = model.saved_model;
   std::shared_ptr<const Graph> graph = model.graph;
   std::unique_ptr<Session>& session = model.session;
-  const tensorflow::MetaGraphDef& meta = model.meta_graph;
   // The train op is a node (often a NoOp, without outputs); the loss and
   // metric are tensors.
   if (graph->FindNode(options.train_op) == nullptr) {
@@ -211,21 +209,20 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!eval.empty()) {
     ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));
   }
-  if (!saved_model) {
+  if (!model.saved_model) {
     SessionOptions session_options;
     session_options.limits.max_tensor_bytes =
         options.conversion.max_tensor_bytes;
     ASSIGN_OR_RETURN(session, Session::Create(graph, session_options));
   }
-  RETURN_IF_ERROR(Initialize(*session, options, saved_model));
+  RETURN_IF_ERROR(Initialize(*session, options, model.saved_model));
   auto save = [&]() -> absl::Status {
     if (!options.save_saved_model) {
       return SaveVariables(*session, options.save, options.save_format);
     }
     const std::vector<std::string> outputs = {options.loss, options.metric};
     ASSIGN_OR_RETURN(auto signatures,
-                     SignaturesForSave(*graph, saved_model ? &meta : nullptr,
-                                       options.feeds, outputs));
+                     SignaturesForSave(model, options.feeds, outputs));
     return SaveSessionAsSavedModel(*session, options.save, options.tags,
                                    signatures);
   };
