@@ -166,7 +166,7 @@ absl::StatusOr<DataTypeVector> ResolveInputs(
     DataTypeVector list_types;
     for (int j = 0; j < counts[a]; ++j, ++k) {
       DataType actual = inputs[k].node->output_type(inputs[k].index);
-      if (arg.is_ref && !IsRefType(actual)) {
+      if (arg.is_ref && !IsRefType(actual) && actual != DT_INVALID) {
         return absl::InvalidArgumentError(absl::StrCat(
             "input ", k, " ('", arg.name,
             "') must be a variable reference, got ", DataTypeString(actual),
@@ -174,6 +174,19 @@ absl::StatusOr<DataTypeVector> ResolveInputs(
       }
       DataType base = BaseType(actual);
       DataType expected = ArgElementType(arg, attrs, j);
+      if (base == DT_INVALID) {
+        // From an opaque node: compatible with whatever the consumer's own
+        // attrs declare, but it cannot infer them.
+        if (expected == DT_INVALID) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "input ", k, " ('", arg.name, "') comes from ",
+              EndpointName(inputs[k]),
+              ", whose dtype is unknown, and no attr gives its type"));
+        }
+        list_types.push_back(expected);
+        types.push_back(arg.is_ref ? MakeRefType(expected) : expected);
+        continue;
+      }
       if (expected == DT_INVALID) {
         if (!arg.type_attr.empty()) attrs[arg.type_attr] = base;
         if (!arg.type_list_attr.empty()) list_types.push_back(base);
@@ -318,7 +331,51 @@ absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
     }
   }
   node->output_shapes_ = ctx.TakeOutputs();
+  return Insert(std::move(node));
+}
 
+absl::StatusOr<Node*> Graph::AddOpaqueNode(
+    NodeSpec spec, std::vector<std::pair<DataType, PartialShape>> outputs,
+    std::shared_ptr<const tensorflow::NodeDef> def) {
+  auto fail = [&](absl::string_view what) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(NodeLabel(spec.name, spec.op), ": ", what));
+  };
+  if (spec.name.empty()) return fail("empty node name");
+  if (by_name_.contains(spec.name)) return fail("duplicate node name");
+  if (registry_->Find(spec.op) != nullptr || def == nullptr) {
+    return fail("not an opaque node: the op has a schema or no NodeDef");
+  }
+  auto node = std::make_unique<Node>();
+  for (size_t i = 0; i < spec.inputs.size(); ++i) {
+    const Endpoint& in = spec.inputs[i];
+    if (in.node == nullptr || in.index < 0 ||
+        in.index >= in.node->num_outputs()) {
+      return fail(absl::StrCat("input ", i, " names a missing output"));
+    }
+    node->input_types_.push_back(in.node->output_type(in.index));
+  }
+  std::unique_ptr<OpDef>& op_def = opaque_ops_[spec.op];
+  if (op_def == nullptr) {
+    op_def = std::make_unique<OpDef>();
+    op_def->name = spec.op;
+    op_def->is_stateful = true;  // Unknown, so never assumed pure.
+  }
+  node->name_ = std::move(spec.name);
+  node->op_def_ = op_def.get();
+  node->device_ = std::move(spec.device);
+  node->attrs_ = std::move(spec.attrs);
+  node->inputs_ = std::move(spec.inputs);
+  node->control_inputs_ = std::move(spec.control_inputs);
+  for (auto& [dtype, shape] : outputs) {
+    node->output_types_.push_back(dtype);
+    node->output_shapes_.push_back(std::move(shape));
+  }
+  node->opaque_def_ = std::move(def);
+  return Insert(std::move(node));
+}
+
+Node* Graph::Insert(std::unique_ptr<Node> node) {
   node->id_ = static_cast<int>(nodes_.size());
   for (int i = 0; i < node->num_inputs(); ++i) {
     node->inputs_[i].node->consumers_.emplace_back(node.get(), i);
@@ -329,6 +386,12 @@ absl::StatusOr<Node*> Graph::AddNode(NodeSpec spec) {
   by_name_[raw->name_] = raw;
   nodes_.push_back(std::move(node));
   return raw;
+}
+
+absl::Status OpaqueNodeError(const Node& node, absl::string_view needed_by) {
+  return absl::UnimplementedError(absl::StrCat(
+      "node '", node.name(), "' uses op '", node.op(),
+      "', which graphflow does not implement (needed by ", needed_by, ")"));
 }
 
 const std::vector<Node*>& Graph::GetCollection(const std::string& key) const {
@@ -351,6 +414,9 @@ absl::StatusOr<Endpoint> Graph::FindEndpoint(
   if (node == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("no node named '", node_name, "' in the graph"));
+  }
+  if (index >= node->num_outputs() && node->is_opaque()) {
+    return OpaqueNodeError(*node, absl::StrCat("'", tensor_name, "'"));
   }
   if (index >= node->num_outputs()) {
     return absl::InvalidArgumentError(

@@ -13,6 +13,10 @@
 #include "graph/op_registry.h"
 #include "graph/tensor_shape.h"
 
+namespace tensorflow {
+class NodeDef;
+}  // namespace tensorflow
+
 namespace graphflow {
 
 class Node;
@@ -38,6 +42,12 @@ class Node {
   const OpDef& op_def() const { return *op_def_; }
   const std::string& device() const { return device_; }
   const AttrMap& attrs() const { return attrs_; }
+  // An opaque node came from a GraphDef whose op graphflow has no schema for:
+  // kept (with its NodeDef, verbatim) so the graph loads and exports, but a
+  // Run or gradient that needs it fails. Its output dtypes may be DT_INVALID
+  // (unknown), which a consumer's declared input type accepts.
+  bool is_opaque() const { return opaque_def_ != nullptr; }
+  const tensorflow::NodeDef* opaque_def() const { return opaque_def_.get(); }
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
   int num_outputs() const { return static_cast<int>(output_types_.size()); }
@@ -86,6 +96,7 @@ class Node {
   std::vector<PartialShape> output_shapes_;
   std::vector<std::pair<Node*, int>> consumers_;
   std::vector<Node*> control_outputs_;
+  std::shared_ptr<const tensorflow::NodeDef> opaque_def_;
 };
 
 // What AddNode needs; attrs may omit defaults and inferable type/length attrs.
@@ -107,9 +118,16 @@ class Graph {
   // Validates against the op schema (attrs, input count and dtypes), fills
   // defaults, infers output dtypes and shapes. Errors name the node.
   absl::StatusOr<Node*> AddNode(NodeSpec spec);
+  // Adds a node whose op has no schema (see Node::is_opaque); `outputs` holds
+  // each output's dtype (DT_INVALID: unknown) and shape. Errors name the node.
+  absl::StatusOr<Node*> AddOpaqueNode(
+      NodeSpec spec, std::vector<std::pair<DataType, PartialShape>> outputs,
+      std::shared_ptr<const tensorflow::NodeDef> def);
 
   Node* FindNode(absl::string_view name) const;
-  // Parses "name", "name:3" into an endpoint; NotFound / InvalidArgument.
+  // Parses "name", "name:3" into an endpoint; NotFound / InvalidArgument;
+  // Unimplemented for an output of an opaque node that nothing in the graph
+  // references (graphflow cannot know it exists).
   absl::StatusOr<Endpoint> FindEndpoint(absl::string_view tensor_name) const;
   const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
@@ -130,8 +148,17 @@ class Graph {
   const OpRegistry* registry_;
   std::vector<std::unique_ptr<Node>> nodes_;
   absl::flat_hash_map<std::string, Node*> by_name_;
+  // One schema-less OpDef per opaque op name, owned here: Node::op() and
+  // op_def() work for opaque nodes too.
+  absl::flat_hash_map<std::string, std::unique_ptr<OpDef>> opaque_ops_;
+  // Registers `node` (id, consumers, name) once it is complete.
+  Node* Insert(std::unique_ptr<Node> node);
   absl::flat_hash_map<std::string, std::vector<Node*>> collections_;
 };
+
+// Unimplemented "node 'x' uses op 'Foo', which graphflow does not implement
+// (needed by <needed_by>)": the one error for running through an opaque node.
+absl::Status OpaqueNodeError(const Node& node, absl::string_view needed_by);
 
 // "name:index" for an endpoint, "name" for output 0 (TF's tensor naming).
 std::string EndpointName(const Endpoint& e);

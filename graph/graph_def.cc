@@ -123,6 +123,52 @@ absl::Status CheckGraphTimeBytes(const tensorflow::GraphDef& gd,
   return absl::OkStatus();
 }
 
+bool IsOutputType(DataType t) { return t != DT_VARIANT && IsSupportedType(t); }
+
+// Output dtypes and shapes of an opaque node (an op with no schema): as many
+// outputs as its consumers reference (or `_output_shapes` lists), dtypes from
+// attrs that obviously name them, else DT_INVALID (unknown).
+std::vector<std::pair<DataType, PartialShape>> OpaqueOutputs(
+    const tensorflow::NodeDef& def, int referenced) {
+  auto find = [&](const char* name) -> const tensorflow::AttrValue* {
+    auto it = def.attr().find(name);
+    return it == def.attr().end() ? nullptr : &it->second;
+  };
+  std::vector<PartialShape> shapes;
+  if (const tensorflow::AttrValue* a = find("_output_shapes")) {
+    for (const auto& proto : a->list().shape()) {
+      auto shape = ShapeFromProto(proto);
+      shapes.push_back(shape.ok() ? *shape : PartialShape());
+    }
+  }
+  DataTypeVector types;
+  // A list of output types: PyFunc's Tout, a dequeue's component_types (a
+  // queue's own component_types, beside its capacity, are its elements'
+  // types, not its handle's).
+  for (const char* name : {"Tout", "component_types"}) {
+    const tensorflow::AttrValue* a = find(name);
+    if (a == nullptr || a->list().type_size() == 0 || !types.empty()) continue;
+    if (name == std::string("component_types") && find("capacity")) continue;
+    for (int t : a->list().type()) types.push_back(static_cast<DataType>(t));
+  }
+  size_t n = std::max<size_t>(
+      {1, static_cast<size_t>(referenced), shapes.size(), types.size()});
+  // One type attr names the output of a single-output op, unless the op
+  // makes a resource (a shared_name, as VarHandleOp's): that outputs a handle.
+  for (const char* name : {"out_type", "dtype", "T"}) {
+    const tensorflow::AttrValue* a = find(name);
+    if (types.empty() && n == 1 && a && a->has_type() && !find("shared_name")) {
+      types.push_back(static_cast<DataType>(a->type()));
+    }
+  }
+  std::vector<std::pair<DataType, PartialShape>> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (i < types.size() && IsOutputType(types[i])) out[i].first = types[i];
+    if (i < shapes.size()) out[i].second = shapes[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
@@ -143,6 +189,14 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
     ASSIGN_OR_RETURN(inputs.emplace_back(), ParseInputs(def));
   }
   ASSIGN_OR_RETURN(std::vector<int> order, TopologicalOrder(gd, inputs, index));
+  // Outputs referenced per node: an opaque node has that many.
+  std::vector<int> referenced(gd.node_size(), 0);
+  for (const auto& node_inputs : inputs) {
+    for (const ParsedInput& in : node_inputs) {
+      int& r = referenced[index.at(in.node)];
+      if (!in.control) r = std::max(r, in.index + 1);
+    }
+  }
   for (int i : order) {
     const tensorflow::NodeDef& def = gd.node(i);
     auto fail = [&](absl::string_view what) {
@@ -150,16 +204,14 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
           absl::StrCat("node '", def.name(), "' (", def.op(), "): ", what));
     };
     const OpDef* op_def = registry.Find(def.op());
-    if (op_def == nullptr) {
-      return absl::NotFoundError(
-          absl::StrCat("node '", def.name(), "': unknown op '", def.op(), "'"));
-    }
     NodeSpec spec;
     spec.name = def.name();
     spec.op = def.op();
     spec.device = def.device();
     for (const auto& [name, proto] : def.attr()) {
-      auto value = AttrValueFromProto(proto, op_def->FindAttr(name));
+      auto value =
+          AttrValueFromProto(proto, op_def ? op_def->FindAttr(name) : nullptr);
+      if (!value.ok() && op_def == nullptr) continue;  // Kept in the NodeDef.
       if (!value.ok()) {
         return fail(
             absl::StrCat("attr '", name, "': ", value.status().message()));
@@ -177,6 +229,15 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
         spec.inputs.push_back({src, in.index});
       }
     }
+    if (op_def == nullptr) {
+      RETURN_IF_ERROR(
+          graph
+              ->AddOpaqueNode(std::move(spec),
+                              OpaqueOutputs(def, referenced[i]),
+                              std::make_shared<tensorflow::NodeDef>(def))
+              .status());
+      continue;
+    }
     RETURN_IF_ERROR(graph->AddNode(std::move(spec)).status());
   }
   return graph;
@@ -187,6 +248,10 @@ tensorflow::GraphDef GraphToGraphDef(const Graph& graph) {
   gd.mutable_versions()->set_producer(graph.producer_version);
   gd.mutable_versions()->set_min_consumer(graph.min_consumer_version);
   for (const auto& node : graph.nodes()) {
+    if (node->is_opaque()) {  // Verbatim: graphflow cannot normalize it.
+      *gd.add_node() = *node->opaque_def();
+      continue;
+    }
     tensorflow::NodeDef* def = gd.add_node();
     def->set_name(node->name());
     def->set_op(node->op());

@@ -11,7 +11,9 @@
 
 namespace graphflow {
 
-// Nodes may appear in any order. Errors name the node: unknown op, an input
+// Nodes may appear in any order. A node whose op has no schema in `registry`
+// becomes an opaque node (Node::is_opaque): kept verbatim, it fails only a Run
+// or gradient that needs it. Errors name the node: an input
 // naming a missing node or output, wrong input count or dtype, bad or missing
 // attrs, duplicate names, and cycles (listing nodes on the cycle).
 // The tensors held in attrs (Const values and the like) may total at most
@@ -21,7 +23,8 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
     const tensorflow::GraphDef& graph_def, const OpRegistry& registry,
     const ResourceLimits& limits = {});
 
-// Every node with all attrs (defaults included), in topological order.
+// Every node with all attrs (defaults included), in topological order;
+// opaque nodes exactly as they were read.
 tensorflow::GraphDef GraphToGraphDef(const Graph& graph);
 
 }  // namespace graphflow

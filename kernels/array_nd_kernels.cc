@@ -1,6 +1,7 @@
 // Kernels of ops/array_nd_ops.cc (part of the array_slice family): GatherNd
 // and ScatterNd. Both walk the index tuples of the last indices dimension;
 // a tuple outside the shape is InvalidArgument naming it, as TF does.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -82,7 +83,8 @@ absl::Status GatherNdKernel(KernelContext& ctx) {
         "index innermost dimension length must be <= params rank; saw: ", t.r,
         " vs. ", params.rank()));
   }
-  const int es = DataTypeSize(params.dtype());
+  const bool strings = params.dtype() == DT_STRING;
+  const int es = strings ? 1 : DataTypeSize(params.dtype());
   if (es == 0) return ctx.UnsupportedDtype()(params.dtype());
   DimVector out_dims(t.outer.dim_sizes().begin(), t.outer.dim_sizes().end());
   int64_t slice = 1;
@@ -104,7 +106,10 @@ absl::Status GatherNdKernel(KernelContext& ctx) {
     if (offset < 0) {
       return ctx.InvalidArgument(BadIndex(t, i, "param shape", params.shape()));
     }
-    if (slice_bytes > 0) {
+    if (strings) {  // Objects, not bytes: copy element by element.
+      std::copy_n(params.data<std::string>() + offset * slice, slice,
+                  out->data<std::string>() + i * slice);
+    } else if (slice_bytes > 0) {
       std::memcpy(dst + i * slice_bytes, src + offset * slice_bytes,
                   slice_bytes);
     }

@@ -11,6 +11,36 @@
 namespace graphflow {
 namespace {
 
+// Strings are objects, not bytes: each output element is assigned from its
+// mirrored input element, walking the output's coordinates like an odometer.
+absl::Status ReverseStrings(KernelContext& ctx,
+                            const std::vector<bool>& reversed) {
+  const Tensor& in = ctx.input(0);
+  ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));
+  const int rank = in.rank();
+  const DimVector strides = ByteStrides(in.shape(), 1);  // In elements.
+  DimVector coord(rank, 0);
+  int64_t src = 0;  // Flat input index of the mirror of `coord`.
+  for (int j = 0; j < rank; ++j) {
+    if (reversed[j]) src += (in.dim(j) - 1) * strides[j];
+  }
+  const std::string* from = in.data<std::string>();
+  std::string* to = out->data<std::string>();
+  for (int64_t i = 0; i < in.num_elements(); ++i) {
+    to[i] = from[src];
+    for (int j = rank - 1; j >= 0; --j) {  // Advance the last axis first.
+      const int64_t step = reversed[j] ? -strides[j] : strides[j];
+      if (++coord[j] < in.dim(j)) {
+        src += step;
+        break;
+      }
+      coord[j] = 0;
+      src -= step * (in.dim(j) - 1);
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReverseV2Kernel(KernelContext& ctx) {
   const Tensor& in = ctx.input(0);
   if (in.rank() == 0) {  // TF forwards a scalar before looking at the axes.
@@ -37,6 +67,7 @@ absl::Status ReverseV2Kernel(KernelContext& ctx) {
     return ctx.Error(absl::StatusCode::kUnimplemented,
                      "reverse is not implemented for tensors of rank > 8.");
   }
+  if (in.dtype() == DT_STRING) return ReverseStrings(ctx, reversed);
   const int es = DataTypeSize(in.dtype());
   if (es == 0) return ctx.UnsupportedDtype()(in.dtype());
   ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));

@@ -117,6 +117,9 @@ absl::Status AddSymbolicGradients(const Scope& scope,
       grad_outputs[o] = SumGradients(ns, it->second);
       any = true;
     }
+    if (node->is_opaque() && !is_x.contains(node)) {
+      return OpaqueNodeError(*node, "gradients between the ys and the xs");
+    }
     // Sources (the xs themselves, variables, placeholders) end the walk.
     if (!any || node->num_inputs() == 0 || is_x.contains(node)) continue;
     const OpDef& def = node->op_def();

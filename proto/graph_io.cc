@@ -4,7 +4,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/file_io.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 
@@ -212,7 +214,13 @@ std::string SerializeGraphDef(const GraphDef& graph, GraphFormat format) {
   if (format == GraphFormat::kText) {
     google::protobuf::TextFormat::PrintToString(graph, &out);
   } else {
-    graph.SerializeToString(&out);
+    // Attr maps sorted by key, so the same graph always gives the same bytes
+    // (protobuf's map order is otherwise unspecified).
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    graph.SerializeToCodedStream(&coded);
+    coded.Trim();  // `out` is complete before the streams go away.
   }
   return out;
 }

@@ -47,7 +47,12 @@ absl::Status CheckFeed(const Endpoint& e, const Tensor& value,
                        absl::string_view feed_name) {
   const Node& node = *e.node;
   DataType expected = BaseType(node.output_type(e.index));
-  if (value.dtype() != expected) {
+  // An opaque node's output of unknown dtype: its consumers declare it.
+  for (const auto& [consumer, i] : node.consumers()) {
+    if (expected != DT_INVALID) break;
+    if (consumer->input(i) == e) expected = BaseType(consumer->input_type(i));
+  }
+  if (value.dtype() != expected && expected != DT_INVALID) {
     return absl::InvalidArgumentError(
         absl::StrCat("feed '", feed_name, "' for node '", node.name(), "' (",
                      node.op(), "): expected dtype ", DataTypeString(expected),
@@ -185,13 +190,16 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
     slots[e] = slot;
     plan->feeds.emplace_back(e, slot);
   }
-  // Walk back from fetches and targets, stopping at fed tensors.
-  std::vector<const Node*> stack;
+  // Walk back from fetches and targets, stopping at fed tensors. Each node
+  // carries the fetch or target that needs it, for the opaque-node error.
+  std::vector<std::pair<const Node*, int>> stack;
+  std::vector<std::string> needed_by;
   std::vector<Endpoint> fetch_endpoints;
   for (const std::string& name : fetches) {
     ASSIGN_OR_RETURN(Endpoint e, graph_->FindEndpoint(name));
     fetch_endpoints.push_back(e);
-    if (!fed.contains(e)) stack.push_back(e.node);
+    needed_by.push_back(absl::StrCat("fetch '", name, "'"));
+    if (!fed.contains(e)) stack.emplace_back(e.node, needed_by.size() - 1);
   }
   for (const std::string& name : targets) {
     std::string node_name = name;
@@ -201,15 +209,17 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
       return absl::NotFoundError(absl::StrCat(
           "target '", name, "': no node named '", node_name, "' in the graph"));
     }
-    stack.push_back(node);
+    needed_by.push_back(absl::StrCat("target '", name, "'"));
+    stack.emplace_back(node, needed_by.size() - 1);
   }
   absl::flat_hash_set<const Node*> needed;
   while (!stack.empty()) {
-    const Node* node = stack.back();
+    const auto [node, origin] = stack.back();
     stack.pop_back();
     if (!needed.insert(node).second) continue;
+    if (node->is_opaque()) return OpaqueNodeError(*node, needed_by[origin]);
     for (const Endpoint& in : node->inputs()) {
-      if (!fed.contains(in)) stack.push_back(in.node);
+      if (!fed.contains(in)) stack.emplace_back(in.node, origin);
     }
     // As in TF, a control edge from a fed node is satisfied by the feed.
     for (const Node* c : node->control_inputs()) {
@@ -217,7 +227,7 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
       for (int o = 0; o < c->num_outputs(); ++o) {
         is_fed |= fed.contains(Endpoint{const_cast<Node*>(c), o});
       }
-      if (!is_fed) stack.push_back(c);
+      if (!is_fed) stack.emplace_back(c, origin);
     }
   }
   // Node ids are a topological order: a node is added after its inputs.

@@ -118,6 +118,7 @@ GraphSummary SummarizeGraph(const Graph& graph) {
   s.num_nodes = graph.num_nodes();
   std::map<std::string, int> counts;
   std::map<std::string, std::vector<std::string>> unsupported;
+  std::map<std::string, std::vector<std::string>> unimplemented;
   const KernelRegistry& kernels = GlobalKernelRegistry();
   for (const auto& node : graph.nodes()) {
     ++counts[node->op()];
@@ -125,7 +126,9 @@ GraphSummary SummarizeGraph(const Graph& graph) {
       s.placeholders.push_back(node.get());
     }
     if (IsVariable(*node)) s.variables.push_back(node.get());
-    if (kernels.Find(node->op()) == nullptr) {
+    if (node->is_opaque()) {
+      unimplemented[node->op()].push_back(node->name());
+    } else if (kernels.Find(node->op()) == nullptr) {
       unsupported[node->op()].push_back(node->name());
     }
     if (node->op() == "NoOp") {
@@ -143,6 +146,9 @@ GraphSummary SummarizeGraph(const Graph& graph) {
       s.op_counts.begin(), s.op_counts.end(),
       [](const auto& a, const auto& b) { return a.second > b.second; });
   for (auto& [op, nodes] : unsupported) s.unsupported.emplace_back(op, nodes);
+  for (auto& [op, nodes] : unimplemented) {
+    s.unimplemented.emplace_back(op, nodes);
+  }
   return s;
 }
 
@@ -188,6 +194,20 @@ std::string FormatSummary(const GraphSummary& s, const std::string& path) {
   list("init op", s.likely_init);
   list("train op", s.likely_train);
   list("loss", s.likely_loss);
+  // One line: "Op (n nodes: a, b, ...)", at most 5 names each.
+  absl::StrAppend(&out, "\nops graphflow does not implement");
+  if (s.unimplemented.empty()) absl::StrAppend(&out, ": none");
+  for (size_t i = 0; i < s.unimplemented.size(); ++i) {
+    const auto& [op, nodes] = s.unimplemented[i];
+    std::vector<std::string> shown(
+        nodes.begin(), nodes.begin() + std::min<size_t>(nodes.size(), 5));
+    absl::StrAppend(
+        &out, i == 0 ? absl::StrCat(" (", s.unimplemented.size(), "): ") : ", ",
+        op, " (", nodes.size(),
+        nodes.size() == 1 ? " node: " : " nodes: ", absl::StrJoin(shown, ", "),
+        nodes.size() > 5 ? ", ..." : "", ")");
+  }
+  absl::StrAppend(&out, "\n");
   absl::StrAppend(&out, "\nops graphflow cannot run: ");
   if (s.unsupported.empty()) absl::StrAppend(&out, "none\n");
   absl::StrAppend(&out, s.unsupported.empty() ? "" : "\n");

@@ -28,7 +28,9 @@ struct GraphSummary {
   std::vector<std::pair<std::string, int>> op_counts;  // Most used first.
   std::vector<const Node*> placeholders, variables;
   std::vector<std::string> likely_init, likely_train, likely_loss;
-  // Ops with no CPU kernel, each with the nodes that use it.
+  // Ops graphflow has no schema for (opaque nodes), each with its nodes.
+  std::vector<std::pair<std::string, std::vector<std::string>>> unimplemented;
+  // Other ops with no CPU kernel, each with the nodes that use it.
   std::vector<std::pair<std::string, std::vector<std::string>>> unsupported;
 };
 GraphSummary SummarizeGraph(const Graph& graph);

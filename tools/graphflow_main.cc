@@ -187,8 +187,9 @@ CHECKPOINT (a TensorFlow prefix such as model.ckpt, or a directory holding a
 name, like TF's inspect_checkpoint.
 
 For a GRAPH, prints the node count, op histogram, placeholders (dtype,
-shape), variables (shape, trainable), likely init / train / loss nodes, and
-any ops graphflow cannot run with the nodes that use them.
+shape), variables (shape, trainable), likely init / train / loss nodes, the
+ops graphflow does not implement (loaded, but a run that needs them fails)
+and any other ops it cannot run, with the nodes that use them.
 )"},
     {"convert", R"(usage: graphflow convert IN OUT
 

@@ -61,8 +61,12 @@ TEST(GraphDefImportTest, InvalidGraphsNameTheProblem) {
       R"( op: "Const" attr { key: "dtype" value { type: DT_FLOAT } }
       attr { key: "value" value { tensor { dtype: DT_FLOAT float_val: 1 } } } })";
   std::vector<Case> cases = {
-      {R"(node { name: "x" op: "Frobnicate" })", absl::StatusCode::kNotFound,
-       "node 'x': unknown op 'Frobnicate'"},
+      // An unknown op loads (opaque), but a consumer cannot infer its T.
+      {R"(node { name: "x" op: "Frobnicate" }
+          node { name: "i" op: "Identity" input: "x" })",
+       absl::StatusCode::kInvalidArgument,
+       "node 'i' (Identity): input 0 ('input') comes from x, whose dtype is "
+       "unknown"},
       {R"(node { name: "a" op: "Identity" input: "b" attr { key: "T" value { type: DT_FLOAT } } }
           node { name: "b" op: "Identity" input: "a" attr { key: "T" value { type: DT_FLOAT } } })",
        absl::StatusCode::kInvalidArgument, "cycle"},

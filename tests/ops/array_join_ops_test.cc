@@ -208,11 +208,7 @@ TEST(PackTest, Forward) {
 // Strings pack element by element (the sharded Saver packs its shard
 // prefixes for MergeV2Checkpoints).
 TEST(PackTest, Strings) {
-  auto strings = [](std::vector<std::string> v, const TensorShape& shape) {
-    Tensor t(DT_STRING, shape);
-    std::copy(v.begin(), v.end(), t.data<std::string>());
-    return t;
-  };
+  auto strings = testing::Strings;
   Scope s = NewRootScope();
   Output a = ops::Const(s, strings({"a", "b", "c", "d"}, {2, 2}));
   Output b = ops::Const(s, strings({"e", "f", "g", "h"}, {2, 2}));

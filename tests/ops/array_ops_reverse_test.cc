@@ -54,6 +54,26 @@ TEST(ReverseV2Test, ValuesAlongAnyAxesIncludingNegative) {
   EXPECT_TENSOR_NEAR(out[5], I64({3, 2, 1}, {3}));
 }
 
+// TF's ReverseV2 takes strings too: whole elements move, not bytes.
+TEST(ReverseV2Test, Strings) {
+  Scope s = NewRootScope();
+  const Tensor x = testing::Strings({"a", "bb", "", "dddd", "e", "ff"}, {2, 3});
+  Output rows = ops::ReverseV2(s, x, I32({0}, {1}));
+  Output cols = ops::ReverseV2(s, x, I64({-1}, {1}));
+  Output both = ops::ReverseV2(s, x, I32({0, 1}, {2}));
+  Output empty = ops::ReverseV2(s, Tensor(DT_STRING, {0, 2}), I32({1}, {1}));
+  auto out = testing::EvalAll(s, {rows, cols, both, empty});
+  const std::vector<Tensor> expected = {
+      testing::Strings({"dddd", "e", "ff", "a", "bb", ""}, {2, 3}),
+      testing::Strings({"", "bb", "a", "ff", "e", "dddd"}, {2, 3}),
+      testing::Strings({"ff", "e", "dddd", "", "bb", "a"}, {2, 3}),
+      Tensor(DT_STRING, {0, 2})};
+  for (size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(TensorsEqual(out[i], expected[i]))
+        << i << ": " << out[i].DebugString();
+  }
+}
+
 TEST(ReverseV2Test, BadAxesAreRunTimeErrors) {
   Scope s = NewRootScope();
   Output axis = Ph(s, {-1}, DT_INT32);

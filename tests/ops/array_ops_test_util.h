@@ -58,6 +58,14 @@ inline Tensor Iota(const TensorShape& shape) {
 
 inline PartialShape Scalar() { return PartialShape::UnknownOfRank(0); }
 
+// A string tensor of `shape` holding `values` in row-major order.
+inline Tensor Strings(const std::vector<std::string>& values,
+                      const TensorShape& shape) {
+  Tensor t(DT_STRING, shape);
+  std::copy(values.begin(), values.end(), t.data<std::string>());
+  return t;
+}
+
 // out[idx] = x[source(idx)] (multi-indices), by a plain loop over floats.
 inline Tensor Gather(const Tensor& x, const TensorShape& out_shape,
                      const std::function<DimVector(const DimVector&)>& source) {

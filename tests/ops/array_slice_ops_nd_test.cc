@@ -48,6 +48,24 @@ TEST(GatherNdTest, DocumentedExamples) {
   EXPECT_TENSOR_NEAR(out[4], F({1, 2, 3, 4, 1, 2, 3, 4}, {2, 2, 2}));
 }
 
+// TF's GatherNd takes string params: whole elements are gathered.
+TEST(GatherNdTest, Strings) {
+  Scope s = NewRootScope();
+  const Tensor p = testing::Strings({"a", "bb", "ccc", "dddd"}, {2, 2});
+  Output elems = ops::GatherNd(s, p, I32({0, 0, 1, 1}, {2, 2}));
+  Output rows = ops::GatherNd(s, p, I64({1, 0}, {2, 1}));
+  auto out = testing::EvalAll(s, {elems, rows});
+  EXPECT_TRUE(TensorsEqual(out[0], testing::Strings({"a", "dddd"}, {2})))
+      << out[0].DebugString();
+  EXPECT_TRUE(TensorsEqual(
+      out[1], testing::Strings({"ccc", "dddd", "a", "bb"}, {2, 2})))
+      << out[1].DebugString();
+  Output idx = Ph(s, {-1, -1}, DT_INT32);
+  Output bad = ops::GatherNd(s.WithOpName("g"), p, idx);
+  ExpectRunError(s, bad, "g", {{idx, I32({2, 0}, {1, 2})}},
+                 "indices[0] = [2, 0] does not index into param shape [2,2]");
+}
+
 TEST(GatherNdTest, OutOfRangeIndexIsNamed) {
   Scope s = NewRootScope();
   Output idx = Ph(s, {-1, -1}, DT_INT32);

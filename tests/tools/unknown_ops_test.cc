@@ -1,0 +1,84 @@
+// The CLI on graphs with ops graphflow does not implement: inspect lists
+// them, convert keeps them byte for byte, run works when a step does not
+// need them and names them when it does.
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+#include "proto/graph_io.h"
+#include "tests/support/test_util.h"
+#include "tests/support/unknown_op_graph.h"
+#include "tests/tools/cli_test_util.h"
+
+namespace graphflow::testing {
+namespace {
+
+class UnknownOpsCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_OK(WriteGraphDefFile(graph_, UnknownOpGraphDef(),
+                                GraphFormatForPath(graph_)));
+  }
+  ScratchDir dir_{"unknown_ops"};
+  std::string graph_ = dir_ / "g.pbtxt";
+};
+
+TEST_F(UnknownOpsCliTest, InspectListsThem) {
+  CliResult r = RunCli({"inspect", graph_});
+  ASSERT_TRUE(Succeeded(r));
+  EXPECT_TRUE(absl::StrContains(
+      r.out,
+      "\nops graphflow does not implement (3): FIFOQueueV2 (1 node: q), "
+      "Frobnicate (1 node: fro), QueueDequeueV2 (1 node: deq)\n"))
+      << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "\nops graphflow cannot run: none\n"))
+      << r.out;
+}
+
+TEST_F(UnknownOpsCliTest, ConvertKeepsThemExactly) {
+  std::string pb = dir_ / "g.pb";
+  ASSERT_TRUE(Succeeded(RunCli({"convert", graph_, pb})));
+  auto back = ReadGraphDefFile(pb);
+  ASSERT_OK(back.status());
+  const std::string bytes = *ReadFileToString(pb);
+  EXPECT_EQ(bytes,
+            SerializeGraphDef(UnknownOpGraphDef(), GraphFormat::kBinary));
+  EXPECT_EQ(SerializeGraphDef(*back, GraphFormat::kBinary), bytes);
+}
+
+TEST_F(UnknownOpsCliTest, RunNeedsThemOnlyWhenTheStepDoes) {
+  CliResult ok = RunCli({"run", graph_, "--fetch", "twice"});
+  ASSERT_TRUE(Succeeded(ok));
+  EXPECT_EQ(ok.out, "twice: float []\n9.0\n");
+  CliResult needs = RunCli({"run", graph_, "--fetch", "sum"});
+  EXPECT_TRUE(FailedCleanly(
+      needs, {"node 'deq' uses op 'QueueDequeueV2'", "fetch 'sum'"}));
+}
+
+// The real files that failed to load only for their unknown ops; the
+// while-loop graphs are still refused at import, for their cycles.
+TEST(UnknownOpsCliRealTest, InspectListsTheirUnknownOps) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more");
+  const std::vector<std::pair<std::string, std::vector<std::string>>> files = {
+      {"cf_scisharp_tf113/cond_test.meta",
+       {"ops graphflow does not implement (2): Merge (1 node: cond/Merge), "
+        "Switch (3 nodes: "}},
+      {"bn_scisharp_tf113/word_cnn.meta",
+       {"Unique (1 node: loss/Adam/update_embeddings/Unique)"}},
+      {"bn_scisharp_tf113/vd_cnn.meta", {"Merge (56 nodes: ", "Switch (108 "}},
+      {"bn_frozen_cond_dropout/frozen_model.pb",
+       {"Merge (2 nodes: ", "Switch (12 nodes: "}},
+  };
+  for (const auto& [file, mentions] : files) {
+    SCOPED_TRACE(file);
+    CliResult r = RunCli({"inspect", dir + "/" + file});
+    ASSERT_TRUE(Succeeded(r));
+    for (const std::string& m : mentions) {
+      EXPECT_TRUE(absl::StrContains(r.out, m)) << m << "\n" << r.out;
+    }
+  }
+  CliResult loop =
+      RunCli({"inspect", dir + "/cf_lstm_arima_tf14/sunld.model.meta"});
+  EXPECT_TRUE(FailedCleanly(loop, {"graph has a cycle", "rnn/while/"}));
+}
+
+}  // namespace
+}  // namespace graphflow::testing
