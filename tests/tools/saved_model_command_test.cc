@@ -70,6 +70,20 @@ TEST(SavedModelCliTest, RunTrioRegressionServingDefault) {
                      testing::F({b, w + b, 2 * w + b}, {3}), 1e-6);
 }
 
+// x is an Identity on ParseExample (an op graphflow does not run): feeding
+// it prunes what is upstream.
+TEST(SavedModelCliTest, RunHalfPlusTwoByFeedingANonPlaceholder) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/sm_half_plus_two_tf114/00000123");
+  ScratchDir tmp("sm_half");
+  WriteNpy(tmp / "x.npy", testing::F({1, 2, 3}, {3, 1}));
+  CliResult r =
+      RunCli({"run", dir, "--signature", "serving_default", "--feed",
+              "x=" + tmp / "x.npy", "--fetch", "y", "--out", tmp / "out"});
+  ASSERT_TRUE(Succeeded(r)) << r;
+  EXPECT_TENSOR_NEAR(ReadNpy(tmp / "out/y.npy"),
+                     testing::F({2.5, 3, 3.5}, {3, 1}), 0);
+}
+
 TEST(SavedModelCliTest, SignatureAndTagErrors) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/sm_counter_tf15/00000123");
   CliResult r = RunCli({"run", dir, "--signature", "nope", "--fetch", "x"});
