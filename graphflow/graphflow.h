@@ -31,6 +31,15 @@
 //   // Then held-out accuracy:
 //   ASSIGN_OR_RETURN(auto out, session->Run({{X, tx}, {Y, ty}}, {accuracy}));
 //
+// A TF1 SavedModel runs by signature (saved_model/saved_model.h):
+//
+//   ASSIGN_OR_RETURN(SavedModelBundle model,
+//                    LoadSavedModel(dir, {"serve"}, GlobalOpRegistry()));
+//   ASSIGN_OR_RETURN(Signature sig, model.GetSignature("serving_default"));
+//   ASSIGN_OR_RETURN(std::string x, sig.Input("x"));
+//   ASSIGN_OR_RETURN(std::string y, sig.Output("y"));
+//   ASSIGN_OR_RETURN(auto out, model.session->Run({{x, images}}, {y}));
+//
 // examples/consumer/main.cc is this program in full (data loading, the
 // minibatch loop, errors), built against an installed graphflow with
 //   find_package(graphflow REQUIRED)
@@ -61,6 +70,7 @@
 #include "ops/initializers.h"
 #include "ops/layers.h"
 #include "ops/logging_ops.h"
+#include "ops/lookup_ops.h"
 #include "ops/math_ops.h"
 #include "ops/math_unary_ops.h"
 #include "ops/matmul_ops.h"
@@ -78,6 +88,7 @@
 #include "dataset/idx.h"
 #include "dataset/npy.h"
 #include "proto/graph_io.h"
+#include "saved_model/saved_model.h"
 #include "session/checkpoint.h"
 #include "session/session.h"
 

@@ -29,6 +29,7 @@ absl::Status RegisterRandomKernels(KernelRegistry& registry);
 absl::Status RegisterTrainingKernels(KernelRegistry& registry);
 absl::Status RegisterIoKernels(KernelRegistry& registry);
 absl::Status RegisterLoggingKernels(KernelRegistry& registry);
+absl::Status RegisterLookupKernels(KernelRegistry& registry);
 // Part of the logging family (CheckNumerics, Assert), called by
 // RegisterLoggingKernels.
 absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);

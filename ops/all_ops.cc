@@ -10,14 +10,26 @@
 namespace graphflow {
 
 absl::Status RegisterAllOps(OpRegistry& r) {
-  for (absl::Status s :
-       {RegisterStateOps(r), RegisterArrayOps(r), RegisterArraySliceOps(r),
-        RegisterArrayJoinOps(r), RegisterMathOps(r), RegisterMathUnaryOps(r),
-        RegisterMatMulOps(r), RegisterReductionOps(r), RegisterNnOps(r),
-        RegisterPoolingOps(r), RegisterConvOps(r), RegisterBatchNormOps(r),
-        RegisterRandomOps(r), RegisterTrainingOps(r), RegisterIoOps(r),
-        RegisterLoggingOps(r), RegisterResourceVariableOps(r),
-        RegisterStackOps(r), RegisterTensorArrayOps(r)}) {
+  for (absl::Status s : {RegisterStateOps(r),
+                         RegisterArrayOps(r),
+                         RegisterArraySliceOps(r),
+                         RegisterArrayJoinOps(r),
+                         RegisterMathOps(r),
+                         RegisterMathUnaryOps(r),
+                         RegisterMatMulOps(r),
+                         RegisterReductionOps(r),
+                         RegisterNnOps(r),
+                         RegisterPoolingOps(r),
+                         RegisterConvOps(r),
+                         RegisterBatchNormOps(r),
+                         RegisterRandomOps(r),
+                         RegisterTrainingOps(r),
+                         RegisterIoOps(r),
+                         RegisterLoggingOps(r),
+                         RegisterResourceVariableOps(r),
+                         RegisterStackOps(r),
+                         RegisterTensorArrayOps(r),
+                         RegisterLookupOps(r)}) {
     RETURN_IF_ERROR(s);
   }
   return absl::OkStatus();

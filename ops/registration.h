@@ -33,6 +33,7 @@ absl::Status RegisterResourceVariableOps(OpRegistry& registry);
 absl::Status RegisterStackOps(OpRegistry& registry);  // stack_ops.cc
 // tensor_array_ops.cc
 absl::Status RegisterTensorArrayOps(OpRegistry& registry);
+absl::Status RegisterLookupOps(OpRegistry& registry);       // lookup_ops.cc
 
 }  // namespace graphflow
 

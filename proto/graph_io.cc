@@ -187,6 +187,22 @@ absl::StatusOr<GraphDef> ParseGraphDef(absl::string_view bytes,
       bytes.size(), " bytes)"));
 }
 
+absl::Status ParseTextProto(absl::string_view bytes,
+                            google::protobuf::Message* msg,
+                            absl::string_view source) {
+  std::string error = TextNestingError(bytes);
+  if (error.empty() && ParseText(bytes, msg, &error).ok()) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(source, ": not a valid text ",
+                                                 msg->GetDescriptor()->name(),
+                                                 ": ", error));
+}
+
+bool LooksLikeTextProto(absl::string_view bytes) {
+  return LooksLikeText(bytes);
+}
+
 absl::StatusOr<GraphDef> ReadGraphDefFile(const std::string& path) {
   auto bytes = ReadFileToString(path);
   if (!bytes.ok()) return bytes.status();

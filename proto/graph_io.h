@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "proto/graph.pb.h"
 
 namespace graphflow {
@@ -19,6 +20,15 @@ enum class GraphFormat { kBinary, kText };
 absl::StatusOr<tensorflow::GraphDef> ParseGraphDef(absl::string_view bytes,
                                                    absl::string_view source);
 absl::StatusOr<tensorflow::GraphDef> ReadGraphDefFile(const std::string& path);
+
+// Parses text-format protobuf `bytes` into `msg` with the limits graph files
+// get (nesting depth, unknown fields skipped); InvalidArgument naming
+// `source` and the first errors' lines otherwise.
+absl::Status ParseTextProto(absl::string_view bytes,
+                            google::protobuf::Message* msg,
+                            absl::string_view source);
+// True when `bytes` look like text format rather than binary protobuf.
+bool LooksLikeTextProto(absl::string_view bytes);
 
 std::string SerializeGraphDef(const tensorflow::GraphDef& graph,
                               GraphFormat format);

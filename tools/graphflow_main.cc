@@ -25,6 +25,7 @@
 #include "tools/graph_dot.h"
 #include "tools/graph_tools.h"
 #include "tools/run_command.h"
+#include "tools/saved_model_command.h"
 #include "tools/train_command.h"
 #ifdef GRAPHFLOW_WITH_MPI
 #include "distributed/mpi_comm.h"
@@ -47,7 +48,12 @@ ABSL_FLAG(std::string, save, "",
           "run/train: checkpoint to write variables to at the end");
 ABSL_FLAG(int, save_every, 0, "train: also save every N epochs");
 ABSL_FLAG(std::string, save_format, "graphflow",
-          "run/train: --save as graphflow or tf (a TF V2 checkpoint prefix)");
+          "run/train: --save as graphflow, tf (a TF V2 checkpoint prefix) or "
+          "savedmodel (a SavedModel directory)");
+ABSL_FLAG(std::string, tag, "serve",
+          "SavedModel: the meta graph's tags, comma-separated");
+ABSL_FLAG(std::string, signature, "",
+          "SavedModel: --feed/--fetch name this signature's keys");
 ABSL_FLAG(std::string, scale, "",
           "multiply integer data fed to float placeholders (e.g. 1/255)");
 ABSL_FLAG(
@@ -106,15 +112,17 @@ commands:
 --version prints graphflow's version.
 
 Graph files are TensorFlow GraphDefs (binary .pb, text .pbtxt) or
-MetaGraphDefs (.meta), detected by content.
+MetaGraphDefs (.meta), detected by content; run, train and inspect also take
+a SavedModel directory (saved_model.pb or .pbtxt + variables/).
 )";
 
 const std::map<std::string, std::string> kHelp = {
     {"run", R"(usage: graphflow run GRAPH [--init NODE]... [--feed NAME=FILE]...
                      [--fetch NODE[:INDEX]]... [--target NODE]... [--out DIR]
                      [--steps N] [--restore CKPT] [--save CKPT]
-                     [--save-format graphflow|tf] [--scale S] [--one-hot]
-                     [--max-tensor-bytes N]
+                     [--save-format graphflow|tf|savedmodel] [--scale S]
+                     [--one-hot] [--max-tensor-bytes N]
+                     [--tag TAGS] [--signature NAME]
 
 One session: every --init node runs first as its own step (all feeds
 available), then the fetches and targets run --steps times (default 1).
@@ -126,7 +134,12 @@ Each fetch is printed, or with --out written to DIR/<fetch>.npy with '/' and
 Feeds a step does not need are accepted. CKPT for --restore is a graphflow
 checkpoint or a TensorFlow one (prefix model.ckpt, its .index, or a directory
 with a `checkpoint` file), told apart by content; --save-format tf writes a
-TensorFlow V2 checkpoint at prefix CKPT. --max-tensor-bytes (bytes, or with
+TensorFlow V2 checkpoint at prefix CKPT, --save-format savedmodel a SavedModel
+directory CKPT. GRAPH may be a SavedModel directory: the meta graph tagged
+--tag (default serve; comma-separated) is loaded, its variables restored and
+its main/legacy init op run; with --signature NAME, --feed KEY=FILE and
+--fetch KEY name that signature's input and output keys (node names still
+work) and --out writes DIR/KEY.npy. --max-tensor-bytes (bytes, or with
 a K/M/G suffix; default 4G) bounds every tensor a kernel allocates, every
 converted feed and every input file; past it is an error naming the node or
 file.
@@ -137,7 +150,8 @@ file.
                        --batch N --epochs N [--shuffle-seed S] [--init NODE]...
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
-                       [--on-nan stop|warn] [--save-format graphflow|tf]
+                       [--on-nan stop|warn] [--tag TAGS]
+                       [--save-format graphflow|tf|savedmodel]
                        [--summaries DIR [--summary NODE] [--summary-every N]]
                        [--max-tensor-bytes N] [--mpi-timeout SECONDS]
 
@@ -153,6 +167,10 @@ Assign, as tf.global_variables_initializer() would. Output paths (--save,
 the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 --max-tensor-bytes bounds tensors, feeds and input files as for run.
+GRAPH may be a SavedModel directory (--tag as for run): training starts from
+its restored variables; --save-format savedmodel writes --save as a
+SavedModel directory with the source's signatures (or serving_default from
+the --feed placeholders to --loss and --metric).
 
 --summaries DIR writes a TensorBoard event file,
 DIR/events.out.tfevents.<seconds>.<host> (DIR and its parents are created if
@@ -172,6 +190,11 @@ only rank 0 prints and writes files. A collective waiting longer than
 )"},
     {"inspect", R"(usage: graphflow inspect GRAPH
        graphflow inspect CHECKPOINT
+       graphflow inspect SAVED_MODEL_DIR
+
+SAVED_MODEL_DIR: each meta graph's tag set and its signatures, with every
+input and output key's dtype, shape and tensor name, like TF's
+`saved_model_cli show --all`.
 
 CHECKPOINT (a TensorFlow prefix such as model.ckpt, or a directory holding a
 `checkpoint` file): lists its tensors, "name (DT_FLOAT) [784,256]", sorted by
@@ -214,12 +237,12 @@ without it. Other extensions are refused. Without --out, prints DOT text.
 // Flags set by SplitArgs (every ABSL_FLAG above); the bool ones take no
 // value ("--one-hot", "--one-hot=false", "--no-one-hot").
 const std::set<std::string> kValueFlags = {
-    "out",        "steps",   "restore",       "save",
-    "save_every", "scale",   "train_op",      "loss",
-    "metric",     "batch",   "epochs",        "shuffle_seed",
-    "log",        "plot",    "on_nan",        "save_format",
-    "summaries",  "summary", "summary_every", "max_tensor_bytes",
-    "mpi_timeout"};
+    "out",        "steps",     "restore",       "save",
+    "save_every", "scale",     "train_op",      "loss",
+    "metric",     "batch",     "epochs",        "shuffle_seed",
+    "log",        "plot",      "on_nan",        "save_format",
+    "summaries",  "summary",   "summary_every", "max_tensor_bytes",
+    "tag",        "signature", "mpi_timeout"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save",
                                           "log", "plot",    "summaries"};
@@ -331,6 +354,14 @@ absl::StatusOr<FeedConversion> Conversion() {
   return c;
 }
 
+// --save-format: "savedmodel" sets *saved_model (and leaves kGraphflow).
+absl::StatusOr<CheckpointFormat> SaveFormat(bool* saved_model) {
+  const std::string name = absl::GetFlag(FLAGS_save_format);
+  *saved_model = name == kSavedModelFormatName;
+  if (*saved_model) return CheckpointFormat::kGraphflow;
+  return ParseCheckpointFormat(name);
+}
+
 absl::Status NeedGraphs(const Args& args, size_t n) {
   if (args.positional.size() != n) {
     return absl::InvalidArgumentError(
@@ -361,8 +392,9 @@ absl::Status Run(const Args& args) {
     o.steps = absl::GetFlag(FLAGS_steps);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.save = absl::GetFlag(FLAGS_save);
-    ASSIGN_OR_RETURN(o.save_format,
-                     ParseCheckpointFormat(absl::GetFlag(FLAGS_save_format)));
+    ASSIGN_OR_RETURN(o.save_format, SaveFormat(&o.save_saved_model));
+    o.tags = absl::GetFlag(FLAGS_tag);
+    o.signature = absl::GetFlag(FLAGS_signature);
     return RunCommand(o, stdout);
   }
   if (cmd == "train") {
@@ -381,8 +413,8 @@ absl::Status Run(const Args& args) {
     o.epochs = absl::GetFlag(FLAGS_epochs);
     o.shuffle_seed = absl::GetFlag(FLAGS_shuffle_seed);
     o.save = absl::GetFlag(FLAGS_save);
-    ASSIGN_OR_RETURN(o.save_format,
-                     ParseCheckpointFormat(absl::GetFlag(FLAGS_save_format)));
+    ASSIGN_OR_RETURN(o.save_format, SaveFormat(&o.save_saved_model));
+    o.tags = absl::GetFlag(FLAGS_tag);
     o.save_every = absl::GetFlag(FLAGS_save_every);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.log_csv = absl::GetFlag(FLAGS_log);
@@ -422,6 +454,12 @@ absl::Status Run(const Args& args) {
   }
   if (cmd == "inspect") {
     RETURN_IF_ERROR(NeedGraphs(args, 1));
+    if (IsSavedModelDirectory(args.positional[0])) {
+      ASSIGN_OR_RETURN(std::string listing,
+                       FormatSavedModelListing(args.positional[0]));
+      std::fputs(listing.c_str(), stdout);
+      return absl::OkStatus();
+    }
     if (IsTfCheckpointPath(args.positional[0])) {
       ASSIGN_OR_RETURN(std::string listing,
                        FormatTfCheckpointListing(args.positional[0]));

@@ -13,6 +13,7 @@
 #include "graph/status.h"
 #include "session/checkpoint.h"
 #include "tools/graph_tools.h"
+#include "tools/saved_model_command.h"
 #include "tools/tensor_format.h"
 
 namespace graphflow::cli {
@@ -101,9 +102,22 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
       }
     }
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
-                   LoadGraphFile(options.graph));
-  for (const std::string& fetch : options.fetches) {
+  // A SavedModel comes restored and initialized, with signature keys.
+  ASSIGN_OR_RETURN(OpenedModel model,
+                   OpenGraphOrSavedModel(options.graph, options.tags,
+                                         options.conversion.max_tensor_bytes));
+  std::shared_ptr<const Graph> graph = model.graph;
+  std::unique_ptr<Session>& session = model.session;
+  std::vector<std::string> fetches = options.fetches;
+  FeedFiles feed_files = options.feeds;
+  if (!model.saved_model && !options.signature.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--signature needs a SavedModel directory; ",
+                     options.graph, " is a graph file"));
+  }
+  RETURN_IF_ERROR(ResolveSignatureKeys(model.meta_graph, options.signature,
+                                       &feed_files, &fetches));
+  for (const std::string& fetch : fetches) {
     const Node* node = graph->FindNode(fetch);
     if (node != nullptr && node->num_outputs() == 0) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -112,11 +126,13 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
     }
   }
   ASSIGN_OR_RETURN(NamedTensors feeds,
-                   LoadFeeds(*graph, options.feeds, options.conversion));
-  SessionOptions session_options;
-  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
-  ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
-                   Session::Create(graph, session_options));
+                   LoadFeeds(*graph, feed_files, options.conversion));
+  if (!model.saved_model) {
+    SessionOptions session_options;
+    session_options.limits.max_tensor_bytes =
+        options.conversion.max_tensor_bytes;
+    ASSIGN_OR_RETURN(session, Session::Create(graph, session_options));
+  }
   if (!options.restore.empty()) {
     RETURN_IF_ERROR(RestoreVariables(*session, options.restore));
   }
@@ -125,11 +141,16 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   }
   std::vector<Tensor> results;
   for (int step = 0; step < options.steps; ++step) {
-    ASSIGN_OR_RETURN(results,
-                     session->Run(feeds, options.fetches, options.targets));
+    ASSIGN_OR_RETURN(results, session->Run(feeds, fetches, options.targets));
   }
-  if (!options.save.empty())
+  if (!options.save.empty() && options.save_saved_model) {
+    ASSIGN_OR_RETURN(auto signatures,
+                     SignaturesForSave(model, feed_files, fetches));
+    RETURN_IF_ERROR(SaveSessionAsSavedModel(*session, options.save,
+                                            options.tags, signatures));
+  } else if (!options.save.empty()) {
     RETURN_IF_ERROR(SaveVariables(*session, options.save, options.save_format));
+  }
   if (!options.out_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(options.out_dir, ec);

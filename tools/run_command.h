@@ -40,6 +40,11 @@ struct RunOptions {
   int steps = 1;
   std::string restore, save;  // Checkpoints.
   CheckpointFormat save_format = CheckpointFormat::kGraphflow;
+  // SavedModel directories (tools/saved_model_command.h): the meta graph's
+  // tags (comma-separated), the signature whose input/output keys --feed and
+  // --fetch may name, and --save-format savedmodel (--save is a directory).
+  std::string tags = "serve", signature;
+  bool save_saved_model = false;
 };
 absl::Status RunCommand(const RunOptions& options, FILE* out);
 

@@ -10,6 +10,7 @@
 #include "session/checkpoint.h"
 #include "tools/graph_tools.h"
 #include "tools/progress.h"
+#include "tools/saved_model_command.h"
 #include "tools/train_summaries.h"
 
 namespace graphflow::cli {
@@ -82,11 +83,13 @@ absl::StatusOr<double> Evaluate(Session& session, const NamedTensors& data,
   return n > 0 ? sum / n : NAN;
 }
 
-absl::Status Initialize(Session& session, const TrainOptions& options) {
+// A SavedModel comes restored: only --restore and --init change it.
+absl::Status Initialize(Session& session, const TrainOptions& options,
+                        bool saved_model) {
   if (!options.restore.empty())
     return RestoreVariables(session, options.restore);
   std::vector<std::string> inits = options.inits;
-  if (inits.empty()) {
+  if (inits.empty() && !saved_model) {
     ASSIGN_OR_RETURN(inits, VariableInitializers(session.graph()));
   }
   if (inits.empty()) return absl::OkStatus();
@@ -192,8 +195,10 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!options.summaries_dir.empty()) {
     RETURN_IF_ERROR(CheckSummaryDir(options.summaries_dir));
   }
-  ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
-                   LoadGraphFile(options.graph));
+  ASSIGN_OR_RETURN(OpenedModel model,
+                   OpenGraphOrSavedModel(options.graph, options.tags,
+                                         options.conversion.max_tensor_bytes));
+  std::shared_ptr<const Graph> graph = model.graph;
   // The train op is a node (often a NoOp, without outputs); the loss and
   // metric are tensors.
   if (graph->FindNode(options.train_op) == nullptr) {
@@ -231,16 +236,30 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   }
   SessionOptions session_options;
   session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
-  std::unique_ptr<Session> own_session;
-  Session* session = nullptr;
+  Session* session = model.session.get();
   if (dist != nullptr) {
+    if (model.saved_model) {
+      return absl::UnimplementedError(
+          "training a SavedModel on several MPI ranks is not supported; "
+          "train its graph with --restore DIR/variables/variables");
+    }
     ASSIGN_OR_RETURN(session, dist->CreateSession(graph, session_options));
-  } else {
-    ASSIGN_OR_RETURN(own_session, Session::Create(graph, session_options));
-    session = own_session.get();
+  } else if (!model.saved_model) {
+    ASSIGN_OR_RETURN(model.session, Session::Create(graph, session_options));
+    session = model.session.get();
   }
-  RETURN_IF_ERROR(Initialize(*session, options));
+  RETURN_IF_ERROR(Initialize(*session, options, model.saved_model));
   if (dist != nullptr) RETURN_IF_ERROR(dist->BroadcastVariables());
+  auto save = [&]() -> absl::Status {
+    if (!options.save_saved_model) {
+      return SaveVariables(*session, options.save, options.save_format);
+    }
+    const std::vector<std::string> outputs = {options.loss, options.metric};
+    ASSIGN_OR_RETURN(auto signatures,
+                     SignaturesForSave(model, options.feeds, outputs));
+    return SaveSessionAsSavedModel(*session, options.save, options.tags,
+                                   signatures);
+  };
   std::unique_ptr<SummaryLogger> summaries;
   if (!options.summaries_dir.empty()) {
     ASSIGN_OR_RETURN(summaries, SummaryLogger::Create(options.summaries_dir,
@@ -350,8 +369,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     const bool save_now = !options.save.empty() && options.save_every > 0 &&
                           epoch % options.save_every == 0;
     if (save_now) {
-      RETURN_IF_ERROR(
-          SaveVariables(*session, options.save, options.save_format));
+      RETURN_IF_ERROR(save());
       progress.Note(absl::StrCat("saved checkpoint ", options.save));
     }
     // The log and chart are rewritten (atomically, with an fsync) at most
@@ -371,7 +389,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
     std::fprintf(out, "eval %s %.4f\n", options.metric.c_str(), m);
   }
   if (!options.save.empty()) {
-    RETURN_IF_ERROR(SaveVariables(*session, options.save, options.save_format));
+    RETURN_IF_ERROR(save());
     std::fprintf(out, "saved checkpoint %s\n", options.save.c_str());
   }
   if (dist != nullptr) {

@@ -47,6 +47,10 @@ struct TrainOptions {
   uint64_t shuffle_seed = 0;
   std::string save, restore, log_csv, plot_svg;
   CheckpointFormat save_format = CheckpointFormat::kGraphflow;
+  // GRAPH as a SavedModel directory: its meta graph's tags; and --save as
+  // a SavedModel directory (--save-format savedmodel).
+  std::string tags = "serve";
+  bool save_saved_model = false;
   int save_every = 0;        // Also save after every N epochs.
   bool interactive = false;  // Redraw a progress bar (a terminal).
   // A non-finite loss stops training with an error (nothing saved), or

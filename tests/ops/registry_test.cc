@@ -49,6 +49,7 @@ const std::vector<Family>& Families() {
        RegisterResourceVariableKernels},
       {"stack", RegisterStackOps, RegisterStackKernels},
       {"tensor_array", RegisterTensorArrayOps, RegisterTensorArrayKernels},
+      {"lookup", RegisterLookupOps, RegisterLookupKernels},
   };
   return *families;
 }

@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -162,6 +163,23 @@ inline std::string DigitsPath(absl::string_view name) {
 inline void WriteNpy(const std::string& path, const Tensor& t) {
   absl::Status s = WriteNpyFile(path, t);
   ASSERT_TRUE(s.ok()) << s;
+}
+
+// <dir>/<prefix>x.npy f32[n,2] and <prefix>y.npy f32[n,1]: y = 2 x0 - x1 +
+// 0.5 on `n` random points.
+inline void WriteLinearData(const ScratchDir& dir, int64_t n, uint32_t seed,
+                            const std::string& prefix) {
+  Tensor x(DT_FLOAT, {n, 2}), y(DT_FLOAT, {n, 1});
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (int64_t i = 0; i < n; ++i) {
+    float a = u(rng), b = u(rng);
+    x.data<float>()[2 * i] = a;
+    x.data<float>()[2 * i + 1] = b;
+    y.data<float>()[i] = 2 * a - b + 0.5f;
+  }
+  WriteNpy(dir / (prefix + "x.npy"), x);
+  WriteNpy(dir / (prefix + "y.npy"), y);
 }
 
 inline Tensor ReadNpy(const std::string& path) {

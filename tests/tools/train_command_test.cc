@@ -19,21 +19,7 @@ namespace {
 
 using ::graphflow::testing::ScratchDir;
 
-// y = 2 x0 - x1 + 0.5 on `n` random points.
-void WriteLinearData(const ScratchDir& dir, int64_t n, uint32_t seed,
-                     const std::string& prefix) {
-  Tensor x(DT_FLOAT, {n, 2}), y(DT_FLOAT, {n, 1});
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (int64_t i = 0; i < n; ++i) {
-    float a = u(rng), b = u(rng);
-    x.data<float>()[2 * i] = a;
-    x.data<float>()[2 * i + 1] = b;
-    y.data<float>()[i] = 2 * a - b + 0.5f;
-  }
-  testing::WriteNpy(dir / (prefix + "x.npy"), x);
-  testing::WriteNpy(dir / (prefix + "y.npy"), y);
-}
+using ::graphflow::testing::WriteLinearData;
 
 // Captures what TrainCommand prints.
 class Output {
