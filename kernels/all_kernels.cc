@@ -16,7 +16,7 @@ const KernelRegistry& GlobalKernelRegistry() {
           RegisterNnKernels(*r), RegisterPoolingKernels(*r),
           RegisterConvKernels(*r), RegisterRandomKernels(*r),
           RegisterTrainingKernels(*r), RegisterIoKernels(*r),
-          RegisterLoggingKernels(*r)}) {
+          RegisterLoggingKernels(*r), RegisterControlFlowKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -31,6 +31,7 @@ absl::Status RegisterLoggingKernels(KernelRegistry& registry);
 // Part of the logging family (CheckNumerics, Assert), called by
 // RegisterLoggingKernels.
 absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);
+absl::Status RegisterControlFlowKernels(KernelRegistry& registry);
 
 }  // namespace graphflow
 

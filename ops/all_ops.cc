@@ -16,7 +16,8 @@ const OpRegistry& GlobalOpRegistry() {
           RegisterMathUnaryOps(*r), RegisterMatMulOps(*r),
           RegisterReductionOps(*r), RegisterNnOps(*r), RegisterPoolingOps(*r),
           RegisterConvOps(*r), RegisterRandomOps(*r), RegisterTrainingOps(*r),
-          RegisterIoOps(*r), RegisterLoggingOps(*r)}) {
+          RegisterIoOps(*r), RegisterLoggingOps(*r),
+          RegisterControlFlowOps(*r)}) {
       if (!s.ok()) {  // A broken schema is a programmer error.
         std::fprintf(stderr, "graphflow: op registration failed: %s\n",
                      std::string(s.message()).c_str());

@@ -27,6 +27,8 @@ absl::Status RegisterRandomOps(OpRegistry& registry);     // random_ops.cc
 absl::Status RegisterTrainingOps(OpRegistry& registry);   // training_ops.cc
 absl::Status RegisterIoOps(OpRegistry& registry);         // io_ops.cc
 absl::Status RegisterLoggingOps(OpRegistry& registry);    // logging_ops.cc
+absl::Status RegisterControlFlowOps(
+    OpRegistry& registry);  // control_flow_ops.cc
 
 }  // namespace graphflow
 

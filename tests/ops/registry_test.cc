@@ -44,6 +44,7 @@ const std::vector<Family>& Families() {
       {"training", RegisterTrainingOps, RegisterTrainingKernels},
       {"io", RegisterIoOps, RegisterIoKernels},
       {"logging", RegisterLoggingOps, RegisterLoggingKernels},
+      {"control_flow", RegisterControlFlowOps, RegisterControlFlowKernels},
   };
   return *families;
 }
