@@ -32,6 +32,19 @@ OutputList SumBelow(const Scope& s, Output n) {
       {Int(s, 0), Int(s, 0)});
 }
 
+// i, y = 0, init; while i < n: y *= k; i += 1  (y = init * k^n).
+OutputList PowerLoop(const Scope& s, Output k, int n, Output init) {
+  return ops::WhileLoop(
+      s,
+      [n](const Scope& c, const OutputList& v) {
+        return ops::Less(c, v[0], n);
+      },
+      [k](const Scope& b, const OutputList& v) {
+        return OutputList{ops::Add(b, v[0], 1), ops::Mul(b, v[1], k)};
+      },
+      {Int(s, 0), init});
+}
+
 TEST(WhileLoopTest, SumsAndEmitsTfsGraph) {
   Scope s = NewRootScope();
   Output n = ops::Placeholder(s.WithOpName("n"), DT_INT32, {});
@@ -66,13 +79,7 @@ TEST(WhileLoopTest, SumsAndEmitsTfsGraph) {
 TEST(WhileLoopTest, LoopInvariantIsSeenByEveryIteration) {
   Scope s = NewRootScope();
   Output k = ops::Placeholder(s, DT_FLOAT, {});
-  OutputList r = ops::WhileLoop(
-      s,
-      [](const Scope& c, const OutputList& v) { return ops::Less(c, v[0], 4); },
-      [&](const Scope& b, const OutputList& v) {
-        return OutputList{ops::Add(b, v[0], 1), ops::Mul(b, v[1], k)};
-      },
-      {Int(s, 0), ops::Const(s, 1.0f)});
+  OutputList r = PowerLoop(s, k, 4, ops::Const(s, 1.0f));
   ASSERT_OK(s.status());
   EXPECT_EQ(Values(testing::Eval(s, r[1], {{k, Tensor::Scalar(3.0f)}}))[0], 81);
 }
@@ -170,13 +177,7 @@ TEST(WhileLoopTest, OtherCyclesAreStillRejected) {
 TEST(WhileLoopTest, GradientIsUnimplemented) {
   Scope s = NewRootScope();
   Output x = ops::Placeholder(s, DT_FLOAT, {});
-  OutputList r = ops::WhileLoop(
-      s,
-      [](const Scope& c, const OutputList& v) { return ops::Less(c, v[0], 3); },
-      [&](const Scope& b, const OutputList& v) {
-        return OutputList{ops::Add(b, v[0], 1), ops::Mul(b, v[1], x)};
-      },
-      {Int(s, 0), x});
+  OutputList r = PowerLoop(s, x, 3, x);
   std::vector<Output> dx;
   absl::Status st = AddSymbolicGradients(s, {r[1]}, {x}, &dx);
   EXPECT_EQ(st.code(), absl::StatusCode::kUnimplemented);
