@@ -145,6 +145,23 @@ TEST(WhileLoopTest, CondInsideLoopAndLoopInsideUntakenCond) {
   EXPECT_EQ(Values(testing::Eval(s2, c[0], feeds(false)))[0], 5);
 }
 
+TEST(WhileLoopTest, LoopInternalsAndStrayExitsAreErrors) {
+  Scope s = NewRootScope();
+  Output n = ops::Placeholder(s, DT_INT32, {});
+  SumBelow(s, n);
+  Output inside(s.graph()->FindNode("while/Identity"), 0);
+  absl::Status st =
+      testing::EvalStatus(s, inside, {{n, Tensor::Scalar<int32_t>(3)}});
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(st.message(), "was never computed")) << st;
+
+  Scope e = NewRootScope();
+  Output stray = ops::Exit(e.WithOpName("stray"), 1.0f);
+  st = testing::EvalStatus(e, stray);
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(absl::StrContains(st.message(), "node 'stray' (Exit)")) << st;
+}
+
 TEST(WhileLoopTest, GraphDefRoundTripKeepsTheBackEdge) {
   Scope s = NewRootScope();
   Output n = ops::Placeholder(s.WithOpName("n"), DT_INT32, {});
