@@ -1,5 +1,7 @@
 #include "graph/graph.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -392,6 +394,34 @@ absl::Status OpaqueNodeError(const Node& node, absl::string_view needed_by) {
   return absl::UnimplementedError(absl::StrCat(
       "node '", node.name(), "' uses op '", node.op(),
       "', which graphflow does not implement (needed by ", needed_by, ")"));
+}
+
+absl::Status Graph::UpdateInput(Node* dst, int index, Endpoint src) {
+  if (index < 0 || index >= dst->num_inputs() || src.node == nullptr ||
+      src.index < 0 || src.index >= src.node->num_outputs()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(NodeLabel(dst->name(), dst->op()), ": cannot set input ",
+                     index, " to ", EndpointName(src)));
+  }
+  if (src.node->output_type(src.index) !=
+      dst->inputs_[index].node->output_type(dst->inputs_[index].index)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(NodeLabel(dst->name(), dst->op()), ": input ", index,
+                     " must be ", DataTypeString(dst->input_type(index)),
+                     ", got ", DataTypeString(src.node->output_type(src.index)),
+                     " from ", EndpointName(src)));
+  }
+  auto& old = dst->inputs_[index].node->consumers_;
+  auto it = std::find(old.begin(), old.end(), std::make_pair(dst, index));
+  if (it != old.end()) old.erase(it);
+  dst->inputs_[index] = src;
+  src.node->consumers_.emplace_back(dst, index);
+  return absl::OkStatus();
+}
+
+void Graph::AddControlInput(Node* dst, Node* src) {
+  dst->control_inputs_.push_back(src);
+  src->control_outputs_.push_back(dst);
 }
 
 const std::vector<Node*>& Graph::GetCollection(const std::string& key) const {

@@ -124,6 +124,13 @@ class Graph {
       NodeSpec spec, std::vector<std::pair<DataType, PartialShape>> outputs,
       std::shared_ptr<const tensorflow::NodeDef> def);
 
+  // Re-points data input `index` of `dst` at `src` (same dtype), like TF's
+  // Graph::UpdateEdge: how a while loop's Merge gets its NextIteration back
+  // edge, the one kind of cycle a graph may have. Shapes are not re-inferred.
+  absl::Status UpdateInput(Node* dst, int index, Endpoint src);
+  // Adds a control edge src -> dst (TF's Operation._add_control_input).
+  void AddControlInput(Node* dst, Node* src);
+
   Node* FindNode(absl::string_view name) const;
   // Parses "name", "name:3" into an endpoint; NotFound / InvalidArgument;
   // Unimplemented for an output of an opaque node that nothing in the graph

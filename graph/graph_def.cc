@@ -1,6 +1,7 @@
 #include "graph/graph_def.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,17 @@ absl::StatusOr<std::vector<ParsedInput>> ParseInputs(
   return out;
 }
 
+// A while loop's back edge NextIteration -> Merge: the one edge a cycle may
+// go through (as in TF's graph import); it is connected after both exist.
+bool IsBackEdge(const tensorflow::GraphDef& gd, int dst, int src,
+                const ParsedInput& in) {
+  const std::string& src_op = gd.node(src).op();
+  const std::string& dst_op = gd.node(dst).op();
+  return !in.control &&
+         (src_op == "NextIteration" || src_op == "RefNextIteration") &&
+         (dst_op == "Merge" || dst_op == "RefMerge");
+}
+
 // Depth-first, inputs before consumers, otherwise in file order (so a file
 // that is already ordered round-trips unchanged); names a node on a cycle.
 absl::StatusOr<std::vector<int>> TopologicalOrder(
@@ -75,6 +87,7 @@ absl::StatusOr<std::vector<int>> TopologicalOrder(
             in.control ? "^" : "", in.node, "' names a node not in the graph"));
       }
       int j = it->second;
+      if (IsBackEdge(gd, i, j, in)) continue;
       if (state[j] == kActive) {
         return absl::InvalidArgumentError(
             absl::StrCat("graph has a cycle: node '", gd.node(i).name(), "' (",
@@ -197,6 +210,8 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
       if (!in.control) r = std::max(r, in.index + 1);
     }
   }
+  // Back edges not yet connectable: (merge, input index, source).
+  std::vector<std::tuple<Node*, int, ParsedInput>> back_edges;
   for (int i : order) {
     const tensorflow::NodeDef& def = gd.node(i);
     auto fail = [&](absl::string_view what) {
@@ -218,8 +233,14 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
       }
       spec.attrs.emplace(name, *std::move(value));
     }
+    std::vector<int> deferred;  // Input indexes waiting for a back edge.
     for (const ParsedInput& in : inputs[i]) {
       Node* src = graph->FindNode(in.node);
+      if (src == nullptr && !in.control) {  // A back edge (see IsBackEdge).
+        deferred.push_back(static_cast<int>(spec.inputs.size()));
+        spec.inputs.push_back({});
+        continue;
+      }
       if (in.control) {
         spec.control_inputs.push_back(src);
       } else {
@@ -230,6 +251,7 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
       }
     }
     if (op_def == nullptr) {
+      if (!deferred.empty()) return fail("a loop back edge into an unknown op");
       RETURN_IF_ERROR(
           graph
               ->AddOpaqueNode(std::move(spec),
@@ -238,7 +260,29 @@ absl::StatusOr<std::unique_ptr<Graph>> GraphFromGraphDef(
               .status());
       continue;
     }
-    RETURN_IF_ERROR(graph->AddNode(std::move(spec)).status());
+    // Until connected, a back edge reads the Merge's first forward input,
+    // which has the same dtype (Merge's T); its shape stands for the loop's.
+    for (int d : deferred) {
+      auto fwd = std::find_if(spec.inputs.begin(), spec.inputs.end(),
+                              [](const Endpoint& e) { return e.node; });
+      if (fwd == spec.inputs.end()) return fail("no input outside the loop");
+      back_edges.emplace_back(nullptr, d, inputs[i][d]);
+      spec.inputs[d] = *fwd;
+    }
+    ASSIGN_OR_RETURN(Node * node, graph->AddNode(std::move(spec)));
+    for (size_t k = back_edges.size() - deferred.size(); k < back_edges.size();
+         ++k) {
+      std::get<0>(back_edges[k]) = node;
+    }
+  }
+  for (const auto& [merge, d, in] : back_edges) {
+    Node* src = graph->FindNode(in.node);
+    if (in.index >= src->num_outputs()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("node '", merge->name(), "' (", merge->op(), "): input ",
+                       d, " names output ", in.index, " of '", in.node, "'"));
+    }
+    RETURN_IF_ERROR(graph->UpdateInput(merge, d, {src, in.index}));
   }
   return graph;
 }

@@ -100,6 +100,13 @@ Output Scope::Const(const Tensor& value) const {
   return AddOp1("Const", {}, {{"value", value}, {"dtype", value.dtype()}});
 }
 
+Scope Scope::WithControlFlowContext(
+    std::shared_ptr<ControlFlowContext> context) const {
+  Scope s = *this;
+  s.cf_context_ = std::move(context);
+  return s;
+}
+
 Node* Scope::AddNode(absl::string_view op, const std::vector<Input>& inputs,
                      AttrMap attrs) const {
   if (!ok()) return nullptr;
@@ -119,6 +126,7 @@ Node* Scope::AddNode(absl::string_view op, const std::vector<Input>& inputs,
                                            : absl::StrCat("/input_", i)));
       c.op = "Const";
       c.attrs = {{"value", in.tensor()}, {"dtype", in.tensor().dtype()}};
+      if (cf_context_) c.control_inputs = {cf_context_->pivot()};
       auto node = graph()->AddNode(std::move(c));
       if (!node.ok()) {
         UpdateStatus(node.status());
@@ -132,9 +140,15 @@ Node* Scope::AddNode(absl::string_view op, const std::vector<Input>& inputs,
                          " is an invalid Output")));
         return nullptr;
       }
-      spec.inputs.push_back(in.output().endpoint());
+      spec.inputs.push_back(
+          cf_context_ ? cf_context_->MapInput(spec.name, in.output().endpoint())
+                      : in.output().endpoint());
     }
   }
+  if (cf_context_ && spec.inputs.empty()) {
+    spec.control_inputs.push_back(cf_context_->pivot());
+  }
+  if (!ok()) return nullptr;  // MapInput may have failed.
   auto node = graph()->AddNode(std::move(spec));
   if (!node.ok()) {
     UpdateStatus(node.status());

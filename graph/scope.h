@@ -71,6 +71,20 @@ class Input {
   Tensor tensor_;
 };
 
+class Scope;
+
+// TF's control-flow context (CondContext, WhileContext): nodes built under a
+// scope that carries one read values from outside the context through it
+// (a Switch for a cond branch, an Enter for a loop), and nodes without
+// inputs get a control input from its pivot.
+class ControlFlowContext {
+ public:
+  virtual ~ControlFlowContext() = default;
+  // What node `consumer` built in the context reads instead of `e`.
+  virtual Endpoint MapInput(absl::string_view consumer, Endpoint e) = 0;
+  virtual Node* pivot() const = 0;
+};
+
 class Scope {
  public:
   // A new graph using the given op registry (ops/all_ops.h provides the
@@ -89,6 +103,10 @@ class Scope {
   Scope WithNamePrefix(absl::string_view prefix) const;
   Scope WithControlDependencies(const std::vector<Output>& deps) const;
   Scope WithDevice(absl::string_view device) const;
+  // Nodes built under the returned scope are in `context` (ops/control_flow).
+  Scope WithControlFlowContext(
+      std::shared_ptr<ControlFlowContext> context) const;
+  ControlFlowContext* control_flow_context() const { return cf_context_.get(); }
 
   // Adds a node; inputs may be constants. Attrs like T and N are inferred
   // from the inputs. On error records it and returns an invalid node.
@@ -131,6 +149,7 @@ class Scope {
   bool exact_name_ = false;  // op_name_ is the full name, used as is.
   std::vector<Node*> control_deps_;
   std::string device_;
+  std::shared_ptr<ControlFlowContext> cf_context_;
 };
 
 }  // namespace graphflow

@@ -27,7 +27,8 @@ const KernelRegistry& GlobalKernelRegistry() {
                            RegisterResourceVariableKernels(*r),
                            RegisterStackKernels(*r),
                            RegisterTensorArrayKernels(*r),
-                           RegisterLookupKernels(*r)}) {
+                           RegisterLookupKernels(*r),
+                           RegisterControlFlowKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",
                      std::string(s.message()).c_str());

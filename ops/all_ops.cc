@@ -29,7 +29,8 @@ absl::Status RegisterAllOps(OpRegistry& r) {
                          RegisterResourceVariableOps(r),
                          RegisterStackOps(r),
                          RegisterTensorArrayOps(r),
-                         RegisterLookupOps(r)}) {
+                         RegisterLookupOps(r),
+                         RegisterControlFlowOps(r)}) {
     RETURN_IF_ERROR(s);
   }
   return absl::OkStatus();

@@ -10,6 +10,8 @@
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
+#include "session/control_flow_executor.h"
+#include "session/run_util.h"
 
 namespace graphflow {
 
@@ -29,6 +31,9 @@ struct Session::Plan {
   std::vector<std::pair<Endpoint, int>> feeds;  // In the caller's feed order.
   std::vector<int> fetch_slots;
   std::vector<std::string> feed_names;  // Sorted, as keyed.
+  // Set when the needed nodes include control flow: then it runs the plan
+  // and `steps` is empty (feeds keep slots 0..n-1, in the same order).
+  std::shared_ptr<const ControlFlowPlan> control_flow;
 };
 
 namespace {
@@ -43,35 +48,6 @@ std::string PlanKey(std::vector<std::string> feeds,
                       absl::StrJoin(targets, ","));
 }
 
-absl::Status CheckFeed(const Endpoint& e, const Tensor& value,
-                       absl::string_view feed_name) {
-  const Node& node = *e.node;
-  DataType expected = BaseType(node.output_type(e.index));
-  // An opaque node's output of unknown dtype: its consumers declare it.
-  for (const auto& [consumer, i] : node.consumers()) {
-    if (expected != DT_INVALID) break;
-    if (consumer->input(i) == e) expected = BaseType(consumer->input_type(i));
-  }
-  if (value.dtype() != expected && expected != DT_INVALID) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("feed '", feed_name, "' for node '", node.name(), "' (",
-                     node.op(), "): expected dtype ", DataTypeString(expected),
-                     ", got ", DataTypeString(value.dtype())));
-  }
-  PartialShape declared = node.output_shape(e.index);
-  if (node.op_def().is_feed_only) {
-    if (const PartialShape* s = node.FindAttr<PartialShape>("shape"))
-      declared = *s;
-  }
-  if (!declared.IsCompatibleWith(value.shape())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("feed '", feed_name, "' for node '", node.name(), "' (",
-                     node.op(), "): expected shape ", declared.DebugString(),
-                     ", got ", value.shape().DebugString()));
-  }
-  return absl::OkStatus();
-}
-
 // The step's inputs from the slots, reading the variable behind each ref
 // input the kernel wants as a value.
 absl::Status ReadInputs(const Step& step,
@@ -84,43 +60,9 @@ absl::Status ReadInputs(const Step& step,
       (*inputs)[i] = v;
       continue;
     }
-    absl::StatusOr<Tensor> t = v.ref->Read();
-    if (!t.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("node '", step.node->name(), "' (", step.node->op(),
-                       "): ", t.status().message()));
-    }
-    (*inputs)[i].tensor = *std::move(t);
+    ASSIGN_OR_RETURN((*inputs)[i].tensor, ReadRefInput(*step.node, v));
   }
   return absl::OkStatus();
-}
-
-// A kernel must set every output: a variable for a ref output, otherwise a
-// tensor of the declared dtype.
-absl::Status CheckOutputs(const Node& node,
-                          const std::vector<KernelValue>& outputs) {
-  for (int o = 0; o < node.num_outputs(); ++o) {
-    const KernelValue& out = outputs[o];
-    DataType declared = node.output_type(o);
-    bool ok = IsRefType(declared)
-                  ? out.ref != nullptr
-                  : out.tensor.valid() && out.tensor.dtype() == declared;
-    if (!ok) {
-      return absl::InternalError(absl::StrCat(
-          "node '", node.name(), "' (", node.op(), "): kernel produced no ",
-          DataTypeString(declared), " value for output ", o,
-          out.tensor.valid()
-              ? absl::StrCat(" (got ", DataTypeString(out.tensor.dtype()), ")")
-              : ""));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// A fetched value: the tensor, or the variable's current value.
-absl::StatusOr<Tensor> ValueOf(const KernelValue& v) {
-  if (v.ref != nullptr) return v.ref->Read();
-  return v.tensor;
 }
 
 }  // namespace
@@ -235,15 +177,23 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
   std::sort(order.begin(), order.end(),
             [](const Node* a, const Node* b) { return a->id() < b->id(); });
 
+  plan->feed_names = feed_names;
+  if (std::any_of(order.begin(), order.end(),
+                  [](const Node* n) { return IsControlFlowOp(*n); })) {
+    absl::flat_hash_map<Endpoint, int> feed_index;
+    for (const auto& [e, slot] : plan->feeds) feed_index[e] = slot;
+    for (const Node* node : order) {
+      if (node->op_def().is_feed_only) return UnfedPlaceholderError(*node);
+    }
+    ASSIGN_OR_RETURN(
+        plan->control_flow,
+        BuildControlFlowPlan(order, feed_index, fetch_endpoints, *kernels_));
+    return plan;
+  }
+
   absl::flat_hash_map<int, int> last_reader;  // slot -> step index
   for (const Node* node : order) {
-    if (node->op_def().is_feed_only) {
-      const PartialShape* shape = node->FindAttr<PartialShape>("shape");
-      return absl::InvalidArgumentError(absl::StrCat(
-          "You must feed a value for placeholder tensor '", node->name(),
-          "' with dtype ", DataTypeString(node->output_type(0)), " and shape ",
-          shape ? shape->DebugString() : "<unknown>"));
-    }
+    if (node->op_def().is_feed_only) return UnfedPlaceholderError(*node);
     Step step;
     step.node = node;
     step.kernel = kernels_->Find(node->op());
@@ -287,7 +237,6 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
   for (const auto& [slot, reader] : last_reader) {
     if (!fetched.contains(slot)) plan->steps[reader].free_after.push_back(slot);
   }
-  plan->feed_names = feed_names;
   return plan;
 }
 
@@ -324,6 +273,14 @@ absl::StatusOr<std::vector<Tensor>> Session::Run(
     const Tensor& value = *by_name.at(plan->feed_names[i]);
     RETURN_IF_ERROR(CheckFeed(endpoint, value, plan->feed_names[i]));
     values[slot].tensor = value;
+  }
+  if (plan->control_flow) {
+    std::vector<Tensor> fed;
+    for (const auto& [endpoint, slot] : plan->feeds) {
+      fed.push_back(values[slot].tensor);
+    }
+    return RunControlFlowPlan(*plan->control_flow, fed, env_,
+                              [this](const Node* n) { return CountersFor(n); });
   }
   std::vector<KernelValue> inputs, outputs;
   for (const Step& step : plan->steps) {

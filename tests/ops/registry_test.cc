@@ -50,6 +50,7 @@ const std::vector<Family>& Families() {
       {"stack", RegisterStackOps, RegisterStackKernels},
       {"tensor_array", RegisterTensorArrayOps, RegisterTensorArrayKernels},
       {"lookup", RegisterLookupOps, RegisterLookupKernels},
+      {"control_flow", RegisterControlFlowOps, RegisterControlFlowKernels},
   };
   return *families;
 }
