@@ -123,6 +123,10 @@ absl::StatusOr<Tensor> ParseValues(DataType dtype, const TensorShape& shape,
     return t;
   }
   uint64_t elem = DataTypeSize(dtype);
+  if (elem == 0) {  // Resource handles (and other unsized types) are not data.
+    return absl::DataLossError(
+        absl::StrCat("a checkpoint cannot hold ", DataTypeString(dtype)));
+  }
   if (data.size() != n * elem) {  // n <= 2^34, elem <= 8: no overflow.
     return absl::DataLossError(
         absl::StrCat("data length ", data.size(), " does not match ", n,
