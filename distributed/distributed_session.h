@@ -62,6 +62,7 @@ class DistributedSession {
     MpiComm* comm = nullptr;
     std::atomic<int64_t> rows{1};
     std::atomic<int64_t> values{0};  // Gradient values per step.
+    std::atomic<int64_t> bytes{0};   // Their size as sent.
   };
   const StepState& step_state() const { return *state_; }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -143,10 +144,25 @@ absl::Status MpiComm::Wait(void* request, absl::string_view what) {
 }
 
 absl::Status MpiComm::Sum(absl::Span<double> values, absl::string_view what) {
+  MPI_Datatype type = MPI_DOUBLE;
+  return SumInPlace(values.data(), values.size(), &type, what);
+}
+
+absl::Status MpiComm::Sum(absl::Span<float> values, absl::string_view what) {
+  MPI_Datatype type = MPI_FLOAT;
+  return SumInPlace(values.data(), values.size(), &type, what);
+}
+
+absl::Status MpiComm::SumInPlace(void* data, int64_t count, void* type,
+                                 absl::string_view what) {
+  if (count > std::numeric_limits<int>::max()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", count, " values exceed one MPI call's limit"));
+  }
   MPI_Request request;
-  int code = MPI_Iallreduce(MPI_IN_PLACE, values.data(),
-                            static_cast<int>(values.size()), MPI_DOUBLE,
-                            MPI_SUM, MPI_COMM_WORLD, &request);
+  int code = MPI_Iallreduce(MPI_IN_PLACE, data, static_cast<int>(count),
+                            *static_cast<MPI_Datatype*>(type), MPI_SUM,
+                            MPI_COMM_WORLD, &request);
   if (code != MPI_SUCCESS) return MpiError(code, what);
   return Wait(&request, what);
 }

@@ -36,6 +36,8 @@ class MpiComm {
   // Sums `values` over all ranks in place (MPI_Iallreduce polled against
   // the timeout). `what` names the collective in errors.
   absl::Status Sum(absl::Span<double> values, absl::string_view what);
+  // The same in single precision: half the bytes of a gradient exchange.
+  absl::Status Sum(absl::Span<float> values, absl::string_view what);
   // Rank 0's `bytes` bytes at `data` to every rank.
   absl::Status Broadcast(void* data, int64_t bytes, absl::string_view what);
   // FailedPrecondition listing the ranks whose `value` differs from rank 0's.
@@ -50,6 +52,9 @@ class MpiComm {
   // Waits for `request` (an MPI_Request) until the timeout; on expiry asks
   // every rank whether it is alive and names those that do not answer.
   absl::Status Wait(void* request, absl::string_view what);
+  // Sum of `count` elements at `data` of MPI type `type` (an MPI_Datatype).
+  absl::Status SumInPlace(void* data, int64_t count, void* type,
+                          absl::string_view what);
   absl::Status MpiError(int code, absl::string_view what) const;
   std::string SilentRanks();
 

@@ -34,12 +34,15 @@ absl::Status MpiTrainDistribution::Sum(absl::Span<double> values,
 std::string MpiTrainDistribution::Report(double train_seconds) const {
   const int64_t values =
       session_ == nullptr ? 0 : session_->step_state().values.load();
+  const int64_t bytes =
+      session_ == nullptr ? 0 : session_->step_state().bytes.load();
   return absl::StrFormat(
       "mpi: %d ranks, %d collectives took %.2f s of %.2f s on rank 0 "
-      "(%.1f%%), gradients %d values (%.2f MB) per step",
+      "(%.1f%%), gradients %d values (%s) per step",
       comm_.size(), comm_.calls(), comm_.seconds(), train_seconds,
       train_seconds > 0 ? 100 * comm_.seconds() / train_seconds : 0.0, values,
-      values * 8 / 1e6);
+      bytes < 1000000 ? absl::StrFormat("%.1f KB", bytes / 1e3)
+                      : absl::StrFormat("%.1f MB", bytes / 1e6));
 }
 
 }  // namespace graphflow::distributed
