@@ -170,7 +170,9 @@ the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
 GRAPH may be a SavedModel directory (--tag as for run): training starts from
 its restored variables; --save-format savedmodel writes --save as a
 SavedModel directory with the source's signatures (or serving_default from
-the --feed placeholders to --loss and --metric).
+the --feed placeholders to --loss and --metric). A graph fed by an input
+queue or iterator (Estimator style) trains by feeding the dequeue's outputs,
+e.g. --feed batch:0=X.npy --feed batch:1=Y.npy: fed, the queue never runs.
 
 --summaries DIR writes a TensorBoard event file,
 DIR/events.out.tfevents.<seconds>.<host> (DIR and its parents are created if

@@ -2,6 +2,7 @@
 // them, convert keeps them byte for byte, run works when a step does not
 // need them and names them when it does.
 #include "absl/strings/match.h"
+#include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "proto/graph_io.h"
 #include "tests/support/test_util.h"
@@ -74,6 +75,83 @@ TEST_F(UnknownOpsCliTest, TrainIgnoresThemWhenTheStepDoesNot) {
   WriteNpy(dir_ / "y.npy", y);
   CliResult r = RunCli(RegressionTrainArgs(mixed, dir_.path(), 4, 2, {}));
   EXPECT_TRUE(Succeeded(r));
+}
+
+// An input-queue graph (Estimator / tf.train.batch style): the model reads
+// QueueDequeueManyV2's two outputs. Feeding them cuts the queue off, so the
+// graph trains from files; unfed, the step names the dequeue.
+TEST_F(UnknownOpsCliTest, TrainFeedsADequeuesOutputs) {
+  const std::string regression = dir_ / "r.pb", queued = dir_ / "queued.pb";
+  WriteRegressionGraph(regression);
+  auto gd = ReadGraphDefFile(regression);
+  ASSERT_OK(gd.status());
+  tensorflow::GraphDef out;
+  for (const auto& node : gd->node()) {
+    if (node.name() == "x" || node.name() == "y") continue;
+    tensorflow::NodeDef* copy = out.add_node();
+    *copy = node;
+    for (std::string& input : *copy->mutable_input()) {
+      if (input == "x") input = "batch";
+      if (input == "y") input = "batch:1";
+    }
+  }
+  ASSERT_TRUE(google::protobuf::TextFormat::MergeFromString(
+      R"pb(node {
+             name: "input_queue"
+             op: "FIFOQueueV2"
+             attr {
+               key: "component_types"
+               value { list { type: DT_FLOAT type: DT_FLOAT } }
+             }
+           }
+           node {
+             name: "batch/n"
+             op: "Const"
+             attr {
+               key: "dtype"
+               value { type: DT_INT32 }
+             }
+             attr {
+               key: "value"
+               value {
+                 tensor {
+                   dtype: DT_INT32
+                   tensor_shape {}
+                   int_val: 4
+                 }
+               }
+             }
+           }
+           node {
+             name: "batch"
+             op: "QueueDequeueManyV2"
+             input: "input_queue"
+             input: "batch/n"
+             attr {
+               key: "component_types"
+               value { list { type: DT_FLOAT type: DT_FLOAT } }
+             }
+           })pb",
+      &out));
+  ASSERT_OK(WriteGraphDefFile(queued, out, GraphFormat::kBinary));
+  WriteLinearData(dir_, 32, 5, "");
+  const std::string log = dir_ / "log.csv";
+  std::vector<std::string> args = {"train",      queued,
+                                   "--train-op", "GradientDescent",
+                                   "--loss",     "loss",
+                                   "--feed",     "batch:0=" + dir_ / "x.npy",
+                                   "--feed",     "batch:1=" + dir_ / "y.npy",
+                                   "--batch",    "8",
+                                   "--epochs",   "5",
+                                   "--log",      log};
+  ASSERT_TRUE(Succeeded(RunCli(args)));
+  std::vector<std::vector<std::string>> rows = ReadCsvRows(log);
+  ASSERT_EQ(rows.size(), 5u);  // One row per epoch: epoch, loss, ...
+  EXPECT_LT(std::stod(rows[4][1]), 0.5 * std::stod(rows[0][1]));
+  args.resize(8);  // Only batch:0 fed: the loss still needs the queue.
+  args.insert(args.end(), {"--batch", "8", "--epochs", "1"});
+  EXPECT_TRUE(FailedCleanly(RunCli(args),
+                            {"node 'batch' uses op 'QueueDequeueManyV2'"}));
 }
 
 // The real files that failed to load only for their unknown ops; the
