@@ -1,8 +1,10 @@
 #include "graph/freeze.h"
 
+#include <cstring>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "graph/graph.h"
@@ -48,6 +50,55 @@ absl::Status CheckValue(const tensorflow::NodeDef& node, const Tensor& value) {
                                value.shape().DebugString(), ", the node is ",
                                declared.DebugString()));
     }
+  }
+  return absl::OkStatus();
+}
+
+// As convert_variables_to_constants (TF 1.15): a frozen resource variable's
+// ReadVariableOp becomes an Identity (T = its dtype) and its ResourceGather a
+// GatherV2 with a new "<name>/axis" Const 0. Any other op on the handle
+// (an assign, say) cannot read a Const: an error naming it.
+absl::Status RewriteHandleReaders(
+    const absl::flat_hash_map<std::string, tensorflow::AttrValue>& handles,
+    FrozenGraph& frozen) {
+  std::vector<tensorflow::NodeDef> axes;
+  for (tensorflow::NodeDef& node : *frozen.graph.mutable_node()) {
+    if (node.input_size() == 0 || absl::StartsWith(node.input(0), "^")) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string source, NodeOf(node.input(0)));
+    auto handle = handles.find(source);
+    if (handle == handles.end()) continue;
+    auto& attrs = *node.mutable_attr();
+    if (node.op() == "ReadVariableOp") {
+      node.set_op("Identity");
+      attrs["T"] = handle->second;
+      attrs.erase("dtype");
+    } else if (node.op() == "ResourceGather") {
+      const tensorflow::AttrValue index_type = attrs["Tindices"];
+      tensorflow::NodeDef& axis = axes.emplace_back();
+      axis.set_name(absl::StrCat(node.name(), "/axis"));
+      axis.set_op("Const");
+      (*axis.mutable_attr())["dtype"] = index_type;
+      Tensor zero(static_cast<DataType>(index_type.type()), TensorShape{});
+      std::memset(zero.raw_data(), 0, zero.total_bytes());
+      TensorToProto(zero, (*axis.mutable_attr())["value"].mutable_tensor());
+      node.set_op("GatherV2");
+      node.add_input(axis.name());
+      attrs["Taxis"] = index_type;
+      attrs["Tparams"] = handle->second;
+      attrs.erase("dtype");
+      attrs.erase("validate_indices");
+    } else {
+      return absl::UnimplementedError(absl::StrCat(
+          "node '", node.name(), "' (", node.op(), ") uses resource variable '",
+          source,
+          "', which freezing turns into a Const; only ReadVariableOp and "
+          "ResourceGather can read it"));
+    }
+  }
+  for (tensorflow::NodeDef& axis : axes) {
+    *frozen.graph.add_node() = std::move(axis);
   }
   return absl::OkStatus();
 }
@@ -108,9 +159,12 @@ absl::StatusOr<FrozenGraph> FreezeGraph(
     const std::vector<std::string>& outputs, const FreezeOptions& options) {
   FrozenGraph frozen;
   ASSIGN_OR_RETURN(frozen.graph, ExtractSubGraph(graph, outputs));
+  // Resource variables frozen, by name, with their dtype attr.
+  absl::flat_hash_map<std::string, tensorflow::AttrValue> handles;
   for (tensorflow::NodeDef& node : *frozen.graph.mutable_node()) {
     if (options.clear_devices) node.clear_device();
-    if (!IsRefVariable(node)) continue;
+    const bool resource = node.op() == "VarHandleOp";
+    if (!IsRefVariable(node) && !resource) continue;
     auto value = values.find(node.name());
     if (value == values.end()) {
       return absl::NotFoundError(absl::StrCat("variable '", node.name(),
@@ -118,6 +172,7 @@ absl::StatusOr<FrozenGraph> FreezeGraph(
     }
     RETURN_IF_ERROR(CheckValue(node, value->second));
     tensorflow::AttrValue dtype = node.attr().at("dtype");
+    if (resource) handles.emplace(node.name(), dtype);
     tensorflow::NodeDef constant;
     constant.set_name(node.name());
     constant.set_op("Const");
@@ -128,6 +183,7 @@ absl::StatusOr<FrozenGraph> FreezeGraph(
     node = std::move(constant);
     frozen.frozen_variables.push_back(node.name());
   }
+  if (!handles.empty()) RETURN_IF_ERROR(RewriteHandleReaders(handles, frozen));
   return frozen;
 }
 

@@ -31,11 +31,14 @@ struct FrozenGraph {
   std::vector<std::string> frozen_variables;  // In graph order.
 };
 
-// ExtractSubGraph, then every Variable/VariableV2 node becomes a Const of
-// the same name with attrs dtype and value (the tensor encoded as TF's
-// make_tensor_proto does). `values` maps variable names to their values (a
-// checkpoint). A variable missing from `values` is NotFound, a dtype or
-// shape that does not match its node InvalidArgument, each naming it.
+// ExtractSubGraph, then every Variable/VariableV2 and VarHandleOp node
+// becomes a Const of the same name with attrs dtype and value (the tensor
+// encoded as TF's make_tensor_proto does); a resource variable's
+// ReadVariableOps become Identity and its ResourceGathers GatherV2, as TF
+// 1.15 does (other ops on a frozen handle are Unimplemented). `values` maps
+// variable names to their values (a checkpoint). A variable missing from
+// `values` is NotFound, a dtype or shape that does not match its node
+// InvalidArgument, each naming it.
 absl::StatusOr<FrozenGraph> FreezeGraph(
     const tensorflow::GraphDef& graph,
     const std::map<std::string, Tensor>& values,

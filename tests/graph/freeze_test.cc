@@ -15,6 +15,7 @@
 #include "ops/all_ops.h"
 #include "ops/math_ops.h"
 #include "ops/matmul_ops.h"
+#include "ops/resource_variable_ops.h"
 #include "ops/state_ops.h"
 #include "proto/graph_io.h"
 #include "session/checkpoint.h"
@@ -138,6 +139,60 @@ TEST(FreezeTest, ErrorsNameTheVariableOrNode) {
 
   EXPECT_EQ(FreezeGraph(graph, {}, {}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Resource variables: y = x W (ReadVariableOp) and rows = E[ids]
+// (ResourceGather), plus W's initializer, which reads the handle otherwise.
+tensorflow::GraphDef ResourceModel() {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT, {-1, 2});
+  Output ids = ops::Placeholder(s.WithOpName("ids"), DT_INT64, {-1});
+  Output w = ops::VarHandleOp(s.WithOpName("w"), DT_FLOAT, {2, 1});
+  Output e = ops::VarHandleOp(s.WithOpName("e"), DT_FLOAT, {3, 2});
+  ops::AssignVariableOp(s.WithOpName("w/Assign"), w, F({0, 0}, {2, 1}));
+  ops::MatMul(s.WithOpName("y"), x,
+              ops::ReadVariableOp(s.WithOpName("w/Read"), w, DT_FLOAT));
+  ops::ResourceGather(s.WithOpName("rows"), e, ids, DT_FLOAT);
+  EXPECT_TRUE(s.status().ok()) << s.status();
+  return GraphToGraphDef(*s.graph());
+}
+
+TEST(FreezeTest, ResourceVariablesAsTfFreezesThem) {
+  std::map<std::string, Tensor> values = {{"w", F({2, 3}, {2, 1})},
+                                          {"e", F({1, 2, 3, 4, 5, 6}, {3, 2})}};
+  auto frozen = FreezeGraph(ResourceModel(), values, {"y", "rows"});
+  ASSERT_TRUE(frozen.ok()) << frozen.status();
+  EXPECT_EQ(frozen->frozen_variables, (std::vector<std::string>{"w", "e"}));
+  const tensorflow::NodeDef* read = FindNode(frozen->graph, "w/Read");
+  ASSERT_NE(read, nullptr);
+  EXPECT_EQ(read->op(), "Identity");
+  EXPECT_EQ(read->attr().at("T").type(), tensorflow::DT_FLOAT);
+  EXPECT_FALSE(read->attr().contains("dtype"));
+  const tensorflow::NodeDef* rows = FindNode(frozen->graph, "rows");
+  ASSERT_NE(rows, nullptr);
+  EXPECT_EQ(rows->op(), "GatherV2");
+  EXPECT_EQ(
+      std::vector<std::string>(rows->input().begin(), rows->input().end()),
+      (std::vector<std::string>{"e", "ids", "rows/axis"}));
+  EXPECT_EQ(FindNode(frozen->graph, "rows/axis")->op(), "Const");
+
+  Tensor y = RunOne(frozen->graph, "x", F({1, 1, 2, 0}, {2, 2}), "y");
+  EXPECT_TRUE(TensorsEqual(y, F({5, 4}, {2, 1}))) << y.DebugString();
+  Tensor ids(DT_INT64, TensorShape{2});
+  ids.data<int64_t>()[0] = 2;
+  ids.data<int64_t>()[1] = 0;
+  Tensor got = RunOne(frozen->graph, "ids", ids, "rows");
+  EXPECT_TRUE(TensorsEqual(got, F({5, 6, 1, 2}, {2, 2}))) << got.DebugString();
+}
+
+TEST(FreezeTest, AResourceVariableWrittenByTheOutputsIsAnError) {
+  auto frozen =
+      FreezeGraph(ResourceModel(), {{"w", F({2, 3}, {2, 1})}}, {"w/Assign"});
+  EXPECT_EQ(frozen.status().code(), absl::StatusCode::kUnimplemented);
+  EXPECT_NE(frozen.status().message().find(
+                "'w/Assign' (AssignVariableOp) uses resource variable 'w'"),
+            std::string::npos)
+      << frozen.status();
 }
 
 // A TF-written graph + checkpoint and the frozen graph TF wrote from them.
