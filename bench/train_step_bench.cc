@@ -1,7 +1,9 @@
-// Training-step time of the benchmark networks (the course CNN and TF's
-// mnist_deep) in graphflow: one sess.Run([cost], [train_op]) per step on
-// random data. Prints one JSON line per network, like
+// Step time of the benchmark networks (the course CNN and TF's mnist_deep)
+// in graphflow on random data: a training step is one
+// sess.Run([cost], [train_op]); an inference step (--infer) one
+// sess.Run([logits]). Prints one JSON line per network, like
 // bench/torch_train_step.py, so bench/compare_train_step.py can compare.
+//   train_step_bench [steps] [warmup] [--infer]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -31,7 +33,7 @@ Tensor OneHot(int64_t n, int64_t classes, std::mt19937& rng) {
 }
 
 int Bench(const char* name, examples::CourseConfig config, int64_t size,
-          int64_t channels, int steps, int warmup) {
+          int64_t channels, int steps, int warmup, bool infer) {
   std::mt19937 rng(0);
   examples::CourseModel m =
       examples::BuildCourseModel(config, size, size, channels);
@@ -46,7 +48,8 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
   std::vector<double> times;
   for (int i = 0; i < warmup + steps; ++i) {
     auto start = std::chrono::steady_clock::now();
-    auto out = (*session)->Run(feeds, {m.cost}, {m.optimizer});
+    auto out = infer ? (*session)->Run({feeds[0]}, {m.Z3})
+                     : (*session)->Run(feeds, {m.cost}, {m.optimizer});
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -59,9 +62,10 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
   std::nth_element(times.begin(), times.begin() + times.size() / 2,
                    times.end());
   std::printf(
-      "{\"engine\": \"graphflow\", \"model\": \"%s\", \"batch\": %d, "
-      "\"median_ms\": %.3f, \"steps\": %d}\n",
-      name, config.batch, times[times.size() / 2], steps);
+      "{\"engine\": \"graphflow\", \"model\": \"%s\", \"mode\": \"%s\", "
+      "\"batch\": %d, \"median_ms\": %.3f, \"steps\": %d}\n",
+      name, infer ? "infer" : "train", config.batch, times[times.size() / 2],
+      steps);
   std::fflush(stdout);
   return 0;
 }
@@ -70,8 +74,17 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
 }  // namespace graphflow
 
 int main(int argc, char** argv) {
-  int steps = argc > 1 ? std::atoi(argv[1]) : 30;
-  int warmup = argc > 2 ? std::atoi(argv[2]) : 5;
+  bool infer = false;
+  std::vector<int> numbers;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--infer") {
+      infer = true;
+    } else {
+      numbers.push_back(std::atoi(argv[i]));
+    }
+  }
+  int steps = numbers.size() > 0 ? numbers[0] : 30;
+  int warmup = numbers.size() > 1 ? numbers[1] : 5;
   using graphflow::examples::CourseConfig;
   CourseConfig course;
   course.classes = 6;
@@ -81,8 +94,8 @@ int main(int argc, char** argv) {
   deep.batch = 50;
   deep.learning_rate = 1e-4;
   int rc = 0;
-  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup);
-  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup);
-  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup);
+  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup, infer);
+  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup, infer);
+  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup, infer);
   return rc;
 }
