@@ -3,10 +3,13 @@
 // sess.Run([cost], [train_op]); an inference step (--infer) one
 // sess.Run([logits]). Prints one JSON line per network, like
 // bench/torch_train_step.py, so bench/compare_train_step.py can compare.
-//   train_step_bench [steps] [warmup] [--infer]
+// --profile prints instead where a step's time goes, by op type (traced
+// Runs: RunOptions.trace).
+//   train_step_bench [steps] [warmup] [--infer] [--profile]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -32,8 +35,33 @@ Tensor OneHot(int64_t n, int64_t classes, std::mt19937& rng) {
   return t;
 }
 
+struct Mode {
+  bool infer = false;
+  bool profile = false;
+};
+
+// Op type -> (kernel calls, microseconds) summed over `steps` traced steps,
+// printed per step, largest first.
+void PrintProfile(const char* name, int steps,
+                  const std::map<std::string, std::pair<int, double>>& ops) {
+  std::vector<std::pair<double, std::string>> order;
+  double total = 0;
+  for (const auto& [op, stats] : ops) {
+    order.emplace_back(stats.second, op);
+    total += stats.second;
+  }
+  std::sort(order.rbegin(), order.rend());
+  std::printf("%s: %.3f ms of kernels per step\n", name, total / steps / 1e3);
+  for (const auto& [micros, op] : order) {
+    std::printf("  %-28s %5.1f%% %9.3f ms %4d calls\n", op.c_str(),
+                100 * micros / total, micros / steps / 1e3,
+                ops.at(op).first / steps);
+  }
+}
+
 int Bench(const char* name, examples::CourseConfig config, int64_t size,
-          int64_t channels, int steps, int warmup, bool infer) {
+          int64_t channels, int steps, int warmup, Mode mode) {
+  const bool infer = mode.infer;
   std::mt19937 rng(0);
   examples::CourseModel m =
       examples::BuildCourseModel(config, size, size, channels);
@@ -45,11 +73,29 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
   if (!(*session)->Run({}, {}, {m.init}).ok()) return 1;
   FeedDict feeds = {{m.X, Random({config.batch, size, size, channels}, rng)},
                     {m.Y, OneHot(config.batch, config.classes, rng)}};
+  NamedTensors named;
+  for (const auto& [output, value] : feeds) {
+    named.emplace_back(output.name(), value);
+  }
+  if (infer) named.resize(1);
+  const std::vector<std::string> fetches = {infer ? m.Z3.name()
+                                                  : m.cost.name()};
+  std::vector<std::string> targets;
+  if (!infer) targets.push_back(m.optimizer.node->name());
   std::vector<double> times;
+  std::map<std::string, std::pair<int, double>> ops;
+  RunMetadata metadata;
   for (int i = 0; i < warmup + steps; ++i) {
     auto start = std::chrono::steady_clock::now();
-    auto out = infer ? (*session)->Run({feeds[0]}, {m.Z3})
-                     : (*session)->Run(feeds, {m.cost}, {m.optimizer});
+    auto out = (*session)->Run(named, fetches, targets, {.trace = mode.profile},
+                               &metadata);
+    if (i >= warmup) {
+      for (const NodeExecStats& stats : metadata.step_stats) {
+        auto& [calls, micros] = ops[stats.node->op()];
+        ++calls;
+        micros += stats.micros;
+      }
+    }
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -58,6 +104,10 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
       return 1;
     }
     if (i >= warmup) times.push_back(ms);
+  }
+  if (mode.profile) {
+    PrintProfile(name, steps, ops);
+    return 0;
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2,
                    times.end());
@@ -74,11 +124,13 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
 }  // namespace graphflow
 
 int main(int argc, char** argv) {
-  bool infer = false;
+  graphflow::Mode mode;
   std::vector<int> numbers;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--infer") {
-      infer = true;
+      mode.infer = true;
+    } else if (std::string(argv[i]) == "--profile") {
+      mode.profile = true;
     } else {
       numbers.push_back(std::atoi(argv[i]));
     }
@@ -94,8 +146,8 @@ int main(int argc, char** argv) {
   deep.batch = 50;
   deep.learning_rate = 1e-4;
   int rc = 0;
-  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup, infer);
-  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup, infer);
-  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup, infer);
+  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup, mode);
+  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup, mode);
+  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup, mode);
   return rc;
 }

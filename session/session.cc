@@ -1,6 +1,7 @@
 #include "session/session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "absl/container/flat_hash_set.h"
@@ -262,6 +263,15 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::GetPlan(
 absl::StatusOr<std::vector<Tensor>> Session::Run(
     const NamedTensors& feeds, const std::vector<std::string>& fetches,
     const std::vector<std::string>& targets) {
+  return Run(feeds, fetches, targets, RunOptions{}, nullptr);
+}
+
+absl::StatusOr<std::vector<Tensor>> Session::Run(
+    const NamedTensors& feeds, const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets, const RunOptions& options,
+    RunMetadata* metadata) {
+  const bool trace = options.trace && metadata != nullptr;
+  if (metadata != nullptr) metadata->step_stats.clear();
   ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan,
                    GetPlan(feeds, fetches, targets));
   std::vector<KernelValue> values(plan->num_slots);
@@ -290,7 +300,15 @@ absl::StatusOr<std::vector<Tensor>> Session::Run(
     NodeCounters* counters =
         node.op_def().is_stateful ? CountersFor(&node) : nullptr;
     KernelContext ctx(node, inputs, &outputs, env_, counters);
+    const auto start = trace ? std::chrono::steady_clock::now()
+                             : std::chrono::steady_clock::time_point();
     RETURN_IF_ERROR((*step.kernel)(ctx));
+    if (trace) {
+      metadata->step_stats.push_back(
+          {&node, std::chrono::duration<double, std::micro>(
+                      std::chrono::steady_clock::now() - start)
+                      .count()});
+    }
     RETURN_IF_ERROR(CheckOutputs(node, outputs));
     std::move(outputs.begin(), outputs.end(),
               values.begin() + step.first_output_slot);

@@ -32,6 +32,22 @@ struct SessionOptions {
   ResourceLimits limits;
 };
 
+// TF's RunOptions.trace_level FULL_TRACE, reduced to what graphflow
+// records: the wall time of every kernel.
+struct RunOptions {
+  bool trace = false;
+};
+// TF's RunMetadata.step_stats: one entry per kernel run, in execution order
+// (only for graphs without control flow; a traced control-flow Run leaves
+// it empty).
+struct NodeExecStats {
+  const Node* node = nullptr;
+  double micros = 0;
+};
+struct RunMetadata {
+  std::vector<NodeExecStats> step_stats;
+};
+
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 using FeedDict = std::vector<std::pair<Output, Tensor>>;
 
@@ -59,6 +75,11 @@ class Session {
   absl::StatusOr<std::vector<Tensor>> Run(
       const FeedDict& feeds, const std::vector<Output>& fetches,
       const std::vector<Output>& targets = {});
+  // The same, with `options.trace` filling `metadata` (may be null).
+  absl::StatusOr<std::vector<Tensor>> Run(
+      const NamedTensors& feeds, const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets, const RunOptions& options,
+      RunMetadata* metadata);
   absl::StatusOr<std::vector<Tensor>> Run(const std::vector<Output>& fetches) {
     return Run(FeedDict{}, fetches);
   }

@@ -45,6 +45,36 @@ TEST(SessionTest, PrunesToWhatFetchesNeed) {
   (void)y;
 }
 
+// RunOptions.trace records one entry per kernel run, in execution order
+// (a fed node's producer does not run); without it the metadata is empty.
+TEST(SessionTest, TracedRunsRecordEveryKernel) {
+  Scope s = NewRootScope();
+  Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT);
+  Output y = ops::Identity(s.WithOpName("y"), x);
+  Output z = ops::Identity(s.WithOpName("z"), y);
+  auto session = Session::Create(s);
+  ASSERT_OK(session.status());
+  RunMetadata metadata;
+  metadata.step_stats.push_back({});  // Stale: every Run clears it.
+  const NamedTensors feed_x = {{"x", testing::F({1}, {1})}};
+  const NamedTensors feed_y = {{"y", testing::F({1}, {1})}};
+  ASSERT_OK(
+      (*session)->Run(feed_x, {"z"}, {}, {.trace = true}, &metadata).status());
+  std::vector<std::string> ran;
+  for (const NodeExecStats& stats : metadata.step_stats) {
+    ran.push_back(stats.node->name());
+    EXPECT_GE(stats.micros, 0);
+  }
+  EXPECT_EQ(ran, (std::vector<std::string>{"y", "z"}));
+  ASSERT_OK(
+      (*session)->Run(feed_y, {"z"}, {}, {.trace = true}, &metadata).status());
+  ASSERT_EQ(metadata.step_stats.size(), 1u);
+  EXPECT_EQ(metadata.step_stats[0].node->name(), "z");
+  ASSERT_OK((*session)->Run(feed_x, {"z"}, {}, {}, &metadata).status());
+  EXPECT_TRUE(metadata.step_stats.empty());
+  (void)z;
+}
+
 TEST(SessionTest, FeedingAnIntermediateCutsOffItsProducer) {
   Scope s = NewRootScope();
   Counter c(s, "c");
