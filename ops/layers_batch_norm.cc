@@ -101,11 +101,8 @@ BatchNormalizationResult BatchNormalization(
         return {cs.Const(Tensor::Scalar<float>(v))};
       };
     };
-    OutputList momentum =
-        training.is_tensor()
-            ? SmartCond(ls, training, "BatchNormalization",
-                        constant(options.momentum), constant(1.0f))
-            : constant(options.momentum)(ls.WithOpName("Const"));
+    OutputList momentum = SmartCond(ls, training, "BatchNormalization",
+                                    constant(options.momentum), constant(1.0f));
     if (momentum.empty()) return {};
     result.update_ops = {
         AssignMovingAverage(ls, moving_mean, out[1], momentum[0]),

@@ -96,28 +96,36 @@ TEST(BatchNormLayerTest, TrainingUpdatesTheMovingStatistics) {
   EXPECT_TENSOR_NEAR((*y_infer)[0], xv);
 }
 
+// Both modes, both channel axes, training as a bool and as a fed tensor.
 TEST(BatchNormLayerTest, GradientThroughTheLayer) {
   for (bool training : {true, false}) {
     for (int axis : {-1, 1}) {
-      SCOPED_TRACE(::testing::Message() << training << " axis " << axis);
-      Scope s = NewRootScope();
-      Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT,
-                                  PartialShape({2, 3, 2, 2}));
-      auto bn = layers::BatchNormalization(
-          s, x, {.training = training, .axis = axis});
-      ASSERT_OK(s.status());
-      // The checker runs in a fresh session: give the variables values.
-      testing::GradientCheckOptions options;
-      for (const Variable& v : GlobalVariables(*s.graph())) {
-        const int64_t n = v.shape().dim(0);
-        Tensor value = RandomTensor(DT_FLOAT, {n}, n, 0.5, 1.5);
-        options.extra_feeds.push_back({v.read, value});
+      for (bool as_tensor : {false, true}) {
+        SCOPED_TRACE(::testing::Message() << training << " axis " << axis
+                                          << " tensor " << as_tensor);
+        Scope s = NewRootScope();
+        Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT,
+                                    PartialShape({2, 3, 2, 2}));
+        Output t = ops::Placeholder(s.WithOpName("t"), DT_BOOL, {});
+        layers::Training mode =
+            as_tensor ? layers::Training(t) : layers::Training(training);
+        auto bn =
+            layers::BatchNormalization(s, x, {.training = mode, .axis = axis});
+        ASSERT_OK(s.status());
+        // The checker runs in a fresh session: give the variables values.
+        testing::GradientCheckOptions options;
+        options.extra_feeds.push_back({t, Tensor::Scalar(training)});
+        for (const Variable& v : GlobalVariables(*s.graph())) {
+          const int64_t n = v.shape().dim(0);
+          Tensor value = RandomTensor(DT_FLOAT, {n}, n, 0.5, 1.5);
+          options.extra_feeds.push_back({v.read, value});
+        }
+        auto err = testing::MaxGradientError(
+            s, {x}, {RandomTensor(DT_FLOAT, {2, 3, 2, 2}, 5, -2, 2)}, bn.y,
+            options);
+        ASSERT_OK(err.status());
+        EXPECT_LT(*err, 5e-3);
       }
-      auto err = testing::MaxGradientError(
-          s, {x}, {RandomTensor(DT_FLOAT, {2, 3, 2, 2}, 5, -2, 2)}, bn.y,
-          options);
-      ASSERT_OK(err.status());
-      EXPECT_LT(*err, 5e-3);
     }
   }
 }
@@ -223,30 +231,6 @@ TEST(BatchNormLayerTest, TensorTrainingMatchesTheBoolForms) {
   ASSERT_OK(m3.status());
   EXPECT_TENSOR_NEAR((*m3)[0], (*m2)[0]);
   EXPECT_TENSOR_NEAR((*m3)[1], (*m2)[1]);
-}
-
-TEST(BatchNormLayerTest, TensorTrainingGradient) {
-  for (bool training : {true, false}) {
-    SCOPED_TRACE(training);
-    Scope s = NewRootScope();
-    Output x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT,
-                                PartialShape({2, 2, 2, 3}));
-    Output is_training = ops::Placeholder(s.WithOpName("is_training"), DT_BOOL,
-                                          PartialShape({}));
-    auto bn = layers::BatchNormalization(s, x, {.training = is_training});
-    ASSERT_OK(s.status());
-    testing::GradientCheckOptions options;
-    options.extra_feeds.push_back({is_training, Tensor::Scalar(training)});
-    for (const Variable& v : GlobalVariables(*s.graph())) {
-      Tensor value = RandomTensor(DT_FLOAT, {3}, 3, 0.5, 1.5);
-      options.extra_feeds.push_back({v.read, value});
-    }
-    auto err = testing::MaxGradientError(
-        s, {x}, {RandomTensor(DT_FLOAT, {2, 2, 2, 3}, 7, -2, 2)}, bn.y,
-        options);
-    ASSERT_OK(err.status());
-    EXPECT_LT(*err, 5e-3);
-  }
 }
 
 TEST(BatchNormLayerTest, TrainingTensorMustBeABoolScalar) {
