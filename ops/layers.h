@@ -57,9 +57,11 @@ Output Conv2D(const Scope& s, const Output& inputs, int64_t filters,
 // builds both under a tf.cond, chosen each run.
 class Training {
  public:
+  // Implicit, so {.training = true} and {.training = is_training} read as
+  // TF's training=... does.
   Training(bool value) : value_(value) {}  // NOLINT
-  Training(const Output& tensor)
-      : is_tensor_(true), tensor_(tensor) {}  // NOLINT
+  // NOLINTNEXTLINE(runtime/explicit)
+  Training(const Output& tensor) : is_tensor_(true), tensor_(tensor) {}
 
   bool is_tensor() const { return is_tensor_; }
   bool value() const { return value_; }  // The bool form's value.
