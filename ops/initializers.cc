@@ -35,20 +35,11 @@ Tensor ShapeTensor(const TensorShape& shape) {
   return t;
 }
 
-// TF's random_ops.random_uniform under name scope `s` ("random_uniform"):
-// shape, min, max, RandomUniform, sub, mul and the Add named after the scope.
+// RandomUniformRange of a static shape, given as the Const "shape".
 Output UniformRange(const Scope& s, const TensorShape& shape, DataType dtype,
                     const Seed& seed, double minval, double maxval) {
   Output shape_t = s.WithOpName("shape").Const(ShapeTensor(shape));
-  Output min = s.WithOpName("min").Const(ScalarOf(dtype, minval));
-  Output max = s.WithOpName("max").Const(ScalarOf(dtype, maxval));
-  auto [seed1, seed2] = seed.Resolve(*s.graph());
-  Output rnd = s.AddOp1("RandomUniform", {shape_t},
-                        {{"dtype", dtype}, {"seed", seed1}, {"seed2", seed2}});
-  // (max - min) in the variable's dtype, as TF computes it.
-  Output range = s.WithOpName("sub").AddOp1("Sub", {max, min});
-  Output mul = s.WithOpName("mul").AddOp1("Mul", {rnd, range});
-  return s.WithExactName(s.name_prefix()).AddOp1("Add", {mul, min});
+  return RandomUniformRange(s, shape_t, dtype, seed, minval, maxval);
 }
 
 // TF's truncated_normal / random_normal: shape, mean, stddev, the random
@@ -110,6 +101,19 @@ Initializer Filled(double value, const char* name) {
 }
 
 }  // namespace
+
+Output RandomUniformRange(const Scope& s, Input shape, DataType dtype,
+                          const Seed& seed, double minval, double maxval) {
+  Output min = s.WithOpName("min").Const(ScalarOf(dtype, minval));
+  Output max = s.WithOpName("max").Const(ScalarOf(dtype, maxval));
+  auto [seed1, seed2] = seed.Resolve(*s.graph());
+  Output rnd = s.AddOp1("RandomUniform", {std::move(shape)},
+                        {{"dtype", dtype}, {"seed", seed1}, {"seed2", seed2}});
+  // (max - min) in the variable's dtype, as TF computes it.
+  Output range = s.WithOpName("sub").AddOp1("Sub", {max, min});
+  Output mul = s.WithOpName("mul").AddOp1("Mul", {rnd, range});
+  return s.WithExactName(s.name_prefix()).AddOp1("Add", {mul, min});
+}
 
 std::pair<int64_t, int64_t> Seed::Resolve(const Graph& g) const {
   std::pair<int64_t, int64_t> seeds;

@@ -48,6 +48,12 @@ struct Seed {
   std::optional<int64_t> graph, op;
 };
 
+// TF's random_ops.random_uniform(shape, minval, maxval) under name scope
+// `s` (e.g. "random_uniform"): min, max, RandomUniform, sub, mul and the Add
+// named after the scope. shape: a 1-D int32/int64 tensor.
+Output RandomUniformRange(const Scope& s, Input shape, DataType dtype,
+                          const Seed& seed, double minval, double maxval);
+
 namespace init {
 
 Initializer Zeros();

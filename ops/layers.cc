@@ -29,6 +29,23 @@ int64_t KnownLastDim(const Scope& s, const Output& x, absl::string_view layer) {
 
 }  // namespace
 
+OutputList SmartCond(const Scope& s, const Training& training,
+                     absl::string_view layer, const ops::BranchFn& true_fn,
+                     const ops::BranchFn& false_fn) {
+  if (!training.is_tensor()) return (training.value() ? true_fn : false_fn)(s);
+  const Output& pred = training.tensor();
+  if (!pred.valid()) return {};
+  const PartialShape& shape = pred.shape();
+  if (BaseType(pred.dtype()) != DT_BOOL || shape.rank() > 0) {
+    s.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+        layer, ": training must be a bool or a bool scalar tensor, got ",
+        pred.name(), " of type ", DataTypeString(pred.dtype()), " and shape ",
+        shape.DebugString())));
+    return {};
+  }
+  return ops::Cond(s, pred, true_fn, false_fn);
+}
+
 Activation Relu() {
   return [](const Scope& s, Input x) { return ops::Relu(s, x); };
 }

@@ -69,28 +69,47 @@ BatchNormalizationResult BatchNormalization(
         ls, x,
         Tensor::Vector<int32_t>({-1, 1, 1, static_cast<int32_t>(channels)}));
   }
-  ops::FusedBatchNormAttrs attrs{.epsilon = options.epsilon,
-                                 .data_format = nchw ? "NCHW" : "NHWC",
-                                 .is_training = options.training};
+  const std::string data_format = nchw ? "NCHW" : "NHWC";
+  // Each branch returns y and the statistics the moving averages move to.
+  auto train_fn = [&](const Scope& cs) -> OutputList {
+    Output empty = cs.WithOpName("Const").Const(Tensor(dtype, {0}));
+    Output empty_1 = cs.WithOpName("Const").Const(Tensor(dtype, {0}));
+    auto bn = ops::FusedBatchNormV3(
+        cs, input, gamma, beta, empty, empty_1,
+        {.epsilon = options.epsilon, .data_format = data_format});
+    return {bn.y, bn.batch_mean, bn.batch_variance};
+  };
+  // In inference FusedBatchNormV3 passes the moving statistics through.
+  auto infer_fn = [&](const Scope& cs) -> OutputList {
+    auto bn = ops::FusedBatchNormV3(cs, input, gamma, beta, moving_mean,
+                                    moving_variance,
+                                    {.epsilon = options.epsilon,
+                                     .data_format = data_format,
+                                     .is_training = false});
+    return {bn.y, bn.batch_mean, bn.batch_variance};
+  };
+  const Training& training = options.training;
+  OutputList out =
+      SmartCond(ls, training, "BatchNormalization", train_fn, infer_fn);
+  if (out.size() != 3) return {};
   BatchNormalizationResult result;
-  if (options.training) {
-    Output empty = ls.WithOpName("Const").Const(Tensor(dtype, {0}));
-    Output empty_1 = ls.WithOpName("Const").Const(Tensor(dtype, {0}));
-    auto bn =
-        ops::FusedBatchNormV3(ls, input, gamma, beta, empty, empty_1, attrs);
-    result.y = bn.y;
-    Output momentum =
-        ls.WithOpName("Const").Const(Tensor::Scalar<float>(options.momentum));
+  result.y = out[0];
+  if (training.is_tensor() || training.value()) {
+    // TF 1.15: momentum = smart_cond(training, momentum, 1.0).
+    auto constant = [](float v) {
+      return [v](const Scope& cs) -> OutputList {
+        return {cs.Const(Tensor::Scalar<float>(v))};
+      };
+    };
+    OutputList momentum = SmartCond(ls, training, "BatchNormalization",
+                                    constant(options.momentum), constant(1.0f));
+    if (momentum.empty()) return {};
     result.update_ops = {
-        AssignMovingAverage(ls, moving_mean, bn.batch_mean, momentum),
-        AssignMovingAverage(ls, moving_variance, bn.batch_variance, momentum)};
+        AssignMovingAverage(ls, moving_mean, out[1], momentum[0]),
+        AssignMovingAverage(ls, moving_variance, out[2], momentum[0])};
     for (const Output& u : result.update_ops) {
       if (u.valid()) ls.graph()->AddToCollection(kUpdateOps, u.node);
     }
-  } else {
-    result.y = ops::FusedBatchNormV3(ls, input, gamma, beta, moving_mean,
-                                     moving_variance, attrs)
-                   .y;
   }
   if (rank == 2 && result.y.valid()) {
     result.y = ops::Reshape(ls, result.y, ops::Shape(ls, x));
