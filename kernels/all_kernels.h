@@ -21,6 +21,9 @@ absl::Status RegisterMathKernels(KernelRegistry& registry);
 absl::Status RegisterMathUnaryKernels(KernelRegistry& registry);
 absl::Status RegisterMatMulKernels(KernelRegistry& registry);
 absl::Status RegisterReductionKernels(KernelRegistry& registry);
+// Part of the reduction family (ArgMax, Cumsum, ...), called by
+// RegisterReductionKernels.
+absl::Status RegisterReductionIndexKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);
 absl::Status RegisterPoolingKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
