@@ -39,6 +39,7 @@ absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);
 absl::Status RegisterResourceVariableKernels(KernelRegistry& registry);
 absl::Status RegisterStackKernels(KernelRegistry& registry);
 absl::Status RegisterTensorArrayKernels(KernelRegistry& registry);
+absl::Status RegisterSegmentKernels(KernelRegistry& registry);
 absl::Status RegisterControlFlowKernels(KernelRegistry& registry);
 
 }  // namespace graphflow
