@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "ops/all_ops.h"
 #include "session/session.h"
@@ -54,24 +53,6 @@ std::pair<double, double> Train(Session& session, const NamedTensors& feeds,
   return {before, value()};
 }
 
-// The control inputs of the optimizer's `update` NoOp but the embedding's
-// sparse update and the beta-power Assigns that wait for it (until the
-// sparse ops exist).
-std::vector<std::string> DenseUpdates(const Session& session,
-                                      const std::string& optimizer) {
-  std::vector<std::string> updates;
-  const Node* update = session.graph().FindNode(optimizer + "/update");
-  EXPECT_NE(update, nullptr);
-  if (update == nullptr) return updates;
-  for (const Node* in : update->control_inputs()) {
-    if (!absl::StrContains(in->name(), "update_embeddings") &&
-        !absl::StartsWith(in->name(), optimizer + "/Assign")) {
-      updates.push_back(in->name());
-    }
-  }
-  return updates;
-}
-
 // tf.layers: embedding [50000,128], three conv widths, max pool, dropout on
 // is_training, dense to 14 classes. No `init` op: each variable's Assign.
 TEST(TfCnnModelsTest, WordCnnTrains) {
@@ -84,26 +65,86 @@ TEST(TfCnnModelsTest, WordCnnTrains) {
   ASSERT_OK(session->Run({}, {}, *assigns).status());
   const NamedTensors feeds = RandomBatch(8, 100, 50000, 1);
   // Evaluated without dropout.
-  auto [before, after] = Train(*session, feeds, "loss/Mean",
-                               DenseUpdates(*session, "loss/Adam"), 8, false);
+  auto [before, after] =
+      Train(*session, feeds, "loss/Mean", {"loss/Adam"}, 8, false);
   EXPECT_TRUE(std::isfinite(before) && before > 1) << before;
   EXPECT_LT(after, 0.8 * before) << before;
 }
 
-// VDCNN: char embedding [70,16], conv blocks with batch norm under
-// tf.cond(is_training), k-max pooling (TopKV2), three dense layers.
-TEST(TfCnnModelsTest, DISABLED_VdCnnTrains) {
-  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/bn_scisharp_tf113");
+// VDCNN, its variables initialized by its `init` op.
+std::unique_ptr<Session> OpenVdCnn(const std::string& dir) {
   std::unique_ptr<Session> session = testing::LoadSession(dir + "/vd_cnn.meta");
+  if (session == nullptr || !session->Run({}, {}, {"init"}).ok()) {
+    ADD_FAILURE() << "vd_cnn.meta did not load and initialize";
+    return nullptr;
+  }
+  return session;
+}
+
+// VDCNN: char embedding [70,16], conv blocks with batch norm under
+// tf.cond(is_training), k-max pooling (TopKV2), three dense layers. The
+// gradients its Adam step applies to the last batch norm (through its cond
+// and TopKV2) and the last dense layer match central differences.
+TEST(TfCnnModelsTest, VdCnnGradientsMatchFiniteDifferences) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/bn_scisharp_tf113");
+  std::unique_ptr<Session> session = OpenVdCnn(dir);
   ASSERT_NE(session, nullptr);
-  ASSERT_OK(session->Run({}, {}, {"init"}).status());
   const NamedTensors feeds = RandomBatch(4, 1014, 70, 2);
-  // Evaluated on batch statistics: 5 steps barely move the moving ones.
+  auto loss = [&]() {
+    auto out = session->Run(feeds, std::vector<std::string>{"loss/value"});
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? double{(*out)[0].data<float>()[0]} : NAN;
+  };
+  int checked = 0;
+  for (const auto& node : session->graph().nodes()) {
+    if (node->op() != "ApplyAdam") continue;
+    const std::string var = node->input(0).node->name();
+    // The last layers: deeper ones' central differences straddle the ReLU,
+    // max-pool and k-max selection kinks of 1014-long sequences (conv-0's
+    // differ from the analytic gradient by 10-80%, run to run).
+    if (var.find("dense_2") == std::string::npos &&
+        var.find("conv-block-4/conv-1/batch_normalization/") != 0) {
+      continue;
+    }
+    auto grad = session->Run(feeds, {EndpointName(node->input(9))});
+    ASSERT_OK(grad.status());
+    StoredVariable* v = session->variables().Find(var);
+    ASSERT_NE(v, nullptr) << var;
+    const Tensor saved = *v->Read();
+    for (int64_t i : {int64_t{0}, saved.num_elements() - 1}) {
+      double f[2];
+      for (int side = 0; side < 2; ++side) {
+        Tensor w = saved.Clone();
+        w.data<float>()[i] += side == 0 ? 1e-3f : -1e-3f;
+        v->Assign(w);
+        f[side] = loss();
+      }
+      v->Assign(saved);
+      const double numeric = (f[0] - f[1]) / 2e-3;
+      const double analytic = (*grad)[0].data<float>()[i];
+      EXPECT_NEAR(analytic, numeric, 2e-3 + 0.03 * std::abs(numeric))
+          << var << "[" << i << "]";
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 8);  // A gamma and beta, dense_2's kernel and bias.
+}
+
+// Adam steps (with the moving-average updates and the embedding's sparse
+// update) lower the loss of a fixed batch.
+TEST(TfCnnModelsTest, VdCnnTrains) {
+  GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/bn_scisharp_tf113");
+  std::unique_ptr<Session> session = OpenVdCnn(dir);
+  ASSERT_NE(session, nullptr);
+  // At the graph's learning rate (1e-3) this untrained batch-4 VDCNN's loss
+  // jumps by 10x before it settles (its init gives logits far from 0);
+  // the rate is a Const, fed 1e-4 here.
+  NamedTensors feeds = RandomBatch(4, 1014, 70, 2);
+  feeds.insert(feeds.begin(),
+               {"loss/optimizer/learning_rate", Tensor::Scalar(1e-4f)});
   auto [before, after] =
-      Train(*session, feeds, "loss/value",
-            DenseUpdates(*session, "loss/optimizer"), 5, true);
-  EXPECT_TRUE(std::isfinite(before) && before > 1) << before;
-  EXPECT_LT(after, 0.8 * before) << before;
+      Train(*session, feeds, "loss/value", {"loss/optimizer"}, 10, true);
+  EXPECT_LT(after, 0.8 * before);
 }
 
 }  // namespace

@@ -115,9 +115,8 @@ TEST(TfRnnModelsTest, LstmCrfNerLossMatchesBruteForceCrf) {
 }
 
 // The LSTM-CRF's training graph: Adam (its char embedding's sparse update
-// included) lowers the loss on a fixed batch. (Enabled once Unique,
-// UnsortedSegmentSum and ScatterAdd land from branch tf1ops.)
-TEST(TfRnnModelsTest, DISABLED_LstmCrfNerAdamLowersTheLoss) {
+// included) lowers the loss on a fixed batch.
+TEST(TfRnnModelsTest, LstmCrfNerAdamLowersTheLoss) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/cf_scisharp_tf113");
   std::unique_ptr<Session> session = OpenNer(dir);
   ASSERT_NE(session, nullptr);
