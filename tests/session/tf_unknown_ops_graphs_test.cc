@@ -1,9 +1,8 @@
 // Real TF1 files under ../shared/tfgraphs/more that graphflow could not
 // import before it kept unknown ops as opaque nodes: they load now, and run
-// whatever does not need an op graphflow lacks. (The while-loop graphs,
-// cf_lstm_arima_tf14/sunld.model.meta, cf_scisharp_tf113/lstm_crf_ner.meta
-// and rcnn_untrained.meta, are cyclic: import rejects them before any op is
-// looked at; the controlflow work owns them.)
+// whatever does not need an op graphflow lacks. (The while-loop graphs are
+// tested in control_flow_graphs_test.cc and tf_rnn_models_test.cc; these
+// CNNs' training in tf_cnn_models_test.cc.)
 #include <cmath>
 
 #include "gmock/gmock.h"
