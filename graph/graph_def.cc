@@ -168,7 +168,8 @@ std::vector<std::pair<DataType, PartialShape>> OpaqueOutputs(
       {1, static_cast<size_t>(referenced), shapes.size(), types.size()});
   // One type attr names the output of a single-output op, unless the op
   // makes a resource (a shared_name, as VarHandleOp's): that outputs a handle.
-  for (const char* name : {"out_type", "dtype", "T"}) {
+  // Not `T`: that is an input's type (IsFinite has T=float, outputs bool).
+  for (const char* name : {"out_type", "dtype"}) {
     const tensorflow::AttrValue* a = find(name);
     if (types.empty() && n == 1 && a && a->has_type() && !find("shared_name")) {
       types.push_back(static_cast<DataType>(a->type()));

@@ -28,6 +28,7 @@ const KernelRegistry& GlobalKernelRegistry() {
                            RegisterStackKernels(*r),
                            RegisterTensorArrayKernels(*r),
                            RegisterLookupKernels(*r),
+                           RegisterSegmentKernels(*r),
                            RegisterControlFlowKernels(*r)}) {
       if (!s.ok()) {  // A duplicate kernel is a programmer error.
         std::fprintf(stderr, "graphflow: kernel registration failed: %s\n",

@@ -21,6 +21,9 @@ absl::Status RegisterMathKernels(KernelRegistry& registry);
 absl::Status RegisterMathUnaryKernels(KernelRegistry& registry);
 absl::Status RegisterMatMulKernels(KernelRegistry& registry);
 absl::Status RegisterReductionKernels(KernelRegistry& registry);
+// Part of the reduction family (ArgMax, Cumsum, ...), called by
+// RegisterReductionKernels.
+absl::Status RegisterReductionIndexKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);
 absl::Status RegisterPoolingKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
@@ -36,6 +39,7 @@ absl::Status RegisterLoggingCheckKernels(KernelRegistry& registry);
 absl::Status RegisterResourceVariableKernels(KernelRegistry& registry);
 absl::Status RegisterStackKernels(KernelRegistry& registry);
 absl::Status RegisterTensorArrayKernels(KernelRegistry& registry);
+absl::Status RegisterSegmentKernels(KernelRegistry& registry);
 absl::Status RegisterControlFlowKernels(KernelRegistry& registry);
 
 }  // namespace graphflow

@@ -10,6 +10,7 @@
 #endif
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace graphflow {
 namespace {
@@ -267,6 +268,17 @@ void FillElements(Eigen::ThreadPoolDevice& device, char* out, int64_t n,
     ParallelFor(device, n, 0.5,
                 [&](int64_t s, int64_t e) { std::fill(o + s, o + e, v); });
   });
+}
+
+std::string SliceDebugString(const TensorShape& shape, int64_t flat) {
+  if (shape.rank() == 0) return "";
+  DimVector idx(shape.rank());
+  for (int j = shape.rank() - 1; j >= 0; --j) {
+    const int64_t d = shape.dim(j);
+    idx[j] = d == 0 ? 0 : flat % d;
+    flat = d == 0 ? 0 : flat / d;
+  }
+  return absl::StrCat("[", absl::StrJoin(idx, ","), "]");
 }
 
 }  // namespace graphflow

@@ -5,6 +5,7 @@
 #define GRAPHFLOW_KERNELS_ARRAY_UTIL_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
@@ -20,6 +21,9 @@ absl::StatusOr<DimVector> ReadIndexVector(const KernelContext& ctx, int i,
 absl::StatusOr<int64_t> ReadIndexScalar(const KernelContext& ctx, int i,
                                         absl::string_view what);
 
+// TF's SliceDebugString: the multi-index of flat element `flat` of `shape`,
+// as "[1,2]" (error messages name an index of a many-dimensional input so).
+std::string SliceDebugString(const TensorShape& shape, int64_t flat);
 // TF's gather of `params` (ctx's input 1 holds the indices) along `axis`
 // into output 0; shared by GatherV2 and ResourceGather.
 absl::Status GatherImpl(KernelContext& ctx, const Tensor& params, int64_t axis,

@@ -292,7 +292,12 @@ absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,
          false, true);
     return absl::OkStatus();
   }
-  if (g.stride_rows == 1 && g.stride_cols == 1) {
+  // The forward convolution below costs in_rows * in_cols patches against
+  // col2im's out_rows * out_cols: with a VALID filter much larger than its
+  // output (a text CNN's filter spans the whole embedding), its patches are
+  // nearly all padding, so it is taken only when the two are comparable.
+  if (g.stride_rows == 1 && g.stride_cols == 1 &&
+      g.in_rows * g.in_cols <= 2 * g.out_rows * g.out_cols) {
     // Stride 1: the input gradient is the forward convolution of
     // out_backprop with the filter flipped in space and transposed in
     // channels, padded by (window - 1 - pad) before. No col2im.

@@ -2,6 +2,8 @@
 // gradient helpers (SigmoidGrad, ...). Each shard is an Eigen array expression,
 // so exp, log, tanh, sigmoid and friends run on Eigen's vectorized
 // implementations.
+#include <cmath>
+
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/cwise_util.h"
@@ -34,6 +36,30 @@ absl::Status ReciprocalKernel(KernelContext& ctx) {
         return UnaryMap<T>(ctx, 4, [](const auto& a) { return a.inverse(); });
       },
       ctx.UnsupportedDtype());
+}
+
+// IsFinite, IsNan, IsInf: a float test per element, bool out.
+template <typename Test>
+KernelFn ClassifyKernel(Test test) {
+  return [test](KernelContext& ctx) -> absl::Status {
+    const Tensor& x = ctx.input(0);
+    return DispatchType<FloatTypes>(
+        x.dtype(),
+        [&]<typename T>() -> absl::Status {
+          ASSIGN_OR_RETURN(Tensor * y,
+                           ctx.AllocateOutput(0, DT_BOOL, x.shape()));
+          const T* px = x.data<T>();
+          bool* py = y->data<bool>();
+          ParallelFor(ctx.device(), x.num_elements(), 1.0,
+                      [&](int64_t begin, int64_t end) {
+                        for (int64_t i = begin; i < end; ++i) {
+                          py[i] = test(px[i]);
+                        }
+                      });
+          return absl::OkStatus();
+        },
+        ctx.UnsupportedDtype());
+  };
 }
 
 // z = f(y, dy) for inputs of the same size (TF's SimpleBinaryOp).
@@ -93,6 +119,12 @@ absl::Status RegisterMathUnaryKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register(
       "Tanh",
       UnaryKernel<FloatTypes>([](const auto& a) { return a.tanh(); }, 12)));
+  RETURN_IF_ERROR(r.Register(
+      "IsFinite", ClassifyKernel([](auto v) { return std::isfinite(v); })));
+  RETURN_IF_ERROR(r.Register(
+      "IsNan", ClassifyKernel([](auto v) { return std::isnan(v); })));
+  RETURN_IF_ERROR(r.Register(
+      "IsInf", ClassifyKernel([](auto v) { return std::isinf(v); })));
 
   RETURN_IF_ERROR(r.Register(
       "SigmoidGrad", UnaryGradKernel([](const auto& y, const auto& dy) {

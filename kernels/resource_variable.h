@@ -28,6 +28,17 @@ absl::StatusOr<StoredVariable*> VariableInput(const KernelContext& ctx, int i);
 absl::Status AssignUpdate(const KernelContext& ctx, StoredVariable* var,
                           const Tensor& value, int sign);
 
+// The element-wise update of TF's Scatter* and ResourceScatter* ops.
+enum class ScatterOp { kUpdate, kAdd, kSub, kMul, kDiv };
+
+// var[indices[k], ...] op= updates[k, ...] (or the scalar updates) under the
+// variable's lock; shared by the ref (ScatterAdd, ...) and resource
+// (ResourceScatterAdd, ...) kernels. Every index and shape is checked, as in
+// TF's scatter_op.cc, before the variable changes.
+absl::Status Scatter(const KernelContext& ctx, StoredVariable* var,
+                     const Tensor& indices, const Tensor& updates,
+                     ScatterOp op);
+
 }  // namespace graphflow
 
 #endif  // GRAPHFLOW_KERNELS_RESOURCE_VARIABLE_H_

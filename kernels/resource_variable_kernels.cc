@@ -1,10 +1,13 @@
 // Kernels of ops/resource_variable_ops.cc. A handle is a DT_RESOURCE scalar
 // naming a variable of the VariableStore; reads are snapshots (the store
 // copies a buffer before updating it while a reader holds it).
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/array_util.h"
+#include "kernels/cwise_util.h"
 #include "kernels/resource_variable.h"
 
 namespace graphflow {
@@ -61,6 +64,110 @@ absl::Status AssignUpdate(const KernelContext& ctx, StoredVariable* var,
           return absl::OkStatus();
         },
         ctx.UnsupportedDtype());
+  });
+}
+
+namespace {
+
+// The element-wise step of one scatter op; integer divisions by zero are
+// rejected before the variable changes.
+template <typename T>
+T ScatterStep(ScatterOp op, T old, T u) {
+  switch (op) {
+    case ScatterOp::kAdd:
+      return cwise::Add<T>()(old, u);
+    case ScatterOp::kSub:
+      return cwise::Sub<T>()(old, u);
+    case ScatterOp::kMul:
+      return cwise::Mul<T>()(old, u);
+    case ScatterOp::kDiv:
+      return cwise::Div<T>()(old, u);
+    case ScatterOp::kUpdate:
+      break;
+  }
+  return u;
+}
+
+// TF's checks of params, indices and updates (scatter_op.cc), before any
+// element changes.
+absl::Status CheckScatter(const KernelContext& ctx, const StoredVariable& var,
+                          const Tensor& params, const Tensor& indices,
+                          const Tensor& updates, DimVector& idx) {
+  if (params.dtype() != updates.dtype()) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "variable '", var.name(), "' is ", DataTypeString(params.dtype()),
+        ", updates are ", DataTypeString(updates.dtype())));
+  }
+  if (params.rank() < 1) {
+    return ctx.InvalidArgument(
+        absl::StrCat("params must be at least 1-D, got shape ",
+                     params.shape().DebugString()));
+  }
+  TensorShape expected = indices.shape();
+  for (int j = 1; j < params.rank(); ++j) expected.AddDim(params.dim(j));
+  if (updates.rank() != 0 && updates.shape() != expected) {
+    return ctx.InvalidArgument(absl::StrCat(
+        "Must have updates.shape = indices.shape + params.shape[1:] or "
+        "updates.shape = [], got updates.shape ",
+        updates.shape().DebugString(), ", indices.shape ",
+        indices.shape().DebugString(), ", params.shape ",
+        params.shape().DebugString()));
+  }
+  const int64_t n = indices.num_elements(), limit = params.dim(0);
+  idx.resize(n);
+  for (int64_t k = 0; k < n; ++k) {
+    idx[k] = indices.dtype() == DT_INT32 ? indices.data<int32_t>()[k]
+                                         : indices.data<int64_t>()[k];
+    if (idx[k] < 0 || idx[k] >= limit) {
+      return ctx.InvalidArgument(
+          absl::StrCat("indices", SliceDebugString(indices.shape(), k), " = ",
+                       idx[k], " is not in [0, ", limit, ")"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Scatter(const KernelContext& ctx, StoredVariable* var,
+                     const Tensor& indices, const Tensor& updates,
+                     ScatterOp op) {
+  if (indices.dtype() != DT_INT32 && indices.dtype() != DT_INT64) {
+    return ctx.InvalidArgument(
+        absl::StrCat("indices must be int32 or int64, got ",
+                     DataTypeString(indices.dtype())));
+  }
+  return var->Update([&](Tensor& params) -> absl::Status {
+    DimVector idx;
+    RETURN_IF_ERROR(CheckScatter(ctx, *var, params, indices, updates, idx));
+    const int64_t n = static_cast<int64_t>(idx.size());
+    const int64_t row =
+        params.dim(0) == 0 ? 0 : params.num_elements() / params.dim(0);
+    const bool scalar = updates.rank() == 0;
+    auto apply = [&]<typename T>() -> absl::Status {
+      const T* src = updates.data<T>();
+      if constexpr (cwise::kIsInt<T>) {
+        if (op == ScatterOp::kDiv && n > 0 &&
+            std::find(src, src + (scalar ? 1 : n * row), T(0)) !=
+                src + (scalar ? 1 : n * row)) {
+          return ctx.InvalidArgument(cwise::kDivByZero);
+        }
+      }
+      T* dst = params.data<T>();
+      for (int64_t k = 0; k < n; ++k) {
+        T* out = dst + idx[k] * row;
+        for (int64_t e = 0; e < row; ++e) {
+          out[e] =
+              ScatterStep<T>(op, out[e], scalar ? src[0] : src[k * row + e]);
+        }
+      }
+      return absl::OkStatus();
+    };
+    if (op == ScatterOp::kUpdate) {
+      return DispatchType(params.dtype(), apply, ctx.UnsupportedDtype());
+    }
+    return DispatchType<NumericTypes>(params.dtype(), apply,
+                                      ctx.UnsupportedDtype());
   });
 }
 
@@ -155,67 +262,10 @@ absl::Status ResourceGatherKernel(KernelContext& ctx) {
   return GatherImpl(ctx, params, 0, 0);
 }
 
-// var[indices[k], ...] = (or +=) updates[k, ...]; every index is checked
-// before the variable changes.
-template <bool kAdd>
+template <ScatterOp kOp>
 absl::Status ResourceScatterKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(StoredVariable * var, VariableFromHandle(ctx, 0));
-  const Tensor& indices = ctx.input(1);
-  const Tensor& updates = ctx.input(2);
-  return var->Update([&](Tensor& params) -> absl::Status {
-    if (params.dtype() != updates.dtype()) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "variable '", var->name(), "' is ", DataTypeString(params.dtype()),
-          ", updates are ", DataTypeString(updates.dtype())));
-    }
-    if (params.rank() < 1) {
-      return ctx.InvalidArgument("params must be at least 1-D, got a scalar");
-    }
-    TensorShape expected = indices.shape();
-    for (int j = 1; j < params.rank(); ++j) expected.AddDim(params.dim(j));
-    const bool scalar = updates.rank() == 0;
-    if (!scalar && updates.shape() != expected) {
-      return ctx.InvalidArgument(absl::StrCat(
-          "Must have updates.shape = indices.shape + params.shape[1:] or "
-          "updates.shape = [], got updates.shape ",
-          updates.shape().DebugString(), ", indices.shape ",
-          indices.shape().DebugString(), ", params.shape ",
-          params.shape().DebugString()));
-    }
-    const int64_t n = indices.num_elements(), limit = params.dim(0);
-    const int64_t row = limit == 0 ? 0 : params.num_elements() / limit;
-    DimVector idx(n);
-    for (int64_t k = 0; k < n; ++k) {
-      idx[k] = indices.dtype() == DT_INT32 ? indices.data<int32_t>()[k]
-                                           : indices.data<int64_t>()[k];
-      if (idx[k] < 0 || idx[k] >= limit) {
-        return ctx.InvalidArgument(absl::StrCat("indices[", k, "] = ", idx[k],
-                                                " is not in [0, ", limit, ")"));
-      }
-    }
-    auto apply = [&]<typename T>() {
-      T* dst = params.data<T>();
-      const T* src = updates.data<T>();
-      for (int64_t k = 0; k < n; ++k) {
-        T* out = dst + idx[k] * row;
-        for (int64_t e = 0; e < row; ++e) {
-          const T u = scalar ? src[0] : src[k * row + e];
-          if constexpr (kAdd) {
-            out[e] = static_cast<T>(out[e] + u);
-          } else {
-            out[e] = u;
-          }
-        }
-      }
-      return absl::OkStatus();
-    };
-    if constexpr (kAdd) {
-      return DispatchType<NumericTypes>(params.dtype(), apply,
-                                        ctx.UnsupportedDtype());
-    } else {
-      return DispatchType(params.dtype(), apply, ctx.UnsupportedDtype());
-    }
-  });
+  return Scatter(ctx, var, ctx.input(1), ctx.input(2), kOp);
 }
 
 }  // namespace
@@ -232,9 +282,9 @@ absl::Status RegisterResourceVariableKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("VariableShape", VariableShapeKernel));
   RETURN_IF_ERROR(r.Register("ResourceGather", ResourceGatherKernel));
   RETURN_IF_ERROR(
-      r.Register("ResourceScatterAdd", ResourceScatterKernel<true>));
-  RETURN_IF_ERROR(
-      r.Register("ResourceScatterUpdate", ResourceScatterKernel<false>));
+      r.Register("ResourceScatterAdd", ResourceScatterKernel<ScatterOp::kAdd>));
+  RETURN_IF_ERROR(r.Register("ResourceScatterUpdate",
+                             ResourceScatterKernel<ScatterOp::kUpdate>));
   return absl::OkStatus();
 }
 

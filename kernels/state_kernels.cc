@@ -80,6 +80,16 @@ absl::Status AssignUpdateKernel(KernelContext& ctx) {
   return absl::OkStatus();
 }
 
+// TF's Scatter* on a ref variable: the shared scatter loop, then the ref
+// forwarded to output_ref.
+template <ScatterOp kOp>
+absl::Status RefScatterKernel(KernelContext& ctx) {
+  RETURN_IF_ERROR(
+      Scatter(ctx, ctx.ref_input(0), ctx.input(1), ctx.input(2), kOp));
+  ctx.SetRefOutput(0, ctx.ref_input(0));
+  return absl::OkStatus();
+}
+
 absl::Status IsVariableInitializedKernel(KernelContext& ctx) {
   ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, TensorShape{}));
   *out->data<bool>() = ctx.ref_input(0)->initialized();
@@ -100,6 +110,12 @@ absl::Status RegisterStateKernels(KernelRegistry& r) {
       r.Register("IsVariableInitialized", IsVariableInitializedKernel));
   RETURN_IF_ERROR(r.Register("AssignAdd", AssignUpdateKernel<1>));
   RETURN_IF_ERROR(r.Register("AssignSub", AssignUpdateKernel<-1>));
+  RETURN_IF_ERROR(
+      r.Register("ScatterUpdate", RefScatterKernel<ScatterOp::kUpdate>));
+  RETURN_IF_ERROR(r.Register("ScatterAdd", RefScatterKernel<ScatterOp::kAdd>));
+  RETURN_IF_ERROR(r.Register("ScatterSub", RefScatterKernel<ScatterOp::kSub>));
+  RETURN_IF_ERROR(r.Register("ScatterMul", RefScatterKernel<ScatterOp::kMul>));
+  RETURN_IF_ERROR(r.Register("ScatterDiv", RefScatterKernel<ScatterOp::kDiv>));
   return absl::OkStatus();
 }
 

@@ -30,6 +30,7 @@ absl::Status RegisterAllOps(OpRegistry& r) {
                          RegisterStackOps(r),
                          RegisterTensorArrayOps(r),
                          RegisterLookupOps(r),
+                         RegisterSegmentOps(r),
                          RegisterControlFlowOps(r)}) {
     RETURN_IF_ERROR(s);
   }

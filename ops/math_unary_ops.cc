@@ -188,6 +188,15 @@ absl::Status RegisterMathUnaryOps(OpRegistry& r) {
   }
   RETURN_IF_ERROR(r.Register(Unary("Abs", kAbsTypes).SetGradient(AbsGradient)));
   RETURN_IF_ERROR(r.Register(Unary("Floor", kRealTypes).SetNoGradient()));
+  // Float classification: bool out, not differentiable (as TF).
+  for (const char* op : {"IsFinite", "IsNan", "IsInf"}) {
+    RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
+                                   .Input("x: T")
+                                   .Output("y: bool")
+                                   .Attr(kRealTypes)
+                                   .SetShapeFn(UnchangedShape)
+                                   .SetNoGradient()));
+  }
 
   for (auto [op, grad] :
        NamedGrads{{"SigmoidGrad", SigmoidGradGradient},
@@ -230,6 +239,9 @@ GF_UNARY_BUILDER_(Inv)
 GF_UNARY_BUILDER_(Floor)
 GF_UNARY_BUILDER_(Sigmoid)
 GF_UNARY_BUILDER_(Tanh)
+GF_UNARY_BUILDER_(IsFinite)
+GF_UNARY_BUILDER_(IsNan)
+GF_UNARY_BUILDER_(IsInf)
 
 GF_GRAD_BUILDER_(SigmoidGrad)
 GF_GRAD_BUILDER_(TanhGrad)

@@ -20,6 +20,10 @@ Output Inv(const Scope& s, Input x);  // The legacy name of Reciprocal.
 Output Floor(const Scope& s, Input x);
 Output Sigmoid(const Scope& s, Input x);  // 1 / (1 + exp(-x)).
 Output Tanh(const Scope& s, Input x);
+// Bool tests of each float element.
+Output IsFinite(const Scope& s, Input x);
+Output IsNan(const Scope& s, Input x);
+Output IsInf(const Scope& s, Input x);  // +inf or -inf.
 
 // Gradient helpers taking the forward output y and the incoming dy.
 Output SigmoidGrad(const Scope& s, Input y, Input dy);     // dy*y*(1-y).

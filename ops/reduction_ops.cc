@@ -1,6 +1,6 @@
-// Reductions (Sum, Mean, Max, Min, Prod), ArgMax/ArgMin, the scans Cumsum
-// and Cumprod, and ListDiff (a helper of the Prod gradient), with their
-// gradients.
+// Reductions (Sum, Mean, Max, Min, Prod; the bool All and Any),
+// ArgMax/ArgMin, the scans Cumsum and Cumprod, and ListDiff (a helper of the
+// Prod gradient), with their gradients.
 #include "ops/reduction_ops.h"
 
 #include <algorithm>
@@ -450,6 +450,17 @@ absl::Status RegisterReductionOps(OpRegistry& r) {
                                    .SetShapeFn(ReductionShape)
                                    .SetGradient(grad)));
   }
+  // Bool reductions: not differentiable.
+  for (const char* op : {"All", "Any"}) {
+    RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
+                                   .Input("input: bool")
+                                   .Input("reduction_indices: Tidx")
+                                   .Output("output: bool")
+                                   .Attr("keep_dims: bool = false")
+                                   .Attr("Tidx: {int32, int64} = DT_INT32")
+                                   .SetShapeFn(ReductionShape)
+                                   .SetNoGradient()));
+  }
   for (const char* op : {"ArgMax", "ArgMin"}) {
     RETURN_IF_ERROR(
         r.Register(OpDefBuilder(op)
@@ -509,6 +520,14 @@ Output Min(const Scope& s, Input input, Input axis, bool keep_dims) {
 
 Output Prod(const Scope& s, Input input, Input axis, bool keep_dims) {
   return s.AddOp1("Prod", {input, axis}, {{"keep_dims", keep_dims}});
+}
+
+Output All(const Scope& s, Input input, Input axis, bool keep_dims) {
+  return s.AddOp1("All", {input, axis}, {{"keep_dims", keep_dims}});
+}
+
+Output Any(const Scope& s, Input input, Input axis, bool keep_dims) {
+  return s.AddOp1("Any", {input, axis}, {{"keep_dims", keep_dims}});
 }
 
 Output ArgMax(const Scope& s, Input input, Input dimension,

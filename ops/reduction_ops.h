@@ -1,5 +1,5 @@
-// Reductions (Sum, Mean, Max, Min, Prod), ArgMax/ArgMin, Cumsum/Cumprod
-// and ListDiff (MatMul is in ops/matmul_ops.h).
+// Reductions (Sum, Mean, Max, Min, Prod, All, Any), ArgMax/ArgMin,
+// Cumsum/Cumprod and ListDiff (MatMul is in ops/matmul_ops.h).
 #ifndef GRAPHFLOW_OPS_REDUCTION_OPS_H_
 #define GRAPHFLOW_OPS_REDUCTION_OPS_H_
 
@@ -17,6 +17,9 @@ Output Max(const Scope& s, Input input, Input axis, bool keep_dims = false);
 Output Min(const Scope& s, Input input, Input axis, bool keep_dims = false);
 // Product over `axis`.
 Output Prod(const Scope& s, Input input, Input axis, bool keep_dims = false);
+// Logical and / or of a bool `input` over `axis` (true / false over none).
+Output All(const Scope& s, Input input, Input axis, bool keep_dims = false);
+Output Any(const Scope& s, Input input, Input axis, bool keep_dims = false);
 // Index of the largest value along the scalar `dimension` (first on ties).
 Output ArgMax(const Scope& s, Input input, Input dimension,
               DataType output_type = DT_INT64);

@@ -33,7 +33,8 @@ absl::Status RegisterResourceVariableOps(OpRegistry& registry);
 absl::Status RegisterStackOps(OpRegistry& registry);  // stack_ops.cc
 // tensor_array_ops.cc
 absl::Status RegisterTensorArrayOps(OpRegistry& registry);
-absl::Status RegisterLookupOps(OpRegistry& registry);  // lookup_ops.cc
+absl::Status RegisterLookupOps(OpRegistry& registry);   // lookup_ops.cc
+absl::Status RegisterSegmentOps(OpRegistry& registry);  // segment_ops.cc
 // control_flow_ops.cc
 absl::Status RegisterControlFlowOps(OpRegistry& registry);
 

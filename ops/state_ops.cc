@@ -1,5 +1,8 @@
 #include "ops/state_ops.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "ops/registration.h"
@@ -55,6 +58,29 @@ absl::Status AssignShape(InferenceContext& c) {
         " to a variable of shape ", c.input_shape(0).DebugString()));
   }
   c.set_output(0, *merged);
+  return absl::OkStatus();
+}
+
+// TF's ScatterUpdateShape: updates are indices.shape + ref.shape[1:] (or a
+// scalar); the output is the ref.
+absl::Status ScatterShape(InferenceContext& c) {
+  const PartialShape& ref = c.input_shape(0);
+  const PartialShape& indices = c.input_shape(1);
+  const PartialShape& updates = c.input_shape(2);
+  if (ref.rank() == 0) {
+    return c.Error("ref must be at least 1-D, got a scalar");
+  }
+  if (ref.known_rank() && indices.known_rank() && updates.rank() > 0) {
+    std::vector<int64_t> dims(indices.dims().begin(), indices.dims().end());
+    dims.insert(dims.end(), ref.dims().begin() + 1, ref.dims().end());
+    if (!updates.IsCompatibleWith(PartialShape(dims))) {
+      return c.Error(absl::StrCat(
+          "updates must have shape indices.shape + ref.shape[1:] = ",
+          PartialShape(dims).DebugString(), " or be a scalar, got ",
+          updates.DebugString()));
+    }
+  }
+  c.set_output(0, ref);
   return absl::OkStatus();
 }
 
@@ -133,6 +159,22 @@ absl::Status RegisterStateOps(OpRegistry& r) {
             .SetShapeFn(AssignShape)
             .SetNoGradient()));
   }
+  // TF registers no gradient for the state-changing scatters.
+  for (const char* op : {"ScatterUpdate", "ScatterAdd", "ScatterSub",
+                         "ScatterMul", "ScatterDiv"}) {
+    const bool update = std::string(op) == "ScatterUpdate";
+    RETURN_IF_ERROR(r.Register(OpDefBuilder(op)
+                                   .Input("ref: Ref(T)")
+                                   .Input("indices: Tindices")
+                                   .Input("updates: T")
+                                   .Output("output_ref: Ref(T)")
+                                   .Attr(update ? "T: type" : "T: numbertype")
+                                   .Attr("Tindices: {int32, int64}")
+                                   .Attr(update ? "use_locking: bool = true"
+                                                : "use_locking: bool = false")
+                                   .SetShapeFn(ScatterShape)
+                                   .SetNoGradient()));
+  }
   return absl::OkStatus();
 }
 
@@ -181,6 +223,26 @@ Output AssignAdd(const Scope& s, Input ref, Input value) {
 
 Output AssignSub(const Scope& s, Input ref, Input value) {
   return s.AddOp1("AssignSub", {ref, value});
+}
+
+Output ScatterUpdate(const Scope& s, Input ref, Input indices, Input updates) {
+  return s.AddOp1("ScatterUpdate", {ref, indices, updates});
+}
+
+Output ScatterAdd(const Scope& s, Input ref, Input indices, Input updates) {
+  return s.AddOp1("ScatterAdd", {ref, indices, updates});
+}
+
+Output ScatterSub(const Scope& s, Input ref, Input indices, Input updates) {
+  return s.AddOp1("ScatterSub", {ref, indices, updates});
+}
+
+Output ScatterMul(const Scope& s, Input ref, Input indices, Input updates) {
+  return s.AddOp1("ScatterMul", {ref, indices, updates});
+}
+
+Output ScatterDiv(const Scope& s, Input ref, Input indices, Input updates) {
+  return s.AddOp1("ScatterDiv", {ref, indices, updates});
 }
 
 Output IsVariableInitialized(const Scope& s, Input ref) {

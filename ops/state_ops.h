@@ -24,6 +24,13 @@ Output Assign(const Scope& s, Input ref, Input value,
               bool validate_shape = true);
 Output AssignAdd(const Scope& s, Input ref, Input value);
 Output AssignSub(const Scope& s, Input ref, Input value);
+// TF's Scatter* on a ref variable: ref[indices[k], ...] (op)= updates[k,
+// ...]; the output is the ref, after the update.
+Output ScatterUpdate(const Scope& s, Input ref, Input indices, Input updates);
+Output ScatterAdd(const Scope& s, Input ref, Input indices, Input updates);
+Output ScatterSub(const Scope& s, Input ref, Input indices, Input updates);
+Output ScatterMul(const Scope& s, Input ref, Input indices, Input updates);
+Output ScatterDiv(const Scope& s, Input ref, Input indices, Input updates);
 // A bool scalar: whether the variable behind `ref` has been assigned.
 Output IsVariableInitialized(const Scope& s, Input ref);
 

@@ -27,6 +27,8 @@ TEST(ConvGradTest, Conv2DInputAndFilter) {
       {{1, 6, 6, 2}, {3, 3, 2, 2}, 2, "SAME"},  // 3x3 stride 2 on even size
       {{2, 7, 5, 1}, {2, 2, 1, 2}, 2, "VALID"},
       {{1, 4, 4, 2}, {1, 1, 2, 3}, 1, "VALID"},
+      // A text CNN's filter spanning the whole width: stride 1 via col2im.
+      {{2, 6, 5, 1}, {3, 5, 1, 2}, 1, "VALID"},
   };
   uint64_t seed = 1;
   for (const ConvCase& c : cases) {

@@ -149,6 +149,54 @@ TEST(UnaryOpsTest, EmptyInput) {
   EXPECT_EQ(y.shape(), TensorShape({0, 4}));
 }
 
+TEST(ClassifyOpsTest, IsFiniteIsNanIsInf) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> x = {0, -1.5, inf, -inf, nan, 1e300};
+  for (DataType dtype : {DT_FLOAT, DT_DOUBLE}) {
+    SCOPED_TRACE(DataTypeString(dtype));
+    Scope s = NewRootScope();
+    Output in = s.Const(FromDoubles(dtype, {2, 3}, x));
+    auto out = testing::EvalAll(
+        s, {ops::IsFinite(s, in), ops::IsNan(s, in), ops::IsInf(s, in)});
+    // 1e300 overflows to inf as a float.
+    const bool big_finite = dtype == DT_DOUBLE;
+    EXPECT_TENSOR_NEAR(
+        out[0],
+        testing::B({true, true, false, false, false, big_finite}, {2, 3}));
+    EXPECT_TENSOR_NEAR(
+        out[1], testing::B({false, false, false, false, true, false}, {2, 3}));
+    EXPECT_TENSOR_NEAR(
+        out[2],
+        testing::B({false, false, true, true, false, !big_finite}, {2, 3}));
+  }
+}
+
+TEST(ClassifyOpsTest, ShapesDtypesAndNoGradient) {
+  for (auto fn : {ops::IsFinite, ops::IsNan, ops::IsInf}) {
+    Scope s = NewRootScope();
+    Output y = fn(s, ops::Placeholder(s, DT_DOUBLE, {-1, 3}));
+    EXPECT_EQ(y.dtype(), DT_BOOL);
+    EXPECT_EQ(y.shape(), PartialShape({-1, 3}));
+    ASSERT_TRUE(s.ok()) << s.status();
+    fn(s.WithOpName("bad"), I32({1}, {1}));
+    EXPECT_TRUE(IsInvalidArgument(s.status(), {"bad", "int32"}));
+    EXPECT_TRUE(y.node->op_def().no_gradient);
+  }
+  // A large input runs threaded.
+  Scope s = NewRootScope();
+  std::vector<double> x(100003, 1.0);
+  x[77777] = std::numeric_limits<double>::quiet_NaN();
+  Tensor nan = testing::Eval(
+      s, ops::IsNan(s, s.Const(FromDoubles(DT_FLOAT, {100003}, x))));
+  int64_t count = 0;
+  for (int64_t i = 0; i < nan.num_elements(); ++i) {
+    count += nan.data<bool>()[i];
+  }
+  EXPECT_EQ(count, 1);
+  EXPECT_TRUE(nan.data<bool>()[77777]);
+}
+
 using GradFn = std::function<Output(const Scope&, Input, Input)>;
 
 TEST(UnaryGradOpsTest, Values) {

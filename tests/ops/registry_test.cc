@@ -50,6 +50,7 @@ const std::vector<Family>& Families() {
       {"stack", RegisterStackOps, RegisterStackKernels},
       {"tensor_array", RegisterTensorArrayOps, RegisterTensorArrayKernels},
       {"lookup", RegisterLookupOps, RegisterLookupKernels},
+      {"segment", RegisterSegmentOps, RegisterSegmentKernels},
       {"control_flow", RegisterControlFlowOps, RegisterControlFlowKernels},
   };
   return *families;
@@ -75,9 +76,10 @@ std::set<std::string> ParseOnlyOps() {
 
 // Differentiable in TF, but graphflow has no gradient for them yet (TF's
 // Gather gradient is an IndexedSlices; MaxPoolGradV2's is MaxPoolGradGradV2).
-// Differentiating through them is a clear "no gradient defined" error.
-const std::set<std::string> kGradientMissing = {"Gather", "GatherV2",
-                                                "MaxPoolGradV2"};
+// Differentiating through them is a clear "no gradient defined" error, as
+// it is in TF for Unique and UniqueV2, which TF registers no gradient for.
+const std::set<std::string> kGradientMissing = {
+    "Gather", "GatherV2", "MaxPoolGradV2", "Unique", "UniqueV2"};
 
 TEST(RegistryTest, EveryOpHasShapeKernelAndGradientDecision) {
   const OpRegistry& ops = GlobalOpRegistry();

@@ -1,9 +1,8 @@
 // Real TF1 files under ../shared/tfgraphs/more that graphflow could not
 // import before it kept unknown ops as opaque nodes: they load now, and run
-// whatever does not need an op graphflow lacks. (The while-loop graphs,
-// cf_lstm_arima_tf14/sunld.model.meta, cf_scisharp_tf113/lstm_crf_ner.meta
-// and rcnn_untrained.meta, are cyclic: import rejects them before any op is
-// looked at; the controlflow work owns them.)
+// whatever does not need an op graphflow lacks. (The while-loop graphs are
+// tested in control_flow_graphs_test.cc and tf_rnn_models_test.cc; these
+// CNNs' training in tf_cnn_models_test.cc.)
 #include <cmath>
 
 #include "gmock/gmock.h"
@@ -47,11 +46,10 @@ void ExpectNeeds(const absl::Status& s, const std::string& op,
                                      needed_by + ")"));
 }
 
-// tf.layers text CNN: its sparse embedding update (Unique,
-// UnsortedSegmentSum, ScatterAdd) is the only thing graphflow lacks, so
-// its variables' Assigns and the forward loss run and the Adam step names the
-// missing op.
-TEST(TfUnknownOpsGraphsTest, WordCnnRunsAllButItsSparseUpdate) {
+// tf.layers text CNN: its variables' Assigns and the forward loss run, and
+// so does the Adam step with its sparse embedding update (Unique,
+// UnsortedSegmentSum, ScatterAdd), which changes only the fed ids' rows.
+TEST(TfUnknownOpsGraphsTest, WordCnnRunsItsSparseAdamStep) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/bn_scisharp_tf113");
   std::unique_ptr<Session> session = Open(dir + "/word_cnn.meta", true);
   ASSERT_NE(session, nullptr);
@@ -69,24 +67,43 @@ TEST(TfUnknownOpsGraphsTest, WordCnnRunsAllButItsSparseUpdate) {
   EXPECT_TRUE(std::isfinite(l) && l > 0) << l;
   const float acc = (*loss)[1].data<float>()[0];
   EXPECT_TRUE(acc == 0 || acc == 0.5f || acc == 1) << acc;
-  auto train = session->Run(feeds, {}, {"loss/Adam"});
-  EXPECT_EQ(train.status().code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(train.status().message(),
-              HasSubstr("needed by target 'loss/Adam'"));
+  auto before = session->Run({}, {"embeddings"}, {});
+  ASSERT_OK(before.status());
+  ASSERT_OK(session->Run(feeds, {}, {"loss/Adam"}).status());
+  auto after = session->Run({}, {"embeddings"}, {});
+  ASSERT_OK(after.status());
+  const float* b = (*before)[0].data<float>();
+  const float* a = (*after)[0].data<float>();
+  const int64_t width = 128;
+  // Id 0 is fed (i = 0); id 1 is not (7919 * i % 50000 never hits it).
+  EXPECT_NE(a[0], b[0]);
+  for (int64_t e = 0; e < width; ++e) EXPECT_EQ(a[width + e], b[width + e]);
 }
 
-// tf.cond graphs: Switch and Merge load as opaque nodes (until graphflow has
-// control flow), so what lies outside the cond runs and the cond is named.
-// VDCNN's forward pass and batch norm conds run; its Adam step's sparse
-// embedding update needs ops graphflow does not implement yet.
-TEST(TfUnknownOpsGraphsTest, VdCnnLoadsAndOnlyItsSparseUpdateIsMissing) {
+// tf.cond graphs: VDCNN's forward pass, batch norm conds and its Adam step
+// with the sparse embedding update all run.
+TEST(TfUnknownOpsGraphsTest, VdCnnRunsItsOptimizerStep) {
   GF_SKIP_WITHOUT_SHARED(dir, "tfgraphs/more/bn_scisharp_tf113");
   std::unique_ptr<Session> vd = Open(dir + "/vd_cnn.meta");
   ASSERT_NE(vd, nullptr);
   EXPECT_OK(vd->Run({}, {}, {"init"}).status());
-  absl::Status step = vd->Run({}, {}, {"loss/optimizer"}).status();
-  EXPECT_EQ(step.code(), absl::StatusCode::kUnimplemented) << step;
-  EXPECT_THAT(step.message(), HasSubstr("loss/optimizer/update_embeddings/"));
+  Tensor x(DT_INT32, {1, 1014}), y(DT_INT32, {1});  // One text: it is slow.
+  for (int64_t i = 0; i < x.num_elements(); ++i) {
+    x.data<int32_t>()[i] = static_cast<int32_t>(1 + i % 7);  // Ids 1..7.
+  }
+  y.data<int32_t>()[0] = 1;
+  auto before = vd->Run({}, {"embeddings"}, {});
+  ASSERT_OK(before.status());
+  EXPECT_OK(vd->Run({{"x", x}, {"y", y}, {"is_training", Tensor::Scalar(true)}},
+                    {}, {"loss/optimizer"})
+                .status());
+  auto after = vd->Run({}, {"embeddings"}, {});
+  ASSERT_OK(after.status());
+  const float* b = (*before)[0].data<float>();
+  const float* a = (*after)[0].data<float>();
+  const int64_t width = 16;       // embeddings is [70, 16].
+  EXPECT_NE(a[width], b[width]);  // Row 1 is fed, row 0 is not.
+  for (int64_t e = 0; e < width; ++e) EXPECT_EQ(a[e], b[e]);
 }
 
 }  // namespace
