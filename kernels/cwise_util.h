@@ -30,7 +30,8 @@ using ConstArrayMap = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>;
 template <typename T, typename F>
 absl::Status UnaryMap(KernelContext& ctx, double cost, const F& f) {
   const Tensor& x = ctx.input(0);
-  ASSIGN_OR_RETURN(Tensor * y, ctx.AllocateOutput(0, x.shape()));
+  ASSIGN_OR_RETURN(Tensor * y,
+                   ctx.ForwardInputOrAllocateOutput({0}, 0, x.shape()));
   const T* px = x.data<T>();
   T* py = y->data<T>();
   ParallelFor(ctx.device(), x.num_elements(), cost,
@@ -47,7 +48,8 @@ template <typename T, typename F>
 absl::Status BinaryMap(KernelContext& ctx, double cost, const F& f) {
   const Tensor& a = ctx.input(0);
   const Tensor& b = ctx.input(1);
-  ASSIGN_OR_RETURN(Tensor * z, ctx.AllocateOutput(0, a.shape()));
+  ASSIGN_OR_RETURN(Tensor * z,
+                   ctx.ForwardInputOrAllocateOutput({0, 1}, 0, a.shape()));
   const T* pa = a.data<T>();
   const T* pb = b.data<T>();
   T* pz = z->data<T>();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "graph/status.h"
 
 namespace graphflow {
 
@@ -27,6 +28,24 @@ absl::StatusOr<Tensor*> KernelContext::AllocateOutput(
   Tensor* out = &(*outputs_)[i].tensor;
   *out = *std::move(t);
   return out;
+}
+
+absl::StatusOr<Tensor*> KernelContext::ForwardInputOrAllocateOutput(
+    std::initializer_list<int> candidates, int output,
+    const TensorShape& shape) {
+  const DataType dtype = BaseType(node_.output_type(output));
+  for (int i : candidates) {
+    const Tensor& in = inputs_[i].tensor;
+    if (inputs_[i].ref != nullptr || !in.valid() || in.dtype() != dtype ||
+        in.num_elements() != shape.num_elements() || !in.RefCountIsOne()) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(Tensor reused, in.Reshaped(shape));
+    Tensor* out = &(*outputs_)[output].tensor;
+    *out = std::move(reused);
+    return out;
+  }
+  return AllocateOutput(output, shape);
 }
 
 absl::Status KernelContext::InvalidArgument(absl::string_view message) const {

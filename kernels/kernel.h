@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -73,6 +74,14 @@ class KernelContext {
   absl::StatusOr<Tensor*> AllocateOutput(int i, const TensorShape& shape);
   absl::StatusOr<Tensor*> AllocateOutput(int i, DataType dtype,
                                          const TensorShape& shape);
+  // Output `output` of `shape` in the buffer of the first of `candidates`
+  // (input indices) that has the output's dtype and element count and that
+  // no one else holds (the session hands a kernel the last use of a value),
+  // else newly allocated. For element-wise kernels, which may write each
+  // element after reading it.
+  absl::StatusOr<Tensor*> ForwardInputOrAllocateOutput(
+      std::initializer_list<int> candidates, int output,
+      const TensorShape& shape);
   void SetOutput(int i, Tensor t) { (*outputs_)[i].tensor = std::move(t); }
   void SetRefOutput(int i, StoredVariable* v) { (*outputs_)[i].ref = v; }
 

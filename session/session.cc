@@ -24,6 +24,9 @@ struct Step {
   std::vector<bool> deref;  // Read the variable behind a ref input.
   int first_output_slot;
   std::vector<int> free_after;  // Slots whose last reader is this step.
+  // Input i is the last read of its slot: the value moves into the kernel's
+  // inputs, so a kernel may reuse its buffer when no one else holds it.
+  std::vector<bool> move;
 };
 
 struct Session::Plan {
@@ -51,12 +54,15 @@ std::string PlanKey(std::vector<std::string> feeds,
 
 // The step's inputs from the slots, reading the variable behind each ref
 // input the kernel wants as a value.
-absl::Status ReadInputs(const Step& step,
-                        const std::vector<KernelValue>& values,
+absl::Status ReadInputs(const Step& step, std::vector<KernelValue>& values,
                         std::vector<KernelValue>* inputs) {
   inputs->assign(step.input_slots.size(), KernelValue{});
   for (size_t i = 0; i < step.input_slots.size(); ++i) {
-    const KernelValue& v = values[step.input_slots[i]];
+    KernelValue& v = values[step.input_slots[i]];
+    if (step.move[i]) {
+      (*inputs)[i] = std::move(v);
+      continue;
+    }
     if (!step.deref[i]) {
       (*inputs)[i] = v;
       continue;
@@ -237,6 +243,17 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
   }
   for (const auto& [slot, reader] : last_reader) {
     if (!fetched.contains(slot)) plan->steps[reader].free_after.push_back(slot);
+  }
+  for (Step& step : plan->steps) {
+    step.move.assign(step.input_slots.size(), false);
+    for (int slot : step.free_after) {
+      // The step's last input reading the slot takes it (earlier ones copy).
+      for (int i = static_cast<int>(step.input_slots.size()) - 1; i >= 0; --i) {
+        if (step.input_slots[i] != slot) continue;
+        step.move[i] = !step.deref[i];
+        break;
+      }
+    }
   }
   return plan;
 }
