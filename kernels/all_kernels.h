@@ -26,6 +26,13 @@ absl::Status RegisterReductionKernels(KernelRegistry& registry);
 absl::Status RegisterReductionIndexKernels(KernelRegistry& registry);
 absl::Status RegisterNnKernels(KernelRegistry& registry);
 absl::Status RegisterPoolingKernels(KernelRegistry& registry);
+// Part of the pooling family (MaxPoolWithArgmax, ...), called by
+// RegisterPoolingKernels.
+absl::Status RegisterPoolingArgmaxKernels(KernelRegistry& registry);
+// The graph optimizer's fused ops (ops/fused_ops.cc).
+absl::Status RegisterFusedKernels(KernelRegistry& registry);
+// Part of the fused family, called by RegisterFusedKernels.
+absl::Status RegisterFusedConvGradKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
 absl::Status RegisterBatchNormKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);

@@ -82,6 +82,8 @@ class KernelContext {
   absl::StatusOr<Tensor*> ForwardInputOrAllocateOutput(
       std::initializer_list<int> candidates, int output,
       const TensorShape& shape);
+  // Output i as set so far (a fused kernel finishing what another began).
+  Tensor* mutable_output(int i) { return &(*outputs_)[i].tensor; }
   void SetOutput(int i, Tensor t) { (*outputs_)[i].tensor = std::move(t); }
   void SetRefOutput(int i, StoredVariable* v) { (*outputs_)[i].ref = v; }
 

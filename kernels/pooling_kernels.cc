@@ -14,54 +14,24 @@
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
+#include "kernels/pooling_geometry.h"
 
 namespace graphflow {
-namespace {
 
-struct PoolGeometry {
-  int64_t batch = 0, in_rows = 0, in_cols = 0, depth = 0;
-  int64_t window_rows = 0, window_cols = 0, stride_rows = 0, stride_cols = 0;
-  int64_t out_rows = 0, out_cols = 0, pad_rows = 0, pad_cols = 0;
-
-  TensorShape output_shape() const {
-    return {batch, out_rows, out_cols, depth};
-  }
-  // The input rows [*lo, *hi) of output row oh's window.
-  void Rows(int64_t oh, int64_t* lo, int64_t* hi) const {
-    int64_t start = oh * stride_rows - pad_rows;
-    *hi = std::min(start + window_rows, in_rows);
-    *lo = std::max<int64_t>(start, 0);
-  }
-  void Cols(int64_t ow, int64_t* lo, int64_t* hi) const {
-    int64_t start = ow * stride_cols - pad_cols;
-    *hi = std::min(start + window_cols, in_cols);
-    *lo = std::max<int64_t>(start, 0);
-  }
-  // Offset of input cell (n, h, w, 0) and of output cell (n, oh, ow, 0).
-  int64_t In(int64_t n, int64_t h, int64_t w) const {
-    return ((n * in_rows + h) * in_cols + w) * depth;
-  }
-  int64_t Out(int64_t n, int64_t oh, int64_t ow) const {
-    return ((n * out_rows + oh) * out_cols + ow) * depth;
-  }
-  double WindowCost() const {
-    return static_cast<double>(window_rows * window_cols * depth) + 1;
-  }
-};
-
-// Validates the attrs against an input of `in` and computes the windows.
 absl::StatusOr<PoolGeometry> MakeGeometry(const KernelContext& ctx,
                                           const TensorShape& in,
                                           const std::vector<int64_t>& ksize,
                                           const std::vector<int64_t>& strides) {
-  std::string data_format, padding_name;
-  RETURN_IF_ERROR(ctx.GetAttr("data_format", &data_format));
+  std::string padding_name;
   RETURN_IF_ERROR(ctx.GetAttr("padding", &padding_name));
-  if (data_format != "NHWC") {
+  // The argmax ops have no data_format: they are NHWC.
+  const std::string* data_format =
+      ctx.node().FindAttr<std::string>("data_format");
+  if (data_format != nullptr && *data_format != "NHWC") {
     return ctx.Error(absl::StatusCode::kUnimplemented,
                      absl::StrCat("the CPU kernel only supports NHWC, got "
                                   "data_format '",
-                                  data_format, "'"));
+                                  *data_format, "'"));
   }
   if (in.rank() != 4) {
     return ctx.InvalidArgument(
@@ -103,6 +73,18 @@ absl::StatusOr<PoolGeometry> GeometryFromAttrs(const KernelContext& ctx,
   RETURN_IF_ERROR(ctx.GetAttr("strides", &strides));
   return MakeGeometry(ctx, in, ksize, strides);
 }
+
+absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
+                            const Tensor& t, absl::string_view what) {
+  if (t.shape() != g.output_shape()) {
+    return ctx.InvalidArgument(absl::StrCat(
+        what, " must have the pooled shape ", g.output_shape().DebugString(),
+        ", got ", t.shape().DebugString()));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
 
 // Max over each clipped window; padded cells never take part.
 template <typename T>
@@ -221,66 +203,6 @@ absl::Status AvgPoolKernel(KernelContext& ctx) {
       ctx.UnsupportedDtype());
 }
 
-absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
-                            const Tensor& t, absl::string_view what) {
-  if (t.shape() != g.output_shape()) {
-    return ctx.InvalidArgument(absl::StrCat(
-        what, " must have the pooled shape ", g.output_shape().DebugString(),
-        ", got ", t.shape().DebugString()));
-  }
-  return absl::OkStatus();
-}
-
-// idx[c] = offset (within the image) of the first maximum of channel c in
-// the window rows [h0, h1) x cols [w0, w1), scanned row-major. Only a
-// strictly greater value replaces (TF's tie-break). best: depth scratch.
-template <typename T>
-void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
-                  int64_t w0, int64_t w1, T* best, int64_t* idx) {
-  const int64_t depth = g.depth;
-  const int64_t first = (h0 * g.in_cols + w0) * depth;
-  for (int64_t c = 0; c < depth; ++c) {
-    best[c] = image[first + c];
-    idx[c] = first + c;
-  }
-  for (int64_t h = h0; h < h1; ++h) {
-    for (int64_t w = w0; w < w1; ++w) {
-      const int64_t off = (h * g.in_cols + w) * depth;
-      const T* p = image + off;
-      for (int64_t c = 0; c < depth; ++c) {
-        const bool gt = best[c] < p[c];  // Branch-free: vectorizes.
-        best[c] = gt ? p[c] : best[c];
-        idx[c] = gt ? off + c : idx[c];
-      }
-    }
-  }
-}
-
-// The first maximum of every output cell's window (offset within its
-// image), in parallel over output rows.
-template <typename T>
-std::vector<int64_t> Argmaxes(Eigen::ThreadPoolDevice& device,
-                              const PoolGeometry& g, const T* in) {
-  std::vector<int64_t> argmax(g.output_shape().num_elements());
-  ParallelFor(device, g.batch * g.out_rows, g.out_cols * g.WindowCost(),
-              [&](int64_t begin, int64_t end) {
-                std::vector<T> best(g.depth);
-                for (int64_t t = begin; t < end; ++t) {
-                  const int64_t n = t / g.out_rows, oh = t % g.out_rows;
-                  const T* image = in + g.In(n, 0, 0);
-                  int64_t h0, h1;
-                  g.Rows(oh, &h0, &h1);
-                  for (int64_t ow = 0; ow < g.out_cols; ++ow) {
-                    int64_t w0, w1;
-                    g.Cols(ow, &w0, &w1);
-                    WindowArgmax(g, image, h0, h1, w0, w1, best.data(),
-                                 argmax.data() + g.Out(n, oh, ow));
-                  }
-                }
-              });
-  return argmax;
-}
-
 // Routes each output gradient to the first maximum of its window in
 // row-major window order (TF's tie-break), summing where windows overlap.
 absl::Status RunMaxPoolGrad(KernelContext& ctx,
@@ -295,20 +217,22 @@ absl::Status RunMaxPoolGrad(KernelContext& ctx,
       in.dtype(),
       [&]<typename T>() -> absl::Status {
         ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));
-        out->FillZero();
-        const int64_t num_out = g.output_shape().num_elements();
-        if (num_out == 0) return absl::OkStatus();
+        if (g.output_shape().num_elements() == 0) {
+          out->FillZero();
+          return absl::OkStatus();
+        }
         const T* pin = in.data<T>();
         const T* pgrad = ctx.input(2).data<T>();
         T* pout = out->data<T>();
-        // Pass 1: the argmaxes; pass 2: scatter-add, one image per task so
-        // overlaps never race.
+        // Pass 1: the argmaxes; pass 2: zero and scatter-add, one image per
+        // task so overlaps never race.
         std::vector<int64_t> argmax = Argmaxes(ctx.device(), g, pin);
-        const int64_t per_image = g.out_rows * g.out_cols * g.depth;
-        ParallelFor(ctx.device(), g.batch, 2.0 * per_image,
+        const int64_t per_image = g.out_per_image();
+        ParallelFor(ctx.device(), g.batch, 2.0 * per_image + g.in_per_image(),
                     [&](int64_t begin, int64_t end) {
                       for (int64_t n = begin; n < end; ++n) {
                         T* dst = pout + g.In(n, 0, 0);
+                        std::fill_n(dst, g.in_per_image(), T(0));
                         const int64_t* idx = argmax.data() + n * per_image;
                         const T* src = pgrad + n * per_image;
                         for (int64_t i = 0; i < per_image; ++i) {
@@ -447,7 +371,8 @@ absl::Status RegisterPoolingKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("MaxPoolGrad", MaxPoolGradKernel));
   RETURN_IF_ERROR(r.Register("MaxPoolGradV2", MaxPoolGradV2Kernel));
   RETURN_IF_ERROR(r.Register("MaxPoolGradGrad", MaxPoolGradGradKernel));
-  return r.Register("AvgPoolGrad", AvgPoolGradKernel);
+  RETURN_IF_ERROR(r.Register("AvgPoolGrad", AvgPoolGradKernel));
+  return RegisterPoolingArgmaxKernels(r);
 }
 
 }  // namespace graphflow

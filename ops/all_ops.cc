@@ -10,28 +10,19 @@
 namespace graphflow {
 
 absl::Status RegisterAllOps(OpRegistry& r) {
-  for (absl::Status s : {RegisterStateOps(r),
-                         RegisterArrayOps(r),
-                         RegisterArraySliceOps(r),
-                         RegisterArrayJoinOps(r),
-                         RegisterMathOps(r),
-                         RegisterMathUnaryOps(r),
-                         RegisterMatMulOps(r),
-                         RegisterReductionOps(r),
-                         RegisterNnOps(r),
-                         RegisterPoolingOps(r),
-                         RegisterConvOps(r),
-                         RegisterBatchNormOps(r),
-                         RegisterRandomOps(r),
-                         RegisterTrainingOps(r),
-                         RegisterIoOps(r),
-                         RegisterLoggingOps(r),
-                         RegisterResourceVariableOps(r),
-                         RegisterStackOps(r),
-                         RegisterTensorArrayOps(r),
-                         RegisterLookupOps(r),
-                         RegisterSegmentOps(r),
-                         RegisterControlFlowOps(r)}) {
+  for (absl::Status s :
+       {RegisterStateOps(r),      RegisterArrayOps(r),
+        RegisterArraySliceOps(r), RegisterArrayJoinOps(r),
+        RegisterMathOps(r),       RegisterMathUnaryOps(r),
+        RegisterMatMulOps(r),     RegisterReductionOps(r),
+        RegisterNnOps(r),         RegisterPoolingOps(r),
+        RegisterConvOps(r),       RegisterFusedOps(r),
+        RegisterBatchNormOps(r),  RegisterRandomOps(r),
+        RegisterTrainingOps(r),   RegisterIoOps(r),
+        RegisterLoggingOps(r),    RegisterResourceVariableOps(r),
+        RegisterStackOps(r),      RegisterTensorArrayOps(r),
+        RegisterLookupOps(r),     RegisterSegmentOps(r),
+        RegisterControlFlowOps(r)}) {
     RETURN_IF_ERROR(s);
   }
   return absl::OkStatus();

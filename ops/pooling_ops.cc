@@ -156,6 +156,29 @@ absl::Status AvgPoolGradShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// MaxPoolWithArgmax: the pooled shape (NHWC, no data_format) twice.
+absl::Status MaxPoolWithArgmaxShape(InferenceContext& c) {
+  ASSIGN_OR_RETURN(PartialShape in, c.WithRank(0, 4));
+  std::vector<int64_t> ksize, strides;
+  RETURN_IF_ERROR(c.GetAttr("ksize", &ksize));
+  RETURN_IF_ERROR(c.GetAttr("strides", &strides));
+  ASSIGN_OR_RETURN(PartialShape out,
+                   PoolOutputShape(c, in, ksize, strides, "NHWC"));
+  c.set_output(0, out);
+  c.set_output(1, out);
+  return absl::OkStatus();
+}
+
+// TF 1.15's _MaxPoolGradWithArgmax: the argmax output has no gradient.
+absl::Status MaxPoolWithArgmaxGradient(const Scope& s, const Node& node,
+                                       const OutputList& dy, OutputList* dx) {
+  dx->push_back(s.AddOp1(
+      "MaxPoolGradWithArgmax", {NodeInput(node, 0), dy[0], NodeOutput(node, 1)},
+      CopyAttrs(node,
+                {"ksize", "strides", "padding", "include_batch_in_index"})));
+  return absl::OkStatus();
+}
+
 // MaxPoolGrad(x, y, dy), MaxPoolGradV2(x, y, dy, ksize, strides) and
 // AvgPoolGrad(Shape(x), dy), with the forward op's attrs.
 absl::Status MaxPoolGradient(const Scope& s, const Node& node,
@@ -246,6 +269,23 @@ OpDefBuilder MaxPoolGradOp(const char* op, const std::string& type_attr) {
   return b;
 }
 
+// MaxPoolGradWithArgmax's schema: (input, grad, argmax), shaped like input.
+OpDefBuilder MaxPoolGradWithArgmaxOp(const char* op) {
+  OpDefBuilder b(op);
+  b.Input("input: T")
+      .Input("grad: T")
+      .Input("argmax: Targmax")
+      .Output("output: T")
+      .Attr(kKsizeAttr)
+      .Attr(kStridesAttr)
+      .Attr(kPaddingAttr)
+      .Attr("include_batch_in_index: bool = false")
+      .Attr("Targmax: {int32, int64}")
+      .Attr(absl::StrCat("T: ", kRealNumberTypes))
+      .SetShapeFn(MaxPoolGradShape);
+  return b;
+}
+
 }  // namespace
 
 absl::Status RegisterPoolingOps(OpRegistry& r) {
@@ -291,6 +331,26 @@ absl::Status RegisterPoolingOps(OpRegistry& r) {
                      .Attr(kDataFormatAttr)
                      .Attr(absl::StrCat("T: ", kRealNumberTypes, " = DT_FLOAT"))
                      .SetShapeFn(MaxPoolGradShape)));
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("MaxPoolWithArgmax")
+                                 .Input("input: T")
+                                 .Output("output: T")
+                                 .Output("argmax: Targmax")
+                                 .Attr(kKsizeAttr)
+                                 .Attr(kStridesAttr)
+                                 .Attr("Targmax: {int32, int64} = DT_INT64")
+                                 .Attr(kPaddingAttr)
+                                 .Attr("include_batch_in_index: bool = false")
+                                 .Attr(absl::StrCat("T: ", kRealNumberTypes))
+                                 .SetShapeFn(MaxPoolWithArgmaxShape)
+                                 .SetGradient(MaxPoolWithArgmaxGradient)));
+  RETURN_IF_ERROR(r.Register(MaxPoolGradWithArgmaxOp("MaxPoolGradWithArgmax")));
+  // Internal, put in by the graph optimizer (session/graph_optimizer.h):
+  // ReluGrad(MaxPoolGradWithArgmax(input, grad, argmax), input), which needs
+  // only each window's maximum (orig_output) for ReluGrad's mask.
+  RETURN_IF_ERROR(
+      r.Register(MaxPoolGradWithArgmaxOp("_FusedMaxPoolGradReluGrad")
+                     .Input("orig_output: T")
+                     .SetNoGradient()));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("AvgPoolGrad")
                                  .Input("orig_input_shape: int32")
                                  .Input("grad: T")
@@ -324,6 +384,22 @@ Output MaxPool(const Scope& s, Input input, const std::vector<int64_t>& ksize,
                absl::string_view data_format) {
   return s.AddOp1("MaxPool", {input},
                   PoolAttrs(ksize, strides, padding, data_format));
+}
+MaxPoolWithArgmaxOutput MaxPoolWithArgmax(const Scope& s, Input input,
+                                          const std::vector<int64_t>& ksize,
+                                          const std::vector<int64_t>& strides,
+                                          absl::string_view padding,
+                                          DataType argmax_type,
+                                          bool include_batch_in_index) {
+  OutputList out =
+      s.AddOp("MaxPoolWithArgmax", {input},
+              {{"ksize", ksize},
+               {"strides", strides},
+               {"padding", std::string(padding)},
+               {"Targmax", argmax_type},
+               {"include_batch_in_index", include_batch_in_index}});
+  if (out.size() != 2) return {};
+  return {out[0], out[1]};
 }
 Output MaxPoolV2(const Scope& s, Input input, Input ksize, Input strides,
                  absl::string_view padding, absl::string_view data_format) {

@@ -14,6 +14,18 @@ namespace graphflow::ops {
 Output MaxPool(const Scope& s, Input input, const std::vector<int64_t>& ksize,
                const std::vector<int64_t>& strides, absl::string_view padding,
                absl::string_view data_format = "NHWC");
+struct MaxPoolWithArgmaxOutput {
+  Output output, argmax;
+};
+// MaxPool (NHWC) that also returns each window's first maximum as a
+// flattened index: (y * width + x) * channels + c, plus
+// b * height * width * channels with include_batch_in_index.
+MaxPoolWithArgmaxOutput MaxPoolWithArgmax(const Scope& s, Input input,
+                                          const std::vector<int64_t>& ksize,
+                                          const std::vector<int64_t>& strides,
+                                          absl::string_view padding,
+                                          DataType argmax_type = DT_INT64,
+                                          bool include_batch_in_index = false);
 // MaxPool with ksize and strides as int32 tensors of 4 entries.
 Output MaxPoolV2(const Scope& s, Input input, Input ksize, Input strides,
                  absl::string_view padding,

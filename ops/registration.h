@@ -23,6 +23,7 @@ absl::Status RegisterReductionOps(OpRegistry& registry);  // reduction_ops.cc
 absl::Status RegisterNnOps(OpRegistry& registry);         // nn_ops.cc
 absl::Status RegisterPoolingOps(OpRegistry& registry);    // pooling_ops.cc
 absl::Status RegisterConvOps(OpRegistry& registry);       // conv_ops.cc
+absl::Status RegisterFusedOps(OpRegistry& registry);      // fused_ops.cc
 absl::Status RegisterBatchNormOps(OpRegistry& registry);  // batch_norm_ops.cc
 absl::Status RegisterRandomOps(OpRegistry& registry);     // random_ops.cc
 absl::Status RegisterTrainingOps(OpRegistry& registry);   // training_ops.cc

@@ -12,6 +12,7 @@
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
 #include "session/control_flow_executor.h"
+#include "session/graph_optimizer.h"
 #include "session/run_util.h"
 
 namespace graphflow {
@@ -38,6 +39,8 @@ struct Session::Plan {
   // Set when the needed nodes include control flow: then it runs the plan
   // and `steps` is empty (feeds keep slots 0..n-1, in the same order).
   std::shared_ptr<const ControlFlowPlan> control_flow;
+  // The graph optimizer's fused nodes, which steps point to.
+  std::unique_ptr<Graph> fused;
 };
 
 namespace {
@@ -76,7 +79,8 @@ absl::Status ReadInputs(const Step& step, std::vector<KernelValue>& values,
 
 Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
     : graph_(std::move(graph)),
-      kernels_(options.kernels ? options.kernels : &GlobalKernelRegistry()) {
+      kernels_(options.kernels ? options.kernels : &GlobalKernelRegistry()),
+      optimize_(options.optimize) {
   env_.device = &DefaultDevice();
   env_.variables = &variables_;
   env_.resources = &resources_;
@@ -198,9 +202,19 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
     return plan;
   }
 
-  absl::flat_hash_map<int, int> last_reader;  // slot -> step index
   for (const Node* node : order) {
     if (node->op_def().is_feed_only) return UnfedPlaceholderError(*node);
+  }
+  OptimizedNodes optimized = OptimizeNodes(
+      *graph_, *kernels_, order, fed,
+      {fetch_endpoints.begin(), fetch_endpoints.end()}, optimize_);
+  plan->fused = std::move(optimized.fused);
+  for (Endpoint& e : fetch_endpoints) {
+    auto it = optimized.renamed.find(e);
+    if (it != optimized.renamed.end()) e = it->second;
+  }
+  absl::flat_hash_map<int, int> last_reader;  // slot -> step index
+  for (const auto& [node, inputs] : optimized.nodes) {
     Step step;
     step.node = node;
     step.kernel = kernels_->Find(node->op());
@@ -210,7 +224,7 @@ absl::StatusOr<std::shared_ptr<const Session::Plan>> Session::BuildPlan(
                                                    node->op(), "'"));
     }
     for (int i = 0; i < node->num_inputs(); ++i) {
-      const Endpoint& in = node->input(i);
+      const Endpoint& in = inputs[i];
       auto it = slots.find(in);
       if (it == slots.end()) {
         return absl::InternalError(absl::StrCat("node '", node->name(),

@@ -30,6 +30,9 @@ struct SessionOptions {
   // Resource limits; limits.max_tensor_bytes bounds every tensor a kernel
   // allocates (ResourceExhausted naming the node when exceeded).
   ResourceLimits limits;
+  // Rewrite each plan's nodes into fused kernels first
+  // (session/graph_optimizer.h); off, every node runs its own kernel.
+  bool optimize = true;
 };
 
 // TF's RunOptions.trace_level FULL_TRACE, reduced to what graphflow
@@ -105,6 +108,7 @@ class Session {
 
   std::shared_ptr<const Graph> graph_;
   const KernelRegistry* kernels_;
+  bool optimize_;
   KernelEnvironment env_;
   VariableStore variables_;
   ResourceStore resources_;

@@ -42,6 +42,7 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, max_tensor_bytes, "4G",
           "run/train: largest tensor (and input file) allowed, e.g. 512M");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
+ABSL_FLAG(bool, optimize, true, "run/train: fuse kernels (--no-optimize)");
 ABSL_FLAG(std::string, restore, "",
           "run/train: checkpoint to load variables from");
 ABSL_FLAG(std::string, save, "",
@@ -122,7 +123,7 @@ const std::map<std::string, std::string> kHelp = {
                      [--steps N] [--restore CKPT] [--save CKPT]
                      [--save-format graphflow|tf|savedmodel] [--scale S]
                      [--one-hot] [--max-tensor-bytes N]
-                     [--tag TAGS] [--signature NAME]
+                     [--tag TAGS] [--signature NAME] [--no-optimize]
 
 One session: every --init node runs first as its own step (all feeds
 available), then the fetches and targets run --steps times (default 1).
@@ -142,7 +143,7 @@ its main/legacy init op run; with --signature NAME, --feed KEY=FILE and
 work) and --out writes DIR/KEY.npy. --max-tensor-bytes (bytes, or with
 a K/M/G suffix; default 4G) bounds every tensor a kernel allocates, every
 converted feed and every input file; past it is an error naming the node or
-file.
+file. --no-optimize: no kernel fusion (docs/ARCHITECTURE.md).
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
@@ -150,7 +151,7 @@ file.
                        --batch N --epochs N [--shuffle-seed S] [--init NODE]...
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
-                       [--on-nan stop|warn] [--tag TAGS]
+                       [--on-nan stop|warn] [--tag TAGS] [--no-optimize]
                        [--save-format graphflow|tf|savedmodel]
                        [--summaries DIR [--summary NODE] [--summary-every N]]
                        [--max-tensor-bytes N] [--mpi-timeout SECONDS]
@@ -166,7 +167,7 @@ Assign, as tf.global_variables_initializer() would. Output paths (--save,
 --log, --plot) are checked before training; the checkpoint is written before
 the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
---max-tensor-bytes bounds tensors, feeds and input files as for run.
+--max-tensor-bytes and --no-optimize work as for run.
 GRAPH may be a SavedModel directory (--tag as for run): training starts from
 its restored variables; --save-format savedmodel writes --save as a
 SavedModel directory with the source's signatures (or serving_default from
@@ -248,7 +249,8 @@ const std::set<std::string> kValueFlags = {
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save",
                                           "log", "plot",    "summaries"};
-const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients"};
+const std::set<std::string> kBoolFlags = {"one_hot", "collapse_gradients",
+                                          "optimize"};
 
 // Sets one Abseil flag from text; a bad value is InvalidArgument naming
 // the flag as the user spelled it.
@@ -397,6 +399,7 @@ absl::Status Run(const Args& args) {
     ASSIGN_OR_RETURN(o.save_format, SaveFormat(&o.save_saved_model));
     o.tags = absl::GetFlag(FLAGS_tag);
     o.signature = absl::GetFlag(FLAGS_signature);
+    o.optimize = absl::GetFlag(FLAGS_optimize);
     return RunCommand(o, stdout);
   }
   if (cmd == "train") {
@@ -418,6 +421,7 @@ absl::Status Run(const Args& args) {
     ASSIGN_OR_RETURN(o.save_format, SaveFormat(&o.save_saved_model));
     o.tags = absl::GetFlag(FLAGS_tag);
     o.save_every = absl::GetFlag(FLAGS_save_every);
+    o.optimize = absl::GetFlag(FLAGS_optimize);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.log_csv = absl::GetFlag(FLAGS_log);
     o.plot_svg = absl::GetFlag(FLAGS_plot);
@@ -524,12 +528,6 @@ absl::Status Run(const Args& args) {
   return absl::InvalidArgumentError(
       absl::StrCat("unknown command '", cmd, "' (see graphflow help)"));
 }
-
-}  // namespace
-}  // namespace graphflow::cli
-
-namespace graphflow::cli {
-namespace {
 
 // Every command's output goes through stdout; a write error there (a full
 // disk, a closed pipe) must not be an exit 0 with the output lost. Checked

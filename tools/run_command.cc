@@ -102,10 +102,13 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
       }
     }
   }
+  SessionOptions session_options;
+  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
+  session_options.optimize = options.optimize;
   // A SavedModel comes restored and initialized, with signature keys.
-  ASSIGN_OR_RETURN(OpenedModel model,
-                   OpenGraphOrSavedModel(options.graph, options.tags,
-                                         options.conversion.max_tensor_bytes));
+  ASSIGN_OR_RETURN(
+      OpenedModel model,
+      OpenGraphOrSavedModel(options.graph, options.tags, session_options));
   std::shared_ptr<const Graph> graph = model.graph;
   std::unique_ptr<Session>& session = model.session;
   std::vector<std::string> fetches = options.fetches;
@@ -128,9 +131,6 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   ASSIGN_OR_RETURN(NamedTensors feeds,
                    LoadFeeds(*graph, feed_files, options.conversion));
   if (!model.saved_model) {
-    SessionOptions session_options;
-    session_options.limits.max_tensor_bytes =
-        options.conversion.max_tensor_bytes;
     ASSIGN_OR_RETURN(session, Session::Create(graph, session_options));
   }
   if (!options.restore.empty()) {

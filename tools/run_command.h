@@ -45,6 +45,7 @@ struct RunOptions {
   // --fetch may name, and --save-format savedmodel (--save is a directory).
   std::string tags = "serve", signature;
   bool save_saved_model = false;
+  bool optimize = true;  // --no-optimize: SessionOptions::optimize.
 };
 absl::Status RunCommand(const RunOptions& options, FILE* out);
 

@@ -39,17 +39,15 @@ void AppendTensors(
 
 }  // namespace
 
-absl::StatusOr<OpenedModel> OpenGraphOrSavedModel(const std::string& path,
-                                                  const std::string& tags,
-                                                  int64_t max_tensor_bytes) {
+absl::StatusOr<OpenedModel> OpenGraphOrSavedModel(
+    const std::string& path, const std::string& tags,
+    const SessionOptions& options) {
   OpenedModel opened;
   if (!IsSavedModelDirectory(path)) {
     ASSIGN_OR_RETURN(opened.graph, LoadGraphFile(path));
     return opened;
   }
   const std::string& dir = path;
-  SessionOptions options;
-  options.limits.max_tensor_bytes = max_tensor_bytes;
   ASSIGN_OR_RETURN(
       SavedModelBundle bundle,
       LoadSavedModel(dir, ParseTags(tags), GlobalOpRegistry(), options));

@@ -25,10 +25,11 @@ struct OpenedModel {
   std::unique_ptr<Session> session;    // Null for a graph file.
   tensorflow::MetaGraphDef meta_graph;
 };
-// `tags` (comma-separated, --tag) choose a SavedModel's meta graph.
-absl::StatusOr<OpenedModel> OpenGraphOrSavedModel(const std::string& path,
-                                                  const std::string& tags,
-                                                  int64_t max_tensor_bytes);
+// `tags` (comma-separated, --tag) choose a SavedModel's meta graph, whose
+// session gets `options`.
+absl::StatusOr<OpenedModel> OpenGraphOrSavedModel(
+    const std::string& path, const std::string& tags,
+    const SessionOptions& options);
 
 // Replaces feed names that are input keys, and fetch names that are output
 // keys, of signature `signature` by their tensor names; other names stay

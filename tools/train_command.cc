@@ -195,9 +195,12 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!options.summaries_dir.empty()) {
     RETURN_IF_ERROR(CheckSummaryDir(options.summaries_dir));
   }
-  ASSIGN_OR_RETURN(OpenedModel model,
-                   OpenGraphOrSavedModel(options.graph, options.tags,
-                                         options.conversion.max_tensor_bytes));
+  SessionOptions session_options;
+  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
+  session_options.optimize = options.optimize;
+  ASSIGN_OR_RETURN(
+      OpenedModel model,
+      OpenGraphOrSavedModel(options.graph, options.tags, session_options));
   std::shared_ptr<const Graph> graph = model.graph;
   // The train op is a node (often a NoOp, without outputs); the loss and
   // metric are tensors.
@@ -234,8 +237,6 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   if (!eval.empty()) {
     ASSIGN_OR_RETURN(n_eval, DatasetLength(eval, "evaluation"));
   }
-  SessionOptions session_options;
-  session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
   Session* session = model.session.get();
   if (dist != nullptr) {
     if (model.saved_model) {

@@ -56,6 +56,7 @@ struct TrainOptions {
   // A non-finite loss stops training with an error (nothing saved), or
   // with false only warns on stderr (--on-nan=warn).
   bool stop_on_nan = true;
+  bool optimize = true;  // --no-optimize: SessionOptions::optimize.
   // TensorBoard event files in this directory: the summary tensor (--summary;
   // default: the graph's single MergeSummary) plus "loss", after each epoch
   // or every summary_every steps.

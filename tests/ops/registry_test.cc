@@ -39,6 +39,7 @@ const std::vector<Family>& Families() {
       {"reduction", RegisterReductionOps, RegisterReductionKernels},
       {"nn", RegisterNnOps, RegisterNnKernels},
       {"pooling", RegisterPoolingOps, RegisterPoolingKernels},
+      {"fused", RegisterFusedOps, RegisterFusedKernels},
       {"conv", RegisterConvOps, RegisterConvKernels},
       {"batch_norm", RegisterBatchNormOps, RegisterBatchNormKernels},
       {"random", RegisterRandomOps, RegisterRandomKernels},
@@ -75,11 +76,13 @@ std::set<std::string> ParseOnlyOps() {
 }
 
 // Differentiable in TF, but graphflow has no gradient for them yet (TF's
-// Gather gradient is an IndexedSlices; MaxPoolGradV2's is MaxPoolGradGradV2).
+// Gather gradient is an IndexedSlices; MaxPoolGradV2's is MaxPoolGradGradV2,
+// MaxPoolGradWithArgmax's MaxPoolGradGradWithArgmax).
 // Differentiating through them is a clear "no gradient defined" error, as
 // it is in TF for Unique and UniqueV2, which TF registers no gradient for.
 const std::set<std::string> kGradientMissing = {
-    "Gather", "GatherV2", "MaxPoolGradV2", "Unique", "UniqueV2"};
+    "Gather", "GatherV2", "MaxPoolGradV2", "MaxPoolGradWithArgmax", "Unique",
+    "UniqueV2"};
 
 TEST(RegistryTest, EveryOpHasShapeKernelAndGradientDecision) {
   const OpRegistry& ops = GlobalOpRegistry();

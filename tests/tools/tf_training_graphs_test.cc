@@ -300,22 +300,41 @@ TEST(TfTrainingGraphsTest, EmnistCnnAdam) {
   }
   WriteNpy(dir / "images.npy", images);
   WriteNpy(dir / "labels.npy", labels);
-  std::string log = dir / "log.csv";
-  CliResult r = RunCli({"train",      graph,
-                        "--train-op", "Adam",
-                        "--loss",     "Mean",
-                        "--feed",     "inputX=" + (dir / "images.npy"),
-                        "--feed",     "outputY=" + (dir / "labels.npy"),
-                        "--scale",    "1/255",
-                        "--one-hot",  "--batch",
-                        "32",         "--epochs",
-                        "3",          "--shuffle-seed",
-                        "3",          "--log",
-                        log});
+  const std::vector<std::string> args = {
+      "train",      graph,
+      "--train-op", "Adam",
+      "--loss",     "Mean",
+      "--feed",     "inputX=" + (dir / "images.npy"),
+      "--feed",     "outputY=" + (dir / "labels.npy"),
+      "--scale",    "1/255",
+      "--one-hot",  "--batch",
+      "32",         "--shuffle-seed",
+      "3"};
+  auto train = [&](std::vector<std::string> more) {
+    std::vector<std::string> all = args;
+    all.insert(all.end(), more.begin(), more.end());
+    return RunCli(all);
+  };
+  std::string log = dir / "log.csv", ckpt = dir / "emnist.ckpt";
+  CliResult r = train({"--epochs", "3", "--log", log, "--save", ckpt});
   ASSERT_TRUE(Succeeded(r));
   std::vector<double> loss = LogColumn(log, 1);
   ASSERT_EQ(loss.size(), 3u);
   EXPECT_LT(loss.back(), loss.front()) << r.out;
+  // From the same variables, with and without the graph optimizer's fused
+  // kernels: the same losses, within float rounding (one fusion sums the
+  // first conv's filter gradient in another order).
+  std::vector<std::vector<double>> losses;
+  for (const char* optimize : {"--optimize", "--no-optimize"}) {
+    std::string opt_log = dir / absl::StrCat(optimize + 2, ".csv");
+    ASSERT_TRUE(Succeeded(train(
+        {"--epochs", "2", "--restore", ckpt, "--log", opt_log, optimize})));
+    losses.push_back(LogColumn(opt_log, 1));
+    ASSERT_EQ(losses.back().size(), 2u);
+  }
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    EXPECT_NEAR(losses[0][epoch], losses[1][epoch], 1e-4 * losses[1][epoch]);
+  }
 }
 
 // mnist_deep_fwd_loss has no init op: `run` takes every "<var>/Assign" as

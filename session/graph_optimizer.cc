@@ -1,0 +1,288 @@
+#include "session/graph_optimizer.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace graphflow {
+namespace {
+
+bool IsFloating(const Node& node) {
+  const DataType* t = node.FindAttr<DataType>("T");
+  return t != nullptr && (*t == DT_FLOAT || *t == DT_DOUBLE);
+}
+
+bool IsNhwc(const Node& node) {
+  const std::string* f = node.FindAttr<std::string>("data_format");
+  return f == nullptr || *f == "NHWC";
+}
+
+// The two pooling nodes have the same window: ksize, strides, padding, T.
+bool SameWindow(const Node& a, const Node& b) {
+  auto same = [&]<typename T>(const char* name) {
+    const T* va = a.FindAttr<T>(name);
+    const T* vb = b.FindAttr<T>(name);
+    return va != nullptr && vb != nullptr && *va == *vb;
+  };
+  return same.template operator()<std::vector<int64_t>>("ksize") &&
+         same.template operator()<std::vector<int64_t>>("strides") &&
+         same.template operator()<std::string>("padding") &&
+         same.template operator()<DataType>("T");
+}
+
+class Rewriter {
+ public:
+  Rewriter(const Graph& graph, const KernelRegistry& kernels,
+           const std::vector<const Node*>& order,
+           const absl::flat_hash_set<Endpoint>& fed,
+           const absl::flat_hash_set<Endpoint>& fetched)
+      : graph_(graph), kernels_(kernels), fed_(fed), fetched_(fetched) {
+    out_.fused = std::make_unique<Graph>(&graph.registry());
+    for (const Node* node : order) {
+      position_[node] = static_cast<int>(nodes_.size());
+      nodes_.push_back({node, node->inputs()});
+    }
+    dropped_.assign(nodes_.size(), false);
+  }
+
+  OptimizedNodes Run() && {
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node& node = *nodes_[i].node;
+      if (node.op() == "MaxPool") FuseMaxPoolGradients(node);
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const Node& node = *nodes_[i].node;
+      if (node.op() == "Conv2D" || node.op() == "MatMul") FuseEpilogue(node);
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (dropped_[i]) continue;
+      for (Endpoint& in : nodes_[i].inputs) {
+        auto it = out_.renamed.find(in);
+        if (it != out_.renamed.end()) in = it->second;
+      }
+      out_.nodes.push_back(std::move(nodes_[i]));
+    }
+    return std::move(out_);
+  }
+
+ private:
+  bool InPlan(const Node* node) const { return position_.contains(node); }
+
+  // Plan nodes reading `e`.
+  std::vector<const Node*> Readers(Endpoint e) const {
+    std::vector<const Node*> readers;
+    for (const auto& [consumer, index] : e.node->consumers()) {
+      if (InPlan(consumer) && consumer->input(index) == e) {
+        readers.push_back(consumer);
+      }
+    }
+    return readers;
+  }
+
+  // The one plan node reading `e` when a rewrite may fold `e` away: not fed,
+  // not fetched, its producer not yet rewritten and ordering nothing by a
+  // control edge; else nullptr.
+  const Node* SoleReader(Endpoint e) const {
+    if (fed_.contains(e) || fetched_.contains(e) || claimed_.contains(e.node) ||
+        !e.node->control_outputs().empty()) {
+      return nullptr;
+    }
+    std::vector<const Node*> readers = Readers(e);
+    if (readers.size() != 1 || claimed_.contains(readers[0])) return nullptr;
+    return readers[0];
+  }
+
+  bool Available(absl::string_view op) const {
+    return kernels_.Find(op) != nullptr &&
+           graph_.registry().Find(op) != nullptr;
+  }
+
+  // A fused node named `name` reading `inputs`, whose placeholders in the
+  // fused graph give it their dtypes and shapes; nullptr if it does not
+  // validate (the rewrite is then skipped).
+  const Node* AddFused(const std::string& name, const std::string& op,
+                       const std::vector<Endpoint>& inputs, AttrMap attrs) {
+    if (!Available(op)) return nullptr;
+    Graph& g = *out_.fused;
+    NodeSpec spec{name, op, {}, {}, std::move(attrs), ""};
+    for (const Endpoint& in : inputs) {
+      auto stand_in =
+          g.AddNode({absl::StrCat("_fused_input/", g.num_nodes()),
+                     "Placeholder",
+                     {},
+                     {},
+                     {{"dtype", BaseType(in.node->output_type(in.index))},
+                      {"shape", in.node->output_shape(in.index)}},
+                     ""});
+      if (!stand_in.ok()) return nullptr;
+      spec.inputs.push_back({*stand_in, 0});
+    }
+    if (g.FindNode(name) != nullptr) return nullptr;
+    auto node = g.AddNode(std::move(spec));
+    return node.ok() ? *node : nullptr;
+  }
+
+  // `fused` computes what `node` did, reading `inputs`.
+  void Replace(const Node* node, const Node* fused,
+               std::vector<Endpoint> inputs) {
+    nodes_[position_.at(node)] = {fused, std::move(inputs)};
+    claimed_.insert(node);
+    for (int o = 0; o < node->num_outputs(); ++o) {
+      out_.renamed[{const_cast<Node*>(node), o}] = {const_cast<Node*>(fused),
+                                                    o};
+    }
+  }
+  void Drop(const Node* node) {
+    dropped_[position_.at(node)] = true;
+    claimed_.insert(node);
+  }
+
+  // MaxPool -> MaxPoolWithArgmax when its MaxPoolGrads are in the plan; each
+  // becomes MaxPoolGradWithArgmax, or with the ReluGrad reading it (features
+  // = the pooled input) one _FusedMaxPoolGradReluGrad.
+  void FuseMaxPoolGradients(const Node& pool) {
+    const Endpoint y{const_cast<Node*>(&pool), 0};
+    const Endpoint x = pool.input(0);
+    if (!IsFloating(pool) || !IsNhwc(pool) || fed_.contains(y) ||
+        claimed_.contains(&pool)) {
+      return;
+    }
+    std::vector<const Node*> grads;
+    for (const Node* r : Readers(y)) {
+      if (r->op() == "MaxPoolGrad" && r->input(0) == x && r->input(1) == y &&
+          IsNhwc(*r) && !claimed_.contains(r) &&
+          !fed_.contains({const_cast<Node*>(r), 0}) && SameWindow(pool, *r)) {
+        grads.push_back(r);
+      }
+    }
+    if (grads.empty()) return;
+    AttrMap attrs;
+    for (const char* a : {"ksize", "strides", "padding", "T"}) {
+      attrs[a] = pool.attrs().at(a);
+    }
+    attrs["include_batch_in_index"] = false;
+    attrs["Targmax"] = DT_INT64;
+    const Node* with_argmax =
+        AddFused(pool.name(), "MaxPoolWithArgmax", {x}, attrs);
+    if (with_argmax == nullptr) return;
+    Replace(&pool, with_argmax, {x});
+    const Endpoint fused_y{const_cast<Node*>(with_argmax), 0};
+    const Endpoint argmax{const_cast<Node*>(with_argmax), 1};
+    for (const Node* grad : grads) {
+      const Endpoint dy = grad->input(2);
+      const Node* relu_grad = SoleReader({const_cast<Node*>(grad), 0});
+      if (relu_grad != nullptr && relu_grad->op() == "ReluGrad" &&
+          relu_grad->input(1) == x &&
+          !fed_.contains({const_cast<Node*>(relu_grad), 0})) {
+        if (FuseFilterGradient(*relu_grad, x, dy, argmax, fused_y)) {
+          Drop(grad);
+          continue;
+        }
+        std::vector<Endpoint> in = {x, dy, argmax, fused_y};
+        if (const Node* f = AddFused(relu_grad->name(),
+                                     "_FusedMaxPoolGradReluGrad", in, attrs)) {
+          Replace(relu_grad, f, in);
+          Drop(grad);
+          continue;
+        }
+      }
+      std::vector<Endpoint> in = {x, dy, argmax};
+      if (const Node* f =
+              AddFused(grad->name(), "MaxPoolGradWithArgmax", in, attrs)) {
+        Replace(grad, f, in);
+      }
+    }
+  }
+
+  // Conv2DBackpropFilter as the sole reader of relu_grad (the gradient of a
+  // conv whose output, relu'd, is the pooled x) -> one
+  // _FusedMaxPoolGradConv2DBackpropFilter reading the pool's argmax.
+  bool FuseFilterGradient(const Node& relu_grad, Endpoint x, Endpoint dy,
+                          Endpoint argmax, Endpoint y) {
+    const Node* filter_grad = SoleReader({const_cast<Node*>(&relu_grad), 0});
+    if (filter_grad == nullptr || filter_grad->op() != "Conv2DBackpropFilter" ||
+        filter_grad->input(2).node != &relu_grad || !IsNhwc(*filter_grad) ||
+        !IsFloating(*filter_grad) ||
+        fed_.contains({const_cast<Node*>(filter_grad), 0})) {
+      return false;
+    }
+    const std::string* padding = filter_grad->FindAttr<std::string>("padding");
+    if (padding == nullptr || *padding == "EXPLICIT") return false;
+    std::vector<Endpoint> in = {
+        filter_grad->input(0), filter_grad->input(1), x, dy, argmax, y};
+    const Node* fused =
+        AddFused(filter_grad->name(), "_FusedMaxPoolGradConv2DBackpropFilter",
+                 in, filter_grad->attrs());
+    if (fused == nullptr) return false;
+    Drop(&relu_grad);
+    Replace(filter_grad, fused, in);
+    return true;
+  }
+
+  // Conv2D / MatMul, then BiasAdd and/or Relu reading only the previous
+  // value -> one _FusedConv2D / _FusedMatMul at the last one's place.
+  void FuseEpilogue(const Node& product) {
+    if (!IsFloating(product) || !IsNhwc(product) ||
+        claimed_.contains(&product)) {
+      return;
+    }
+    std::vector<const Node*> chain = {&product};
+    std::vector<std::string> fused_ops;
+    std::vector<Endpoint> inputs = {product.input(0), product.input(1)};
+    const Node* next = SoleReader({const_cast<Node*>(chain.back()), 0});
+    if (next != nullptr && next->op() == "BiasAdd" && IsNhwc(*next) &&
+        next->input(0).node == chain.back()) {
+      fused_ops.push_back("BiasAdd");
+      inputs.push_back(next->input(1));
+      chain.push_back(next);
+      next = SoleReader({const_cast<Node*>(next), 0});
+    }
+    if (next != nullptr && next->op() == "Relu") {
+      fused_ops.push_back("Relu");
+      chain.push_back(next);
+    }
+    if (fused_ops.empty() ||
+        fed_.contains({const_cast<Node*>(chain.back()), 0})) {
+      return;
+    }
+    AttrMap attrs = product.attrs();
+    attrs["num_args"] = static_cast<int64_t>(inputs.size() - 2);
+    attrs["fused_ops"] = fused_ops;
+    const Node* last = chain.back();
+    const Node* fused =
+        AddFused(last->name(),
+                 product.op() == "Conv2D" ? "_FusedConv2D" : "_FusedMatMul",
+                 inputs, attrs);
+    if (fused == nullptr) return;
+    for (size_t i = 0; i + 1 < chain.size(); ++i) Drop(chain[i]);
+    Replace(last, fused, inputs);
+  }
+
+  const Graph& graph_;
+  const KernelRegistry& kernels_;
+  const absl::flat_hash_set<Endpoint>& fed_;
+  const absl::flat_hash_set<Endpoint>& fetched_;
+  absl::flat_hash_map<const Node*, int> position_;
+  std::vector<PlanNode> nodes_;
+  std::vector<bool> dropped_;
+  absl::flat_hash_set<const Node*> claimed_;  // Rewritten or dropped.
+  OptimizedNodes out_;
+};
+
+}  // namespace
+
+OptimizedNodes OptimizeNodes(const Graph& graph, const KernelRegistry& kernels,
+                             const std::vector<const Node*>& order,
+                             const absl::flat_hash_set<Endpoint>& fed,
+                             const absl::flat_hash_set<Endpoint>& fetched,
+                             bool optimize) {
+  if (!optimize) {
+    OptimizedNodes out;
+    for (const Node* node : order) out.nodes.push_back({node, node->inputs()});
+    return out;
+  }
+  return Rewriter(graph, kernels, order, fed, fetched).Run();
+}
+
+}  // namespace graphflow
