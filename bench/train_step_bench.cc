@@ -5,7 +5,8 @@
 // bench/torch_train_step.py, so bench/compare_train_step.py can compare.
 // --profile prints instead where a step's time goes, by op type (traced
 // Runs: RunOptions.trace).
-//   train_step_bench [steps] [warmup] [--infer] [--profile]
+// --no-optimize runs without the graph optimizer's fused kernels.
+//   train_step_bench [steps] [warmup] [--infer] [--profile] [--no-optimize]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,6 +39,7 @@ Tensor OneHot(int64_t n, int64_t classes, std::mt19937& rng) {
 struct Mode {
   bool infer = false;
   bool profile = false;
+  bool optimize = true;
 };
 
 // Op type -> (kernel calls, microseconds) summed over `steps` traced steps,
@@ -65,7 +67,7 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
   std::mt19937 rng(0);
   examples::CourseModel m =
       examples::BuildCourseModel(config, size, size, channels);
-  auto session = Session::Create(m.scope);
+  auto session = Session::Create(m.scope, {.optimize = mode.optimize});
   if (!session.ok()) {
     std::fprintf(stderr, "%s: %s\n", name, session.status().ToString().c_str());
     return 1;
@@ -131,6 +133,8 @@ int main(int argc, char** argv) {
       mode.infer = true;
     } else if (std::string(argv[i]) == "--profile") {
       mode.profile = true;
+    } else if (std::string(argv[i]) == "--no-optimize") {
+      mode.optimize = false;
     } else {
       numbers.push_back(std::atoi(argv[i]));
     }

@@ -46,15 +46,44 @@ absl::StatusOr<ConvDim> ReadDim(const KernelContext& ctx, int d, int64_t in,
   return dim;
 }
 
+// acc[kh][kw][:] += g * the input patch of conv output cell (oh, ow).
+template <typename T>
+void AddPatch(const ConvDim& rows, const ConvDim& cols, int64_t in_depth,
+              const T* image, int64_t oh, int64_t ow, T g, T* acc) {
+  const int64_t row_taps = cols.filter * in_depth;
+  const int64_t iw0 = ow * cols.stride - cols.pad;
+  // Undilated and inside the image across: each filter row's taps and its
+  // input span are contiguous, one vectorized loop.
+  const bool span =
+      cols.dilation == 1 && iw0 >= 0 && iw0 + cols.filter <= cols.in;
+  for (int64_t kh = 0; kh < rows.filter; ++kh) {
+    const int64_t ih = oh * rows.stride - rows.pad + kh * rows.dilation;
+    if (ih < 0 || ih >= rows.in) continue;
+    const T* row = image + ih * cols.in * in_depth;
+    T* dst_row = acc + kh * row_taps;
+    if (span) {
+      const T* src = row + iw0 * in_depth;
+      for (int64_t j = 0; j < row_taps; ++j) dst_row[j] += g * src[j];
+      continue;
+    }
+    for (int64_t kw = 0; kw < cols.filter; ++kw) {
+      const int64_t iw = iw0 + kw * cols.dilation;
+      if (iw < 0 || iw >= cols.in) continue;
+      const T* src = row + iw * in_depth;
+      T* dst = dst_row + kw * in_depth;
+      for (int64_t ci = 0; ci < in_depth; ++ci) dst[ci] += g * src[ci];
+    }
+  }
+}
+
 template <typename T>
 absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
                      const ConvDim& cols, int64_t in_depth, int64_t out_depth,
                      Tensor* filter_grad) {
   const Tensor& x = ctx.input(0);
   const Tensor& grad = ctx.input(3);
-  const Tensor& pooled = ctx.input(5);
   const int64_t batch = x.dim(0);
-  const int64_t per_image = grad.num_elements() / std::max<int64_t>(batch, 1);
+  const int64_t per_image = grad.num_elements() / batch;
   const int64_t conv_cells = rows.out * cols.out * out_depth;
   const int64_t taps = rows.filter * cols.filter * in_depth;
   // Partial sums laid out [chunk][out_depth][kh][kw][in_depth].
@@ -62,47 +91,31 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
   std::vector<T> partial(chunks * out_depth * taps, T(0));
   const T* px = x.data<T>();
   const T* pg = grad.data<T>();
-  const T* py = pooled.data<T>();
+  const T* py = ctx.input(5).data<T>();
   const int64_t* pa = ctx.input(4).data<int64_t>();
   std::atomic<int64_t> bad{-1};
+  auto run_chunk = [&](int64_t chunk) {
+    T* acc = partial.data() + chunk * out_depth * taps;
+    for (int64_t n = chunk * batch / chunks; n < (chunk + 1) * batch / chunks;
+         ++n) {
+      const T* image = px + n * rows.in * cols.in * in_depth;
+      for (int64_t i = n * per_image; i < (n + 1) * per_image; ++i) {
+        if (!(py[i] > T(0))) continue;  // ReluGrad's mask.
+        const int64_t at = pa[i];
+        if (at < 0 || at >= conv_cells) {
+          bad.store(i);
+          return;
+        }
+        const int64_t cell = at / out_depth;
+        AddPatch(rows, cols, in_depth, image, cell / cols.out, cell % cols.out,
+                 pg[i], acc + (at % out_depth) * taps);
+      }
+    }
+  };
   ParallelFor(ctx.device(), chunks,
               static_cast<double>(per_image * taps) * batch / chunks,
               [&](int64_t c0, int64_t c1) {
-                for (int64_t chunk = c0; chunk < c1; ++chunk) {
-                  T* acc = partial.data() + chunk * out_depth * taps;
-                  for (int64_t n = chunk * batch / chunks;
-                       n < (chunk + 1) * batch / chunks; ++n) {
-                    const T* image = px + n * rows.in * cols.in * in_depth;
-                    for (int64_t i = n * per_image; i < (n + 1) * per_image;
-                         ++i) {
-                      if (!(py[i] > T(0))) continue;
-                      const int64_t at = pa[i];
-                      if (at < 0 || at >= conv_cells) {
-                        bad.store(i);
-                        return;
-                      }
-                      const T g = pg[i];
-                      const int64_t oc = at % out_depth;
-                      const int64_t oh = at / out_depth / cols.out;
-                      const int64_t ow = at / out_depth % cols.out;
-                      T* a = acc + oc * taps;
-                      for (int64_t kh = 0; kh < rows.filter; ++kh) {
-                        const int64_t ih =
-                            oh * rows.stride - rows.pad + kh * rows.dilation;
-                        if (ih < 0 || ih >= rows.in) continue;
-                        for (int64_t kw = 0; kw < cols.filter; ++kw) {
-                          const int64_t iw =
-                              ow * cols.stride - cols.pad + kw * cols.dilation;
-                          if (iw < 0 || iw >= cols.in) continue;
-                          const T* src = image + (ih * cols.in + iw) * in_depth;
-                          T* dst = a + (kh * cols.filter + kw) * in_depth;
-                          for (int64_t ci = 0; ci < in_depth; ++ci)
-                            dst[ci] += g * src[ci];
-                        }
-                      }
-                    }
-                  }
-                }
+                for (int64_t chunk = c0; chunk < c1; ++chunk) run_chunk(chunk);
               });
   if (const int64_t i = bad.load(); i >= 0) {
     return ctx.InvalidArgument(absl::StrCat("argmax[", i, "] = ", pa[i],

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -65,37 +66,50 @@ absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
 // idx[c] = offset (within the image) of the first maximum of channel c in
 // the window rows [h0, h1) x cols [w0, w1), scanned row-major; best[c] its
 // value. Only a strictly greater value replaces (TF's tie-break), so a NaN
-// never wins, as in MaxPool's forward.
-template <typename T>
+// never wins, as in MaxPool's forward. I: int32_t when the image fits, so
+// value and index lanes have one width and the loop vectorizes.
+// kDepth > 0: g.depth, known at compile time, and the running maxima live
+// in local arrays the compiler keeps in registers (no aliasing with the
+// image), so the channel loop is whole vectors.
+template <typename T, typename I, int kDepth = 0>
 void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
-                  int64_t w0, int64_t w1, T* best, int64_t* idx) {
-  const int64_t depth = g.depth;
-  const int64_t first = (h0 * g.in_cols + w0) * depth;
+                  int64_t w0, int64_t w1, T* best_out, I* idx_out) {
+  const int64_t depth = kDepth > 0 ? kDepth : g.depth;
+  T local_best[kDepth > 0 ? kDepth : 1];
+  I local_idx[kDepth > 0 ? kDepth : 1];
+  T* best = kDepth > 0 ? local_best : best_out;
+  I* idx = kDepth > 0 ? local_idx : idx_out;
+  const I first = static_cast<I>((h0 * g.in_cols + w0) * depth);
   for (int64_t c = 0; c < depth; ++c) {
     best[c] = image[first + c];
-    idx[c] = first + c;
+    idx[c] = first + static_cast<I>(c);
   }
   for (int64_t h = h0; h < h1; ++h) {
     for (int64_t w = w0; w < w1; ++w) {
-      const int64_t off = (h * g.in_cols + w) * depth;
+      const I off = static_cast<I>((h * g.in_cols + w) * depth);
       const T* p = image + off;
       for (int64_t c = 0; c < depth; ++c) {
         const bool gt = best[c] < p[c];  // Branch-free: vectorizes.
         best[c] = gt ? p[c] : best[c];
-        idx[c] = gt ? off + c : idx[c];
+        idx[c] = gt ? off + static_cast<I>(c) : idx[c];
       }
     }
+  }
+  if (kDepth > 0) {
+    std::copy_n(local_best, depth, best_out);
+    std::copy_n(local_idx, depth, idx_out);
   }
 }
 
 // Every output cell's window maximum into `out` (may be null) and its
 // offset within the image into `argmax`, in parallel over output rows.
-template <typename T>
-void PoolArgmaxes(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
-                  const T* in, T* out, int64_t* argmax) {
+template <typename T, typename I, int kDepth>
+void PoolArgmaxesWith(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
+                      const T* in, T* out, int64_t* argmax) {
   ParallelFor(device, g.batch * g.out_rows, g.out_cols * g.WindowCost(),
               [&](int64_t begin, int64_t end) {
                 std::vector<T> best(g.depth);
+                std::vector<I> idx(g.depth);
                 for (int64_t t = begin; t < end; ++t) {
                   const int64_t n = t / g.out_rows, oh = t % g.out_rows;
                   const T* image = in + g.In(n, 0, 0);
@@ -105,13 +119,42 @@ void PoolArgmaxes(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
                     int64_t w0, w1;
                     g.Cols(ow, &w0, &w1);
                     const int64_t o = g.Out(n, oh, ow);
-                    WindowArgmax(g, image, h0, h1, w0, w1, best.data(),
-                                 argmax + o);
-                    if (out != nullptr)
+                    WindowArgmax<T, I, kDepth>(g, image, h0, h1, w0, w1,
+                                               best.data(), idx.data());
+                    std::copy(idx.begin(), idx.end(), argmax + o);
+                    if (out != nullptr) {
                       std::copy(best.begin(), best.end(), out + o);
+                    }
                   }
                 }
               });
+}
+
+template <typename T, typename I>
+void PoolArgmaxesOfDepth(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
+                         const T* in, T* out, int64_t* argmax) {
+  switch (g.depth) {
+    case 8:
+      return PoolArgmaxesWith<T, I, 8>(device, g, in, out, argmax);
+    case 16:
+      return PoolArgmaxesWith<T, I, 16>(device, g, in, out, argmax);
+    case 32:
+      return PoolArgmaxesWith<T, I, 32>(device, g, in, out, argmax);
+    case 64:
+      return PoolArgmaxesWith<T, I, 64>(device, g, in, out, argmax);
+    default:
+      return PoolArgmaxesWith<T, I, 0>(device, g, in, out, argmax);
+  }
+}
+
+template <typename T>
+void PoolArgmaxes(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
+                  const T* in, T* out, int64_t* argmax) {
+  if (g.in_per_image() <= std::numeric_limits<int32_t>::max()) {
+    PoolArgmaxesOfDepth<T, int32_t>(device, g, in, out, argmax);
+  } else {
+    PoolArgmaxesOfDepth<T, int64_t>(device, g, in, out, argmax);
+  }
 }
 
 template <typename T>
