@@ -46,6 +46,21 @@ absl::StatusOr<ConvDim> ReadDim(const KernelContext& ctx, int d, int64_t in,
   return dim;
 }
 
+// x / d by a multiply: a 64-bit division per pooled cell would cost more
+// than the cell's arithmetic.
+struct Divider {
+  int64_t d;
+  double inverse;
+  explicit Divider(int64_t divisor)
+      : d(divisor), inverse(1.0 / static_cast<double>(divisor)) {}
+  int64_t operator()(int64_t x) const {  // x >= 0, exact below 2^52.
+    int64_t q = static_cast<int64_t>(static_cast<double>(x) * inverse);
+    if (q * d > x) --q;
+    if ((q + 1) * d <= x) ++q;
+    return q;
+  }
+};
+
 // acc[kh][kw][:] += g * the input patch of conv output cell (oh, ow).
 template <typename T>
 void AddPatch(const ConvDim& rows, const ConvDim& cols, int64_t in_depth,
@@ -94,6 +109,7 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
   const T* py = ctx.input(5).data<T>();
   const int64_t* pa = ctx.input(4).data<int64_t>();
   std::atomic<int64_t> bad{-1};
+  const Divider by_depth(out_depth), by_cols(cols.out);
   auto run_chunk = [&](int64_t chunk) {
     T* acc = partial.data() + chunk * out_depth * taps;
     for (int64_t n = chunk * batch / chunks; n < (chunk + 1) * batch / chunks;
@@ -106,9 +122,10 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
           bad.store(i);
           return;
         }
-        const int64_t cell = at / out_depth;
-        AddPatch(rows, cols, in_depth, image, cell / cols.out, cell % cols.out,
-                 pg[i], acc + (at % out_depth) * taps);
+        const int64_t cell = by_depth(at);
+        const int64_t oh = by_cols(cell);
+        AddPatch(rows, cols, in_depth, image, oh, cell - oh * cols.out, pg[i],
+                 acc + (at - cell * out_depth) * taps);
       }
     }
   };

@@ -65,12 +65,12 @@ absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
 
 // idx[c] = offset (within the image) of the first maximum of channel c in
 // the window rows [h0, h1) x cols [w0, w1), scanned row-major; best[c] its
-// value. Only a strictly greater value replaces (TF's tie-break), so a NaN
-// never wins, as in MaxPool's forward. I: int32_t when the image fits, so
-// value and index lanes have one width and the loop vectorizes.
-// kDepth > 0: g.depth, known at compile time, and the running maxima live
-// in local arrays the compiler keeps in registers (no aliasing with the
-// image), so the channel loop is whole vectors.
+// value. Two passes, both vectorized: the maximum as MaxPool computes it
+// (only a strictly greater value replaces, so a NaN never wins), then the
+// first cell equal to it, found scanning backwards (a NaN maximum, from
+// the first cell, matches nothing: that first cell). I: int32_t when the
+// image fits, so value and index lanes have one width. kDepth > 0: g.depth
+// known at compile time, the running values kept in registers.
 template <typename T, typename I, int kDepth = 0>
 void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
                   int64_t w0, int64_t w1, T* best_out, I* idx_out) {
@@ -86,12 +86,18 @@ void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
   }
   for (int64_t h = h0; h < h1; ++h) {
     for (int64_t w = w0; w < w1; ++w) {
+      const T* p = image + (h * g.in_cols + w) * depth;
+      for (int64_t c = 0; c < depth; ++c) {
+        best[c] = best[c] < p[c] ? p[c] : best[c];
+      }
+    }
+  }
+  for (int64_t h = h1 - 1; h >= h0; --h) {
+    for (int64_t w = w1 - 1; w >= w0; --w) {
       const I off = static_cast<I>((h * g.in_cols + w) * depth);
       const T* p = image + off;
       for (int64_t c = 0; c < depth; ++c) {
-        const bool gt = best[c] < p[c];  // Branch-free: vectorizes.
-        best[c] = gt ? p[c] : best[c];
-        idx[c] = gt ? off + static_cast<I>(c) : idx[c];
+        idx[c] = p[c] == best[c] ? off + static_cast<I>(c) : idx[c];
       }
     }
   }
