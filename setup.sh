@@ -14,7 +14,8 @@ sanitize=0
 packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
           protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
           libeigen3-dev zlib1g-dev libsnappy-dev graphviz
-          libopenmpi-dev openmpi-bin)  # MPI: data-parallel training
+          libopenmpi-dev openmpi-bin  # MPI: data-parallel training
+          libdnnl-dev ocl-icd-opencl-dev)  # oneDNN (its CMake config needs OpenCL)
 # libFuzzer ships in clang's runtime package.
 [ $sanitize = 1 ] && packages+=(clang libclang-rt-14-dev)
 missing=()
@@ -50,7 +51,9 @@ case "${1:-}" in
   --tsan)
     build=build-tsan
     options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_TSAN=ON
-             -DGRAPHFLOW_BUILD_BENCH=OFF -DGRAPHFLOW_MPI=OFF)
+             -DGRAPHFLOW_BUILD_BENCH=OFF -DGRAPHFLOW_MPI=OFF
+             # oneDNN's OpenMP threads synchronize in ways TSan cannot see.
+             -DGRAPHFLOW_ONEDNN=OFF)
     targets=(concurrency_tests) ;;
   "") ;;
   *) echo "usage: $0 [--sanitize | --tsan]" >&2; exit 2 ;;
