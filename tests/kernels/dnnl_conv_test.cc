@@ -187,9 +187,9 @@ struct Results {
   std::vector<float> output, in_backprop, filter_backprop;
 };
 
-Results Run(ComputeBackend backend, const ConvGeometry& g,
-            const std::vector<float>& x, const std::vector<float>& w,
-            const std::vector<float>& dy) {
+Results RunPasses(ComputeBackend backend, const ConvGeometry& g,
+                  const std::vector<float>& x, const std::vector<float>& w,
+                  const std::vector<float>& dy) {
   SetComputeBackendForTesting(backend);
   Eigen::ThreadPoolDevice& device = DefaultDevice();
   Results r;
@@ -216,8 +216,8 @@ TEST_F(DnnlTest, ConvMatchesReference) {
     const auto w = Random(g.patch_size() * g.out_depth, ++seed);
     const auto dy =
         Random(g.batch * g.out_rows * g.out_cols * g.out_depth, ++seed);
-    const Results want = Run(ComputeBackend::kReference, g, x, w, dy);
-    const Results got = Run(ComputeBackend::kOneDnn, g, x, w, dy);
+    const Results want = RunPasses(ComputeBackend::kReference, g, x, w, dy);
+    const Results got = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
     ExpectClose(got.output, want.output, c.Name() + " forward");
     ExpectClose(got.in_backprop, want.in_backprop,
                 c.Name() + " backprop input");
@@ -232,8 +232,8 @@ TEST_F(DnnlTest, CachedPrimitivesGiveTheSameAnswers) {
   const auto w = Random(g.patch_size() * g.out_depth, 8);
   const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 9);
   ClearDnnlConvCacheForTesting();
-  const Results first = Run(ComputeBackend::kOneDnn, g, x, w, dy);
-  const Results again = Run(ComputeBackend::kOneDnn, g, x, w, dy);
+  const Results first = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+  const Results again = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
   EXPECT_EQ(first.output, again.output);
   EXPECT_EQ(first.in_backprop, again.in_backprop);
   EXPECT_EQ(first.filter_backprop, again.filter_backprop);
