@@ -4,8 +4,9 @@
 // sess.Run([logits]). Prints one JSON line per network, like
 // bench/torch_train_step.py, so bench/compare_train_step.py can compare.
 // --profile prints instead where a step's time goes, by op type (traced
-// Runs: RunOptions.trace).
-//   train_step_bench [steps] [warmup] [--infer] [--profile]
+// Runs: RunOptions.trace). --reference keeps oneDNN out (graphflow's own
+// convolutions and GEMMs), to compare.
+//   train_step_bench [steps] [warmup] [--infer] [--profile] [--reference]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "examples/course_model.h"
+#include "kernels/dnnl_conv.h"
 #include "session/session.h"
 
 namespace graphflow {
@@ -131,6 +133,9 @@ int main(int argc, char** argv) {
       mode.infer = true;
     } else if (std::string(argv[i]) == "--profile") {
       mode.profile = true;
+    } else if (std::string(argv[i]) == "--reference") {
+      graphflow::SetComputeBackendForTesting(
+          graphflow::ComputeBackend::kReference);
     } else {
       numbers.push_back(std::atoi(argv[i]));
     }

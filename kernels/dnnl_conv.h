@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "kernels/conv_compute.h"
+#include "kernels/eigen.h"
 
 namespace graphflow {
 
@@ -29,24 +30,25 @@ ComputeBackend GetComputeBackend();
 bool HaveOneDnn();
 
 // Same contracts as ConvForward / ConvBackpropInput / ConvBackpropFilter
-// (conv_compute.h); every size must be positive. `threads` is the intra-op
-// device's thread count, which oneDNN's OpenMP team then uses too.
-absl::Status DnnlConvForward(int threads, const ConvGeometry& g,
-                             const float* input, const float* filter,
-                             float* output);
-absl::Status DnnlConvBackpropInput(int threads, const ConvGeometry& g,
-                                   const float* filter,
+// (conv_compute.h); every size must be positive. The work is split over
+// the device's pool threads (the batch for convolutions, rows or columns of
+// the product for GEMM), each running oneDNN single-threaded.
+absl::Status DnnlConvForward(Eigen::ThreadPoolDevice& device,
+                             const ConvGeometry& g, const float* input,
+                             const float* filter, float* output);
+absl::Status DnnlConvBackpropInput(Eigen::ThreadPoolDevice& device,
+                                   const ConvGeometry& g, const float* filter,
                                    const float* out_backprop,
                                    float* in_backprop);
-absl::Status DnnlConvBackpropFilter(int threads, const ConvGeometry& g,
-                                    const float* input,
+absl::Status DnnlConvBackpropFilter(Eigen::ThreadPoolDevice& device,
+                                    const ConvGeometry& g, const float* input,
                                     const float* out_backprop,
                                     float* filter_backprop);
 
 // Row-major c[m, n] = op(a) * op(b), as Gemm() in eigen.h.
-absl::Status DnnlGemm(int threads, const float* a, const float* b, float* c,
-                      int64_t m, int64_t n, int64_t k, bool transpose_a,
-                      bool transpose_b);
+absl::Status DnnlGemm(Eigen::ThreadPoolDevice& device, const float* a,
+                      const float* b, float* c, int64_t m, int64_t n, int64_t k,
+                      bool transpose_a, bool transpose_b);
 
 // Drops the cached convolution primitives (tests).
 void ClearDnnlConvCacheForTesting();

@@ -239,19 +239,47 @@ TEST_F(DnnlTest, CachedPrimitivesGiveTheSameAnswers) {
   EXPECT_EQ(first.filter_backprop, again.filter_backprop);
 }
 
+// Equal batch halves run one cached primitive on two threads at once (each
+// must bring its own scratchpad); repeated to give a race its chances.
+TEST_F(DnnlTest, ShardsSharingAPrimitiveMatchReference) {
+  const Case c{.n = 8,
+               .h = 14,
+               .w = 14,
+               .cin = 32,
+               .kh = 5,
+               .kw = 5,
+               .cout = 64,
+               .same = true};
+  const ConvGeometry g = c.Geometry();
+  const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, 21);
+  const auto w = Random(g.patch_size() * g.out_depth, 22);
+  const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 23);
+  const Results want = RunPasses(ComputeBackend::kReference, g, x, w, dy);
+  for (int i = 0; i < 5; ++i) {
+    const Results got = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+    ExpectClose(got.output, want.output, "forward");
+    ExpectClose(got.in_backprop, want.in_backprop, "backprop input");
+    ExpectClose(got.filter_backprop, want.filter_backprop, "backprop filter");
+  }
+}
+
 TEST_F(DnnlTest, GemmMatchesEigenForEveryTranspose) {
-  const int64_t m = 37, n = 29, k = 53;
-  const auto a = Random(m * k, 11);
-  const auto b = Random(k * n, 12);
-  for (bool ta : {false, true}) {
-    for (bool tb : {false, true}) {
-      std::vector<float> want(m * n), got(m * n, NAN);
-      Gemm(DefaultDevice(), a.data(), b.data(), want.data(), m, n, k, ta, tb);
-      ASSERT_TRUE(DnnlGemm(DefaultDevice().numThreads(), a.data(), b.data(),
-                           got.data(), m, n, k, ta, tb)
-                      .ok());
-      ExpectClose(got, want,
-                  absl::StrCat("transpose_a=", ta, " transpose_b=", tb));
+  // Shards split the rows, or the columns when there are fewer rows.
+  for (const int64_t m : {37, 1}) {
+    const int64_t n = 29, k = 53;
+    const auto a = Random(m * k, 11);
+    const auto b = Random(k * n, 12);
+    for (bool ta : {false, true}) {
+      for (bool tb : {false, true}) {
+        std::vector<float> want(m * n), got(m * n, NAN);
+        Gemm(DefaultDevice(), a.data(), b.data(), want.data(), m, n, k, ta, tb);
+        ASSERT_TRUE(DnnlGemm(DefaultDevice(), a.data(), b.data(), got.data(), m,
+                             n, k, ta, tb)
+                        .ok());
+        ExpectClose(
+            got, want,
+            absl::StrCat("m=", m, " transpose_a=", ta, " transpose_b=", tb));
+      }
     }
   }
 }
@@ -263,7 +291,7 @@ TEST_F(DnnlTest, BadGeometryIsAStatusNamingTheOp) {
   std::vector<float> w(g.patch_size() * g.out_depth);
   std::vector<float> y(g.batch * g.out_rows * g.out_cols * g.out_depth);
   const absl::Status status =
-      DnnlConvForward(1, g, x.data(), w.data(), y.data());
+      DnnlConvForward(DefaultDevice(), g, x.data(), w.data(), y.data());
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_NE(status.message().find("Conv2D"), absl::string_view::npos) << status;
 }
