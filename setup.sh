@@ -14,7 +14,8 @@ sanitize=0
 packages=(g++ cmake ninja-build pkg-config libabsl-dev libprotobuf-dev
           protobuf-compiler libgtest-dev libgmock-dev libbenchmark-dev
           libeigen3-dev zlib1g-dev libsnappy-dev graphviz
-          libopenmpi-dev openmpi-bin)  # MPI: data-parallel training
+          libopenmpi-dev openmpi-bin  # MPI: data-parallel training
+          libdnnl-dev ocl-icd-opencl-dev)  # oneDNN (its CMake config needs OpenCL)
 # libFuzzer ships in clang's runtime package.
 [ $sanitize = 1 ] && packages+=(clang libclang-rt-14-dev)
 missing=()
@@ -40,8 +41,9 @@ case "${1:-}" in
     options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_SANITIZE=ON
              -DGRAPHFLOW_FUZZ=ON -DGRAPHFLOW_BUILD_BENCH=OFF
              -DCMAKE_CXX_COMPILER=clang++
-             # Open MPI's own allocations at exit read as leaks to ASan.
-             -DGRAPHFLOW_MPI=OFF)
+             # Open MPI's own allocations at exit read as leaks to ASan;
+             # oneDNN's OpenMP runtime is not instrumented.
+             -DGRAPHFLOW_MPI=OFF -DGRAPHFLOW_ONEDNN=OFF)
     # A build-asan configured with another compiler cannot switch in place.
     if [ -f "$build/CMakeCache.txt" ] &&
        ! grep -q '^CMAKE_CXX_COMPILER:[A-Z]*=.*clang++' "$build/CMakeCache.txt"; then
@@ -50,7 +52,9 @@ case "${1:-}" in
   --tsan)
     build=build-tsan
     options=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DGRAPHFLOW_TSAN=ON
-             -DGRAPHFLOW_BUILD_BENCH=OFF -DGRAPHFLOW_MPI=OFF)
+             -DGRAPHFLOW_BUILD_BENCH=OFF -DGRAPHFLOW_MPI=OFF
+             # oneDNN's OpenMP threads synchronize in ways TSan cannot see.
+             -DGRAPHFLOW_ONEDNN=OFF)
     targets=(concurrency_tests) ;;
   "") ;;
   *) echo "usage: $0 [--sanitize | --tsan]" >&2; exit 2 ;;

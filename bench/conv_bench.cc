@@ -1,12 +1,18 @@
-// Conv2D and its backprops through a Session, in GFLOP/s (2 * N * Ho * Wo *
-// KH * KW * Cin * Cout per op), for the course network's conv1 and
-// mnist_deep's conv1/conv2. Also reports GFLOP per CPU-second of the whole
-// process.
+// Conv2D and its backprops in GFLOP/s (2 * N * Ho * Wo * KH * KW * Cin *
+// Cout per op). BM_Conv2D*: through a Session, for the course network's
+// conv1 and mnist_deep's conv1/conv2, also in GFLOP per CPU-second of the
+// whole process. Conv/<shape>/<pass>/<backend>: the compute functions
+// (kernels/conv_compute.h) alone, for graphflow's choice (auto), its own
+// code (reference) and oneDNN (onednn), the numbers behind UseOneDnn's rule.
 #include <algorithm>
 #include <ctime>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "benchmark/benchmark.h"
+#include "kernels/conv_compute.h"
+#include "kernels/dnnl_conv.h"
 #include "ops/all_ops.h"
 #include "ops/conv_ops.h"
 #include "ops/state_ops.h"
@@ -127,7 +133,106 @@ BENCHMARK(BM_Conv2DBackpropFilter_CourseConv1)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
+// ------------------------------------------------- compute functions alone
+
+struct Shape {
+  const char* name;
+  ConvSize size;
+};
+constexpr Shape kShapes[] = {
+    {"mnist_conv1", kMnistConv1},
+    {"mnist_conv2", kMnistConv2},
+    {"course_conv1", kCourseConv1},
+    {"course_conv2", {64, 8, 8, 8, 2, 16}},
+    {"resnet_3x3", {8, 56, 56, 64, 3, 64}},
+};
+
+// Stride 1, SAME (TF puts the odd pixel of padding after).
+ConvGeometry SameGeometry(const ConvSize& c) {
+  ConvGeometry g;
+  g.batch = c.n;
+  g.in_rows = g.out_rows = c.h;
+  g.in_cols = g.out_cols = c.w;
+  g.in_depth = c.cin;
+  g.filter_rows = g.filter_cols = c.k;
+  g.out_depth = c.cout;
+  g.pad_top = g.pad_left = (c.k - 1) / 2;
+  return g;
+}
+
+std::vector<float> RandomVector(int64_t size) {
+  static std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  std::vector<float> v(size);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+void RunCompute(benchmark::State& state, ConvSize c, Which which,
+                ComputeBackend backend) {
+  const ComputeBackend saved = SetComputeBackendForTesting(backend);
+  const ConvGeometry g = SameGeometry(c);
+  const auto x = RandomVector(c.n * c.h * c.w * c.cin);
+  const auto w = RandomVector(c.k * c.k * c.cin * c.cout);
+  auto y = RandomVector(c.n * c.h * c.w * c.cout);
+  std::vector<float> dx(x.size()), dw(w.size());
+  Eigen::ThreadPoolDevice& device = DefaultDevice();
+  auto run = [&] {
+    switch (which) {
+      case Which::kForward:
+        return ConvForward(device, g, x.data(), w.data(), y.data());
+      case Which::kBackpropInput:
+        return ConvBackpropInput(device, g, w.data(), y.data(), dx.data());
+      case Which::kBackpropFilter:
+        return ConvBackpropFilter(device, g, x.data(), y.data(), dw.data());
+    }
+    return absl::OkStatus();
+  };
+  if (absl::Status warm = run(); !warm.ok()) {  // Also makes oneDNN's JIT.
+    state.SkipWithError(std::string(warm.message()).c_str());
+  } else {
+    for (auto _ : state) benchmark::DoNotOptimize(run());
+    state.counters["GFLOP/s"] = benchmark::Counter(
+        1e-9 * c.Flops() * state.iterations(), benchmark::Counter::kIsRate);
+  }
+  SetComputeBackendForTesting(saved);
+}
+
+void RegisterComputeBenchmarks() {
+  const std::pair<const char*, Which> passes[] = {
+      {"forward", Which::kForward},
+      {"backprop_input", Which::kBackpropInput},
+      {"backprop_filter", Which::kBackpropFilter}};
+  std::vector<std::pair<const char*, ComputeBackend>> backends = {
+      {"auto", ComputeBackend::kAuto},
+      {"reference", ComputeBackend::kReference}};
+  if (HaveOneDnn()) backends.emplace_back("onednn", ComputeBackend::kOneDnn);
+  for (const Shape& shape : kShapes) {
+    for (const auto& [pass_name, which] : passes) {
+      for (const auto& [backend_name, backend] : backends) {
+        benchmark::RegisterBenchmark(
+            (std::string("Conv/") + shape.name + "/" + pass_name + "/" +
+             backend_name)
+                .c_str(),
+            [c = shape.size, which = which,
+             backend = backend](benchmark::State& state) {
+              RunCompute(state, c, which, backend);
+            })
+            ->UseRealTime()
+            ->Unit(benchmark::kMillisecond);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace graphflow
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  graphflow::RegisterComputeBenchmarks();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
+#include "kernels/dnnl_conv.h"
 #include "ops/all_ops.h"
 #include "ops/math_ops.h"
 #include "ops/matmul_ops.h"
@@ -63,23 +64,58 @@ void RunLoop(benchmark::State& state, const Scope& s, const Output& fetch) {
 
 // ------------------------------------------------------------------ MatMul
 
-// [m, k] x [k, n] float, both Consts (a Const is shared, never copied).
+// op(a) [m, k] x op(b) [k, n] float, both Consts (a Const is shared, never
+// copied), with graphflow's choice (backend 0), its Eigen GEMM (1) or
+// oneDNN's sgemm (2).
 void BM_MatMul(benchmark::State& state) {
   const int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  const bool ta = state.range(3) != 0, tb = state.range(4) != 0;
+  const ComputeBackend backends[] = {ComputeBackend::kAuto,
+                                     ComputeBackend::kReference,
+                                     ComputeBackend::kOneDnn};
+  if (state.range(5) == 2 && !HaveOneDnn()) {
+    state.SkipWithError("built without oneDNN");
+    return;
+  }
+  const ComputeBackend saved =
+      SetComputeBackendForTesting(backends[state.range(5)]);
   Scope s = BenchScope();
-  Output a = ops::Const(s, Filled({m, k}));
-  Output b = ops::Const(s, Filled({k, n}));
-  Output c = ops::MatMul(s, a, b);
+  Output a =
+      ops::Const(s, Filled(ta ? TensorShape({k, m}) : TensorShape({m, k})));
+  Output b =
+      ops::Const(s, Filled(tb ? TensorShape({n, k}) : TensorShape({k, n})));
+  Output c = ops::MatMul(s, a, b, ta, tb);
   RunLoop(state, s, c);
   state.counters["GFLOP/s"] = benchmark::Counter(
       2.0 * m * n * k * state.iterations() / 1e9, benchmark::Counter::kIsRate);
+  SetComputeBackendForTesting(saved);
+}
+void MatMulArgs(benchmark::internal::Benchmark* b) {
+  const std::vector<std::vector<int64_t>> shapes = {
+      {256, 256, 256, 0, 0},
+      {512, 512, 512, 0, 0},
+      {1024, 1024, 1024, 0, 0},
+      {64, 3136, 1024, 0, 0},
+      // mnist_deep (batch 50): fc1 and fc2 forward, then each one's
+      // weight gradient (x^T dy) and input gradient (dy w^T).
+      {50, 3136, 1024, 0, 0},
+      {50, 1024, 10, 0, 0},
+      {3136, 50, 1024, 1, 0},
+      {50, 1024, 3136, 0, 1},
+      {1024, 50, 10, 1, 0},
+      {50, 10, 1024, 0, 1},
+  };
+  for (const auto& shape : shapes) {
+    for (int64_t backend : {0, 1, 2}) {
+      std::vector<int64_t> args = shape;
+      args.push_back(backend);
+      b->Args(args);
+    }
+  }
+  b->ArgNames({"m", "k", "n", "ta", "tb", "backend"});
 }
 BENCHMARK(BM_MatMul)
-    ->Args({256, 256, 256})
-    ->Args({512, 512, 512})
-    ->Args({1024, 1024, 1024})
-    ->Args({64, 3136, 1024})  // mnist_deep fc1: [64, 7*7*64] x [3136, 1024].
-    ->ArgNames({"m", "k", "n"})
+    ->Apply(MatMulArgs)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -4,9 +4,11 @@
 // sess.Run([logits]). Prints one JSON line per network, like
 // bench/torch_train_step.py, so bench/compare_train_step.py can compare.
 // --profile prints instead where a step's time goes, by op type (traced
-// Runs: RunOptions.trace).
-// --no-optimize runs without the graph optimizer's fused kernels.
-//   train_step_bench [steps] [warmup] [--infer] [--profile] [--no-optimize]
+// Runs: RunOptions.trace). --reference keeps oneDNN out (graphflow's own
+// convolutions and GEMMs), to compare; --no-optimize runs without the graph
+// optimizer's fused kernels.
+//   train_step_bench [steps] [warmup] [--infer] [--profile] [--reference]
+//                    [--no-optimize]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "examples/course_model.h"
+#include "kernels/dnnl_conv.h"
 #include "session/session.h"
 
 namespace graphflow {
@@ -135,6 +138,9 @@ int main(int argc, char** argv) {
       mode.profile = true;
     } else if (std::string(argv[i]) == "--no-optimize") {
       mode.optimize = false;
+    } else if (std::string(argv[i]) == "--reference") {
+      graphflow::SetComputeBackendForTesting(
+          graphflow::ComputeBackend::kReference);
     } else {
       numbers.push_back(std::atoi(argv[i]));
     }

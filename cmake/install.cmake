@@ -45,6 +45,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/graphflow/graphflow.h
 set(graphflow_cmake_dir ${CMAKE_INSTALL_LIBDIR}/cmake/graphflow)
 install(EXPORT graphflowTargets NAMESPACE graphflow::
         DESTINATION ${graphflow_cmake_dir})
+set(graphflow_onednn_dependency "")
+if(GRAPHFLOW_ONEDNN)
+  set(graphflow_onednn_dependency "find_dependency(dnnl CONFIG)")
+endif()
 configure_package_config_file(
   ${PROJECT_SOURCE_DIR}/cmake/graphflowConfig.cmake.in
   ${PROJECT_BINARY_DIR}/graphflowConfig.cmake
@@ -65,6 +69,10 @@ list(REVERSE graphflow_libraries)
 foreach(lib ${graphflow_libraries})
   string(APPEND graphflow_pc_libs " -l${lib}")
 endforeach()
+# oneDNN and its OpenMP runtime for static linking.
+if(GRAPHFLOW_ONEDNN)
+  string(APPEND graphflow_pc_libs " -ldnnl -lgomp")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/graphflow.pc.in
                ${PROJECT_BINARY_DIR}/graphflow.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/graphflow.pc

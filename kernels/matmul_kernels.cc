@@ -1,5 +1,6 @@
-// Kernel of ops/matmul_ops.cc. MatMul: Eigen's threaded GEMM for
-// float/double; a row-parallel loop for the integer types.
+// Kernel of ops/matmul_ops.cc. MatMul: oneDNN's sgemm or Eigen's threaded
+// GEMM for float (UseOneDnnGemm), Eigen's for double; a row-parallel loop
+// for the integer types.
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
+#include "kernels/dnnl_conv.h"
 #include "kernels/eigen.h"
 
 namespace graphflow {
@@ -36,6 +38,26 @@ void IntMatMul(Eigen::ThreadPoolDevice& device, const T* a, const T* b, T* c,
           }
         }
       });
+}
+
+// Whether oneDNN's sgemm runs this float product (measured, 2 threads; see
+// bench/ops_bench.cc).
+bool UseOneDnnGemm(int64_t m, int64_t n, int64_t k) {
+  if (!HaveOneDnn()) return false;
+  switch (GetComputeBackend()) {
+    case ComputeBackend::kReference:
+      return false;
+    case ComputeBackend::kOneDnn:
+      return true;
+    case ComputeBackend::kAuto:
+      break;
+  }
+  // oneDNN from about 4M multiply-adds (2 threads, us, Eigen vs oneDNN):
+  // mnist_deep fc1 [50,3136]x[3136,1024] 3328 vs 2388, its weight gradient
+  // (x^T dy) 3182 vs 2095, input gradient (dy w^T) 7700 vs 4387; 256^3 344
+  // vs 224. Below, Eigen is as fast or faster: fc2 [50,1024]x[1024,10] 31
+  // vs 34, its input gradient [50,10]x[10,1024]^T 28 vs 50.
+  return m * n * k >= (int64_t{1} << 22);
 }
 
 absl::Status MatMulKernel(KernelContext& ctx) {
@@ -71,6 +93,12 @@ absl::Status MatMulKernel(KernelContext& ctx) {
   return DispatchType<TypeList<float, double, int32_t, int64_t>>(
       a.dtype(),
       [&]<typename T>() {
+        if constexpr (std::is_same_v<T, float>) {
+          if (UseOneDnnGemm(m, n, k)) {
+            return DnnlGemm(ctx.device(), a.data<T>(), b.data<T>(),
+                            out->data<T>(), m, n, k, transpose_a, transpose_b);
+          }
+        }
         if constexpr (std::is_floating_point_v<T>) {
           Gemm(ctx.device(), a.data<T>(), b.data<T>(), out->data<T>(), m, n, k,
                transpose_a, transpose_b);
