@@ -33,6 +33,7 @@ absl::Status RegisterPoolingArgmaxKernels(KernelRegistry& registry);
 absl::Status RegisterFusedKernels(KernelRegistry& registry);
 // Part of the fused family, called by RegisterFusedKernels.
 absl::Status RegisterFusedConvGradKernels(KernelRegistry& registry);
+absl::Status RegisterFusedConvPoolKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);
 absl::Status RegisterBatchNormKernels(KernelRegistry& registry);
 absl::Status RegisterRandomKernels(KernelRegistry& registry);

@@ -500,7 +500,17 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                                      filter_backprop);
 }
 
+template <typename T>
+bool ConvForwardIsDirect(const ConvGeometry& g) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (UseOneDnn(ConvPass::kForward, g)) return false;
+  }
+  return g.patch_size() > 0 && g.batch * g.out_rows * g.out_cols > 0 &&
+         UseDirectConv<T>(g);
+}
+
 #define GF_INSTANTIATE_CONV_(T)                                               \
+  template bool ConvForwardIsDirect<T>(const ConvGeometry&);                  \
   template absl::Status ConvForward<T>(                                       \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
   template absl::Status ConvBackpropInput<T>(                                 \

@@ -42,6 +42,11 @@ template <typename T>
 absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                          const T* input, const T* filter, T* output);
 
+// Whether ConvForward runs the direct kernels (conv_direct.h) for g, which
+// can also compute one output row at a time (DirectConvForwardRow).
+template <typename T>
+bool ConvForwardIsDirect(const ConvGeometry& g);
+
 // in_backprop[N, H, W, Cin] from out_backprop[N, Ho, Wo, Cout].
 template <typename T>
 absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,

@@ -108,15 +108,14 @@ inline void ForwardBlock(const ConvGeometry& g, const RowWindow& rw,
   }
 }
 
-// Output row u: border pixels one by one, interior ones in blocks of kP,
-// then of 4 and 1.
+// Output row u into `out`: border pixels one by one, interior ones in
+// blocks of kP, then of 4 and 1.
 template <typename T, int kB, int kV, int kP>
 void ForwardUnit(const ConvGeometry& g, const T* __restrict input,
-                 const T* __restrict filter, T* __restrict output, int64_t u) {
+                 const T* __restrict filter, int64_t u, T* __restrict out) {
   using S = Simd<T, kB>;
   const RowWindow rw = GetRowWindow(g, u);
   const T* image = input + rw.image_offset;
-  T* out = output + u * g.out_cols * g.out_depth;
   for (int64_t co = 0; co < g.out_depth; co += kV * S::kLanes) {
     int64_t wo = 0;
     for (; wo < rw.lo; ++wo) {
@@ -266,10 +265,18 @@ void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
   DispatchWidth<T>(g, [&]<int kB, int kV>() {
     ParallelFor(device, units, cost, [&](int64_t u0, int64_t u1) {
       for (int64_t u = u0; u < u1; ++u) {
-        ForwardUnit<T, kB, kV, kForwardPixels / kV>(g, input, filter, output,
-                                                    u);
+        ForwardUnit<T, kB, kV, kForwardPixels / kV>(
+            g, input, filter, u, output + u * g.out_cols * g.out_depth);
       }
     });
+  });
+}
+
+template <typename T>
+void DirectConvForwardRow(const ConvGeometry& g, const T* input,
+                          const T* filter, int64_t u, T* out_row) {
+  DispatchWidth<T>(g, [&]<int kB, int kV>() {
+    ForwardUnit<T, kB, kV, kForwardPixels / kV>(g, input, filter, u, out_row);
   });
 }
 
@@ -309,6 +316,8 @@ void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
   template bool UseDirectConv<T>(const ConvGeometry&);                        \
   template void DirectConvForward<T>(                                         \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
+  template void DirectConvForwardRow<T>(const ConvGeometry&, const T*,        \
+                                        const T*, int64_t, T*);               \
   template void DirectConvBackpropFilter<T>(                                  \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*);
 GF_INSTANTIATE_DIRECT_(float)

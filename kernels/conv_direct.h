@@ -18,6 +18,11 @@ template <typename T>
 void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                        const T* input, const T* filter, T* output);
 
+// Output row u (= image * out_rows + row) alone, on the calling thread.
+template <typename T>
+void DirectConvForwardRow(const ConvGeometry& g, const T* input,
+                          const T* filter, int64_t u, T* out_row);
+
 template <typename T>
 void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                               const ConvGeometry& g, const T* input,

@@ -10,6 +10,7 @@
 #include "kernels/all_kernels.h"
 #include "kernels/conv_compute.h"
 #include "kernels/eigen.h"
+#include "kernels/fused_util.h"
 
 namespace graphflow {
 namespace {
@@ -429,6 +430,17 @@ absl::Status BiasAddGradKernel(KernelContext& ctx) {
 }
 
 }  // namespace
+
+absl::StatusOr<ConvGeometry> NhwcConvGeometry(const KernelContext& ctx,
+                                              const TensorShape& input,
+                                              const TensorShape& filter) {
+  ASSIGN_OR_RETURN(ConvParams p, ReadConvParams(ctx));
+  if (p.nchw) {
+    return ctx.Error(absl::StatusCode::kUnimplemented,
+                     "only NHWC is fused, got data_format 'NCHW'");
+  }
+  return MakeGeometry(ctx, p, input, filter);
+}
 
 absl::Status RegisterConvKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("Conv2D", Conv2DKernel));

@@ -449,8 +449,8 @@ absl::Status DnnlConvBackpropFilter(Eigen::ThreadPoolDevice&,
                                     const float*, float*) {
   return NotBuilt("Conv2DBackpropFilter");
 }
-absl::Status DnnlGemm(int, const float*, const float*, float*, int64_t, int64_t,
-                      int64_t, bool, bool) {
+absl::Status DnnlGemm(Eigen::ThreadPoolDevice&, const float*, const float*,
+                      float*, int64_t, int64_t, int64_t, bool, bool) {
   return NotBuilt("MatMul");
 }
 void ClearDnnlConvCacheForTesting() {}

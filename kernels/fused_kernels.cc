@@ -10,14 +10,9 @@
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
+#include "kernels/fused_util.h"
 
 namespace graphflow {
-namespace {
-
-struct Epilogue {
-  bool bias = false;
-  bool relu = false;
-};
 
 absl::StatusOr<Epilogue> ReadEpilogue(const KernelContext& ctx) {
   std::vector<std::string> fused_ops;
@@ -41,25 +36,7 @@ absl::StatusOr<Epilogue> ReadEpilogue(const KernelContext& ctx) {
   return e;
 }
 
-// y[r, :] = relu(y[r, :] + bias) over rows of `channels`, either part
-// optional; Eigen array ops, as in the BiasAdd and Relu kernels.
-template <typename T>
-void ApplyEpilogue(Eigen::ThreadPoolDevice& device, const Epilogue& e,
-                   const T* bias, int64_t channels, T* y, int64_t rows) {
-  using Array = Eigen::Array<T, Eigen::Dynamic, 1>;
-  ParallelFor(device, rows, 2.0 * channels, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) {
-      T* yr = y + r * channels;
-      if (e.bias) {
-        for (int64_t j = 0; j < channels; ++j) yr[j] = yr[j] + bias[j];
-      }
-      if (e.relu) {
-        Eigen::Map<Array> row(yr, channels);
-        row = row.max(T(0));
-      }
-    }
-  });
-}
+namespace {
 
 // Runs `base_op`'s kernel on inputs 0 and 1, then the epilogue over the
 // innermost dimension (NHWC channels, MatMul columns).
@@ -92,9 +69,12 @@ absl::Status RunFused(KernelContext& ctx, absl::string_view base_op) {
   return DispatchType<FloatTypes>(
       y->dtype(),
       [&]<typename T>() {
-        ApplyEpilogue<T>(ctx.device(), e,
-                         e.bias ? ctx.input(2).data<T>() : nullptr, channels,
-                         y->data<T>(), y->num_elements() / channels);
+        const T* bias = e.bias ? ctx.input(2).data<T>() : nullptr;
+        ParallelFor(ctx.device(), y->num_elements() / channels, 2.0 * channels,
+                    [&](int64_t r0, int64_t r1) {
+                      ApplyEpilogue<T>(e, bias, channels,
+                                       y->data<T>() + r0 * channels, r1 - r0);
+                    });
         return absl::OkStatus();
       },
       ctx.UnsupportedDtype());
@@ -109,6 +89,7 @@ absl::Status RegisterFusedKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(r.Register("_FusedMatMul", [](KernelContext& ctx) {
     return RunFused(ctx, "MatMul");
   }));
+  RETURN_IF_ERROR(RegisterFusedConvPoolKernels(r));
   return RegisterFusedConvGradKernels(r);
 }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 
@@ -50,12 +51,13 @@ struct PoolGeometry {
   }
 };
 
-// Validates the node's padding (and data_format, NHWC only, when the op has
-// one) with `ksize` and `strides` against an input of shape `in`.
-absl::StatusOr<PoolGeometry> MakeGeometry(const KernelContext& ctx,
-                                          const TensorShape& in,
-                                          const std::vector<int64_t>& ksize,
-                                          const std::vector<int64_t>& strides);
+// Validates the node's padding (attr `padding_attr`; and data_format, NHWC
+// only, when the op has one) with `ksize` and `strides` against an input of
+// shape `in`.
+absl::StatusOr<PoolGeometry> MakeGeometry(
+    const KernelContext& ctx, const TensorShape& in,
+    const std::vector<int64_t>& ksize, const std::vector<int64_t>& strides,
+    absl::string_view padding_attr = "padding");
 // The same with ksize and strides from the node's attrs.
 absl::StatusOr<PoolGeometry> GeometryFromAttrs(const KernelContext& ctx,
                                                const TensorShape& in);
@@ -65,45 +67,54 @@ absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
 
 // idx[c] = offset (within the image) of the first maximum of channel c in
 // the window rows [h0, h1) x cols [w0, w1), scanned row-major; best[c] its
-// value. Two passes, both vectorized: the maximum as MaxPool computes it
-// (only a strictly greater value replaces, so a NaN never wins), then the
-// first cell equal to it, found scanning backwards (a NaN maximum, from
-// the first cell, matches nothing: that first cell). I: int32_t when the
-// image fits, so value and index lanes have one width. kDepth > 0: g.depth
-// known at compile time, the running values kept in registers.
+// value. Only a strictly greater value replaces, as in MaxPool, so the
+// first of equal maxima wins and a NaN never does (a NaN in the first cell
+// stays: nothing compares greater). I: int32_t when the image fits, so
+// value and index lanes have one width. kDepth > 0: g.depth known at
+// compile time; the channels then form one vector (GCC vector extensions)
+// and the search is a compare and two blends per cell.
 template <typename T, typename I, int kDepth = 0>
 void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
                   int64_t w0, int64_t w1, T* best_out, I* idx_out) {
-  const int64_t depth = kDepth > 0 ? kDepth : g.depth;
-  T local_best[kDepth > 0 ? kDepth : 1];
-  I local_idx[kDepth > 0 ? kDepth : 1];
-  T* best = kDepth > 0 ? local_best : best_out;
-  I* idx = kDepth > 0 ? local_idx : idx_out;
-  const I first = static_cast<I>((h0 * g.in_cols + w0) * depth);
-  for (int64_t c = 0; c < depth; ++c) {
-    best[c] = image[first + c];
-    idx[c] = first + static_cast<I>(c);
-  }
-  for (int64_t h = h0; h < h1; ++h) {
-    for (int64_t w = w0; w < w1; ++w) {
-      const T* p = image + (h * g.in_cols + w) * depth;
-      for (int64_t c = 0; c < depth; ++c) {
-        best[c] = best[c] < p[c] ? p[c] : best[c];
+  const I first = static_cast<I>((h0 * g.in_cols + w0) * g.depth);
+  if constexpr (kDepth > 0 && sizeof(T) == sizeof(I)) {
+    typedef T V __attribute__((vector_size(kDepth * sizeof(T))));
+    typedef I VI __attribute__((vector_size(kDepth * sizeof(I))));
+    VI lane;
+    for (int c = 0; c < kDepth; ++c) lane[c] = static_cast<I>(c);
+    V best;
+    std::memcpy(&best, image + first, sizeof(best));
+    VI idx = first + lane;
+    for (int64_t h = h0; h < h1; ++h) {
+      for (int64_t w = w0; w < w1; ++w) {
+        const I off = static_cast<I>((h * g.in_cols + w) * kDepth);
+        V p;
+        std::memcpy(&p, image + off, sizeof(p));
+        const VI greater = best < p;
+        best = greater ? p : best;
+        idx = greater ? off + lane : idx;
       }
     }
-  }
-  for (int64_t h = h1 - 1; h >= h0; --h) {
-    for (int64_t w = w1 - 1; w >= w0; --w) {
-      const I off = static_cast<I>((h * g.in_cols + w) * depth);
-      const T* p = image + off;
-      for (int64_t c = 0; c < depth; ++c) {
-        idx[c] = p[c] == best[c] ? off + static_cast<I>(c) : idx[c];
+    std::memcpy(best_out, &best, sizeof(best));
+    std::memcpy(idx_out, &idx, sizeof(idx));
+  } else {
+    const int64_t depth = g.depth;
+    for (int64_t c = 0; c < depth; ++c) {
+      best_out[c] = image[first + c];
+      idx_out[c] = first + static_cast<I>(c);
+    }
+    for (int64_t h = h0; h < h1; ++h) {
+      for (int64_t w = w0; w < w1; ++w) {
+        const I off = static_cast<I>((h * g.in_cols + w) * depth);
+        const T* p = image + off;
+        for (int64_t c = 0; c < depth; ++c) {
+          if (best_out[c] < p[c]) {
+            best_out[c] = p[c];
+            idx_out[c] = off + static_cast<I>(c);
+          }
+        }
       }
     }
-  }
-  if (kDepth > 0) {
-    std::copy_n(local_best, depth, best_out);
-    std::copy_n(local_idx, depth, idx_out);
   }
 }
 

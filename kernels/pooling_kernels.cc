@@ -21,9 +21,10 @@ namespace graphflow {
 absl::StatusOr<PoolGeometry> MakeGeometry(const KernelContext& ctx,
                                           const TensorShape& in,
                                           const std::vector<int64_t>& ksize,
-                                          const std::vector<int64_t>& strides) {
+                                          const std::vector<int64_t>& strides,
+                                          absl::string_view padding_attr) {
   std::string padding_name;
-  RETURN_IF_ERROR(ctx.GetAttr("padding", &padding_name));
+  RETURN_IF_ERROR(ctx.GetAttr(padding_attr, &padding_name));
   // The argmax ops have no data_format: they are NHWC.
   const std::string* data_format =
       ctx.node().FindAttr<std::string>("data_format");

@@ -5,6 +5,8 @@
 // "Relu"; shapes are those of the unfused op. And graphflow's
 // _FusedMaxPoolGradConv2DBackpropFilter (below).
 #include "absl/strings/str_cat.h"
+#include "graph/graph.h"
+#include "graph/padding.h"
 #include "graph/status.h"
 #include "ops/registration.h"
 
@@ -22,6 +24,38 @@ absl::StatusOr<ShapeFn> ShapeFnOf(absl::Status (*register_family)(OpRegistry&),
     return absl::InternalError(absl::StrCat("no shape function for ", op));
   }
   return def->shape_fn;
+}
+
+// _FusedConv2DMaxPool: the conv's shape (or [0] without emit_activation),
+// then the pooled shape twice.
+ShapeFn ConvMaxPoolShape(ShapeFn conv_shape) {
+  return [conv_shape](InferenceContext& c) -> absl::Status {
+    RETURN_IF_ERROR(conv_shape(c));
+    PartialShape conv = c.output(0);
+    std::vector<int64_t> ksize, strides;
+    std::string padding_name;
+    bool emit = true;
+    RETURN_IF_ERROR(c.GetAttr("ksize", &ksize));
+    RETURN_IF_ERROR(c.GetAttr("pool_strides", &strides));
+    RETURN_IF_ERROR(c.GetAttr("pool_padding", &padding_name));
+    RETURN_IF_ERROR(c.GetAttr("emit_activation", &emit));
+    ASSIGN_OR_RETURN(Padding padding, ParsePadding(padding_name));
+    if (ksize.size() != 4 || strides.size() != 4) {
+      return c.Error("ksize and pool_strides must have 4 entries");
+    }
+    PartialShape pooled = conv;
+    if (conv.known_rank()) {
+      for (int d : {1, 2}) {
+        auto dim = ComputeWindowDim(conv.dim(d), ksize[d], strides[d], padding);
+        if (!dim.ok()) return c.Error(dim.status().message());
+        pooled.set_dim(d, dim->output);
+      }
+    }
+    if (!emit) c.set_output(0, PartialShape{0});
+    c.set_output(1, pooled);
+    c.set_output(2, pooled);
+    return absl::OkStatus();
+  };
 }
 
 }  // namespace
@@ -48,6 +82,34 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                                  .Attr("fused_ops: list(string) = []")
                                  .Attr("epsilon: float = 0.0001")
                                  .SetShapeFn(conv_shape)
+                                 .SetNoGradient()));
+  // MaxPoolWithArgmax (or MaxPool) of a _FusedConv2D: each band of conv
+  // rows a pooling window needs is computed, biased and relu'd while it
+  // sits in cache, then pooled; the whole activation is written only with
+  // emit_activation (when something else reads it, e.g. the gradients).
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("_FusedConv2DMaxPool")
+                                 .Input("input: T")
+                                 .Input("filter: T")
+                                 .Input("args: num_args * T")
+                                 .Output("activation: T")
+                                 .Output("output: T")
+                                 .Output("argmax: Targmax")
+                                 .Attr("T: {float, double}")
+                                 .Attr("num_args: int >= 0")
+                                 .Attr("strides: list(int)")
+                                 .Attr("padding: {'SAME', 'VALID', 'EXPLICIT'}")
+                                 .Attr("explicit_paddings: list(int) = []")
+                                 .Attr("data_format: {'NHWC', 'NCHW'} = 'NHWC'")
+                                 .Attr("dilations: list(int) = [1, 1, 1, 1]")
+                                 .Attr("use_cudnn_on_gpu: bool = true")
+                                 .Attr("fused_ops: list(string) = []")
+                                 .Attr("epsilon: float = 0.0001")
+                                 .Attr("ksize: list(int) >= 4")
+                                 .Attr("pool_strides: list(int) >= 4")
+                                 .Attr("pool_padding: {'SAME', 'VALID'}")
+                                 .Attr("Targmax: {int32, int64} = DT_INT64")
+                                 .Attr("emit_activation: bool = true")
+                                 .SetShapeFn(ConvMaxPoolShape(conv_shape))
                                  .SetNoGradient()));
   // Conv2DBackpropFilter(input, filter_sizes, ReluGrad(MaxPoolGrad(
   // conv_output, orig_output, grad), conv_output)) for conv -> relu -> max

@@ -42,6 +42,7 @@ class Rewriter {
     for (const Node* node : order) {
       position_[node] = static_cast<int>(nodes_.size());
       nodes_.push_back({node, node->inputs()});
+      original_.push_back(node);
     }
     dropped_.assign(nodes_.size(), false);
   }
@@ -54,6 +55,9 @@ class Rewriter {
     for (size_t i = 0; i < nodes_.size(); ++i) {
       const Node& node = *nodes_[i].node;
       if (node.op() == "Conv2D" || node.op() == "MatMul") FuseEpilogue(node);
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (original_[i]->op() == "MaxPool" && !dropped_[i]) FuseConvPool(i);
     }
     for (size_t i = 0; i < nodes_.size(); ++i) {
       if (dropped_[i]) continue;
@@ -127,6 +131,7 @@ class Rewriter {
   void Replace(const Node* node, const Node* fused,
                std::vector<Endpoint> inputs) {
     nodes_[position_.at(node)] = {fused, std::move(inputs)};
+    fused_slot_[fused] = position_.at(node);
     claimed_.insert(node);
     for (int o = 0; o < node->num_outputs(); ++o) {
       out_.renamed[{const_cast<Node*>(node), o}] = {const_cast<Node*>(fused),
@@ -136,6 +141,26 @@ class Rewriter {
   void Drop(const Node* node) {
     dropped_[position_.at(node)] = true;
     claimed_.insert(node);
+  }
+
+  // From here on `from` (a fused node's output) is `to`: renamed values stay
+  // one hop from their final endpoint.
+  void Reroute(Endpoint from, Endpoint to) {
+    for (auto& [original, now] : out_.renamed) {
+      if (now == from) now = to;
+    }
+    out_.renamed[from] = to;
+  }
+
+  // Whether a plan node other than slot `except` reads `a` or `b`.
+  bool ReadElsewhere(Endpoint a, Endpoint b, size_t except) const {
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (i == except || dropped_[i]) continue;
+      for (const Endpoint& in : nodes_[i].inputs) {
+        if (in == a || in == b) return true;
+      }
+    }
+    return false;
   }
 
   // MaxPool -> MaxPoolWithArgmax when its MaxPoolGrads are in the plan; each
@@ -220,6 +245,44 @@ class Rewriter {
     return true;
   }
 
+  // The pool at slot i (a MaxPool, or the MaxPoolWithArgmax it became)
+  // reading a _FusedConv2D -> one _FusedConv2DMaxPool at the conv's slot,
+  // which writes the activation only if something else still reads it.
+  void FuseConvPool(size_t i) {
+    const Node& pool = *original_[i];
+    const Endpoint x = pool.input(0);
+    auto conv_it = out_.renamed.find(x);
+    if (conv_it == out_.renamed.end() || !IsFloating(pool) || !IsNhwc(pool)) {
+      return;
+    }
+    const Endpoint conv = conv_it->second;
+    if (conv.index != 0 || conv.node->op() != "_FusedConv2D" ||
+        *conv.node->FindAttr<DataType>("T") != *pool.FindAttr<DataType>("T")) {
+      return;
+    }
+    const size_t conv_slot = fused_slot_.at(conv.node);
+    const bool emit = fetched_.contains(x) || ReadElsewhere(x, conv, i);
+    AttrMap attrs = conv.node->attrs();
+    attrs["ksize"] = pool.attrs().at("ksize");
+    attrs["pool_strides"] = pool.attrs().at("strides");
+    attrs["pool_padding"] = pool.attrs().at("padding");
+    attrs["Targmax"] = DT_INT64;
+    attrs["emit_activation"] = emit;
+    const std::vector<Endpoint> inputs = nodes_[conv_slot].inputs;
+    const Node* fused = AddFused(absl::StrCat(pool.name(), "/_conv_pool"),
+                                 "_FusedConv2DMaxPool", inputs, attrs);
+    if (fused == nullptr) return;
+    Node* f = const_cast<Node*>(fused);
+    const Node* was = nodes_[i].node;  // The MaxPool or MaxPoolWithArgmax.
+    nodes_[conv_slot] = {fused, inputs};
+    dropped_[i] = true;
+    claimed_.insert(&pool);
+    Reroute(conv, {f, 0});
+    for (int o = 0; o < was->num_outputs(); ++o) {
+      Reroute({const_cast<Node*>(was), o}, {f, o + 1});
+    }
+  }
+
   // Conv2D / MatMul, then BiasAdd and/or Relu reading only the previous
   // value -> one _FusedConv2D / _FusedMatMul at the last one's place.
   void FuseEpilogue(const Node& product) {
@@ -265,6 +328,8 @@ class Rewriter {
   const absl::flat_hash_set<Endpoint>& fetched_;
   absl::flat_hash_map<const Node*, int> position_;
   std::vector<PlanNode> nodes_;
+  std::vector<const Node*> original_;  // Each slot's node before rewrites.
+  absl::flat_hash_map<const Node*, size_t> fused_slot_;
   std::vector<bool> dropped_;
   absl::flat_hash_set<const Node*> claimed_;  // Rewritten or dropped.
   OptimizedNodes out_;

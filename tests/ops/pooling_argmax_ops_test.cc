@@ -1,6 +1,8 @@
 // MaxPoolWithArgmax and MaxPoolGradWithArgmax (TF 1.15): hand-computed
 // indices (with and without the batch), the same routing as MaxPoolGrad,
 // the registered gradient, and errors on hostile argmax values.
+#include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -135,6 +137,45 @@ TEST(PoolingArgmaxOpsTest, ShapeMismatchIsAnError) {
   EXPECT_NE(status.message().find("grad must have the pooled shape"),
             std::string::npos)
       << status;
+}
+
+// NaN and ties, with depths that take the vector search (8) and the scalar
+// one (3): only a strictly greater value replaces, so a NaN wins only from
+// a window's first cell, and of equal maxima the first wins; MaxPool agrees.
+TEST(PoolingArgmaxOpsTest, NaNAndTiesTakeTheFirstMaximum) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  // Columns 0..3 of channel c by c % 4; windows are columns {0,1}, {2,3}.
+  const float cols[4][4] = {
+      {nan, 1, 1, 3}, {1, nan, 2, 2}, {0, 5, nan, nan}, {-1, -1, 4, nan}};
+  const float value[4][2] = {{nan, 3}, {1, 2}, {5, nan}, {-1, 4}};
+  const int64_t col[4][2] = {{0, 3}, {0, 2}, {1, 2}, {0, 2}};
+  for (int64_t depth : {8, 3}) {
+    Tensor xv(DT_FLOAT, {1, 1, 4, depth});
+    for (int64_t w = 0; w < 4; ++w) {
+      for (int64_t c = 0; c < depth; ++c)
+        xv.data<float>()[w * depth + c] = cols[c % 4][w];
+    }
+    Scope s = NewRootScope();
+    Output x = ops::Const(s, xv);
+    auto pooled =
+        ops::MaxPoolWithArgmax(s, x, {1, 1, 2, 1}, {1, 1, 2, 1}, "VALID");
+    Output plain = ops::MaxPool(s, x, {1, 1, 2, 1}, {1, 1, 2, 1}, "VALID");
+    ASSERT_TRUE(s.status().ok()) << s.status();
+    std::vector<Tensor> out = EvalAll(s, {pooled.output, pooled.argmax, plain});
+    for (int64_t o = 0; o < 2; ++o) {
+      for (int64_t c = 0; c < depth; ++c) {
+        const int64_t i = o * depth + c;
+        const float want = value[c % 4][o];
+        for (const Tensor* t : {&out[0], &out[2]}) {
+          const float got = t->data<float>()[i];
+          EXPECT_TRUE(std::isnan(want) ? std::isnan(got) : got == want)
+              << "depth " << depth << " window " << o << " channel " << c;
+        }
+        EXPECT_EQ(out[1].data<int64_t>()[i], col[c % 4][o] * depth + c)
+            << "depth " << depth << " window " << o << " channel " << c;
+      }
+    }
+  }
 }
 
 }  // namespace

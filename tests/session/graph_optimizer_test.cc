@@ -89,6 +89,7 @@ void ExpectBitwiseEqual(const std::vector<Tensor>& a,
 
 const std::set<std::string> kFusedOps = {
     "_FusedConv2D",
+    "_FusedConv2DMaxPool",
     "_FusedMatMul",
     "MaxPoolWithArgmax",
     "MaxPoolGradWithArgmax",
@@ -148,7 +149,9 @@ void ExpectTrainingUnchanged(const examples::CourseModel& model,
     ExpectNear(results[0], results[1]);
   }
   EXPECT_EQ(CountFused(ops[1]), 0);
-  for (const std::string& op : expected_ops) {
+  std::set<std::string> checked = kFusedOps;
+  checked.insert(expected_ops.begin(), expected_ops.end());
+  for (const std::string& op : checked) {
     EXPECT_EQ(ops[0].count(op), expected_ops.count(op)) << op;
   }
 }
@@ -158,13 +161,13 @@ TEST(GraphOptimizerTest, CourseCnnTrainsTheSame) {
   config.classes = 6;
   examples::CourseModel model = examples::BuildCourseModel(config, 16, 16, 3);
   ASSERT_TRUE(model.scope.status().ok()) << model.scope.status();
-  // Conv+Relu twice, both pools with argmax, conv1's filter gradient
-  // straight from its pool's argmax (its input is X: no input gradient),
-  // conv2's pool gradient fused with ReluGrad, and the final
-  // MatMul+BiasAdd. Conv1's filter gradient sums in another order.
+  // Conv+Relu+pool with argmax twice, conv1's filter gradient straight
+  // from its pool's argmax (its input is X: no input gradient), conv2's
+  // pool gradient fused with ReluGrad, and the final MatMul+BiasAdd.
+  // Conv1's filter gradient sums in another order.
   ExpectTrainingUnchanged(
       model, {8, 16, 16, 3}, 6,
-      {"_FusedConv2D", "_FusedConv2D", "MaxPoolWithArgmax", "MaxPoolWithArgmax",
+      {"_FusedConv2DMaxPool", "_FusedConv2DMaxPool",
        "_FusedMaxPoolGradConv2DBackpropFilter", "_FusedMaxPoolGradReluGrad",
        "_FusedMatMul", "Conv2DBackpropFilter"},
       /*bitwise=*/false);
@@ -176,12 +179,12 @@ TEST(GraphOptimizerTest, MnistDeepTrainsBitIdentically) {
   config.deep_filters1 = 4, config.deep_filters2 = 8, config.deep_hidden = 16;
   examples::CourseModel model = examples::BuildCourseModel(config, 28, 28, 1);
   ASSERT_TRUE(model.scope.status().ok()) << model.scope.status();
-  // Conv+BiasAdd+Relu twice, fc1's MatMul+BiasAdd+Relu, fc2's
+  // Conv+BiasAdd+Relu+pool twice, fc1's MatMul+BiasAdd+Relu, fc2's
   // MatMul+BiasAdd.
   ExpectTrainingUnchanged(
       model, {4, 28, 28, 1}, 10,
-      {"_FusedConv2D", "_FusedConv2D", "_FusedMatMul", "_FusedMatMul",
-       "MaxPoolWithArgmax", "MaxPoolWithArgmax", "_FusedMaxPoolGradReluGrad",
+      {"_FusedConv2DMaxPool", "_FusedConv2DMaxPool", "_FusedMatMul",
+       "_FusedMatMul", "_FusedMaxPoolGradReluGrad",
        "_FusedMaxPoolGradReluGrad"},
       /*bitwise=*/true);
 }
@@ -227,11 +230,24 @@ class SmallConvTest : public ::testing::Test {
 
 TEST_F(SmallConvTest, FusesTheWholeChain) {
   std::multiset<std::string> ops = Compare({loss_.name(), dx_.name()});
-  EXPECT_EQ(ops.count("_FusedConv2D"), 1u);
-  EXPECT_EQ(ops.count("BiasAdd") + ops.count("Relu") + ops.count("MaxPool") +
+  EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
+  EXPECT_EQ(ops.count("Conv2D") + ops.count("_FusedConv2D") +
+                ops.count("BiasAdd") + ops.count("Relu") +
+                ops.count("MaxPool") + ops.count("MaxPoolWithArgmax") +
                 ops.count("MaxPoolGrad") + ops.count("ReluGrad"),
             0u);
   EXPECT_EQ(ops.count("_FusedMaxPoolGradReluGrad"), 1u);
+}
+
+TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
+  // Only the pool read: the activation is never written.
+  std::multiset<std::string> ops = Compare({pool_.name()});
+  EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
+  EXPECT_EQ(ops.count("_FusedConv2D") + ops.count("MaxPool"), 0u);
+  // The activation fetched too: written, and equal.
+  ops = Compare({pool_.name(), relu_.name()});
+  EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
+  EXPECT_EQ(ops.count("Relu") + ops.count("MaxPool"), 0u);
 }
 
 TEST_F(SmallConvTest, AFetchedIntermediateIsKept) {

@@ -1,0 +1,216 @@
+// _FusedConv2DMaxPool (ops/fused_ops.cc): conv -> bias -> relu -> max pool
+// with argmax. When the direct conv kernels run the conv (thin channels,
+// like the course network's 64x64x3 -> 8 conv1), each task computes the
+// band of conv rows one pooling window needs into a small buffer, applies
+// the epilogue and pools it while it is in cache: the activation is never
+// re-read from memory, and is written only with emit_activation. Otherwise
+// the conv runs whole, then the pool. Both give the unfused values bit for
+// bit (same row kernels, epilogue and first-maximum search).
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "graph/status.h"
+#include "kernels/all_kernels.h"
+#include "kernels/conv_compute.h"
+#include "kernels/conv_direct.h"
+#include "kernels/eigen.h"
+#include "kernels/fused_util.h"
+#include "kernels/pooling_geometry.h"
+
+namespace graphflow {
+namespace {
+
+struct ConvPool {
+  ConvGeometry conv;
+  PoolGeometry pool;  // Over the conv's output.
+  Epilogue epilogue;
+  bool emit = true;
+
+  // The windows tile the conv rows exactly, so bands can write the
+  // activation without gaps or overlaps.
+  bool BandsTileRows() const {
+    return pool.stride_rows == pool.window_rows &&
+           (pool.out_rows - 1) * pool.stride_rows - pool.pad_rows +
+                   pool.window_rows >=
+               pool.in_rows;
+  }
+};
+
+// out[o + c] = best[c], argmax[o + c] = idx[c] + shift.
+template <typename T, typename I, typename J>
+void StorePooled(int64_t depth, const T* best, const I* idx, int64_t shift,
+                 T* out, J* argmax) {
+  for (int64_t c = 0; c < depth; ++c) {
+    out[c] = best[c];
+    argmax[c] = static_cast<J>(static_cast<int64_t>(idx[c]) + shift);
+  }
+}
+
+// The banded path: one task per (image, pooled row).
+template <typename T, typename I, int kDepth, typename J>
+void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
+                    const T* input, const T* filter, const T* bias, T* act,
+                    T* out, J* argmax) {
+  const ConvGeometry& cg = p.conv;
+  const PoolGeometry& pg = p.pool;
+  const int64_t row_size = cg.out_cols * cg.out_depth;
+  const double cost =
+      2.0 * pg.window_rows * cg.out_cols * cg.patch_size() * cg.out_depth;
+  ParallelFor(
+      device, pg.batch * pg.out_rows, cost, [&](int64_t t0, int64_t t1) {
+        std::vector<T> band(pg.window_rows * row_size);
+        std::vector<T> best(pg.depth);
+        std::vector<I> idx(pg.depth);
+        for (int64_t t = t0; t < t1; ++t) {
+          const int64_t n = t / pg.out_rows, oh = t % pg.out_rows;
+          int64_t h0, h1;
+          pg.Rows(oh, &h0, &h1);
+          for (int64_t h = h0; h < h1; ++h) {
+            DirectConvForwardRow<T>(cg, input, filter, n * cg.out_rows + h,
+                                    band.data() + (h - h0) * row_size);
+          }
+          ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, band.data(),
+                           (h1 - h0) * cg.out_cols);
+          if (p.emit) {
+            std::copy_n(band.data(), (h1 - h0) * row_size,
+                        act + (n * cg.out_rows + h0) * row_size);
+          }
+          for (int64_t ow = 0; ow < pg.out_cols; ++ow) {
+            int64_t w0, w1;
+            pg.Cols(ow, &w0, &w1);
+            // The band is rows [h0, h1) of the image: its offsets shift by h0.
+            WindowArgmax<T, I, kDepth>(pg, band.data(), 0, h1 - h0, w0, w1,
+                                       best.data(), idx.data());
+            const int64_t o = pg.Out(n, oh, ow);
+            StorePooled(pg.depth, best.data(), idx.data(), h0 * row_size,
+                        out + o, argmax + o);
+          }
+        }
+      });
+}
+
+template <typename T, typename I, typename J>
+void BandedOfDepth(Eigen::ThreadPoolDevice& device, const ConvPool& p,
+                   const T* input, const T* filter, const T* bias, T* act,
+                   T* out, J* argmax) {
+  switch (p.pool.depth) {
+    case 8:
+      return BandedConvPool<T, I, 8>(device, p, input, filter, bias, act, out,
+                                     argmax);
+    case 16:
+      return BandedConvPool<T, I, 16>(device, p, input, filter, bias, act, out,
+                                      argmax);
+    case 32:
+      return BandedConvPool<T, I, 32>(device, p, input, filter, bias, act, out,
+                                      argmax);
+    default:
+      return BandedConvPool<T, I, 0>(device, p, input, filter, bias, act, out,
+                                     argmax);
+  }
+}
+
+// The whole conv into `act` (the emitted output or a scratch buffer), the
+// epilogue, then MaxPoolWithArgmax's search.
+template <typename T, typename J>
+absl::Status WholeConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
+                           const T* input, const T* filter, const T* bias,
+                           T* act, T* out, J* argmax) {
+  const ConvGeometry& cg = p.conv;
+  RETURN_IF_ERROR(ConvForward<T>(device, cg, input, filter, act));
+  ParallelFor(device, cg.batch * cg.out_rows * cg.out_cols, 2.0 * cg.out_depth,
+              [&](int64_t r0, int64_t r1) {
+                ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth,
+                                 act + r0 * cg.out_depth, r1 - r0);
+              });
+  std::vector<int64_t> offsets(p.pool.output_shape().num_elements());
+  PoolArgmaxes<T>(device, p.pool, act, out, offsets.data());
+  std::copy(offsets.begin(), offsets.end(), argmax);
+  return absl::OkStatus();
+}
+
+template <typename T, typename J>
+absl::Status Compute(KernelContext& ctx, const ConvPool& p, T* act, T* out,
+                     J* argmax) {
+  const T* input = ctx.input(0).data<T>();
+  const T* filter = ctx.input(1).data<T>();
+  const T* bias = p.epilogue.bias ? ctx.input(2).data<T>() : nullptr;
+  if (ConvForwardIsDirect<T>(p.conv) && (!p.emit || p.BandsTileRows())) {
+    if (p.pool.in_per_image() <= std::numeric_limits<int32_t>::max()) {
+      BandedOfDepth<T, int32_t>(ctx.device(), p, input, filter, bias, act, out,
+                                argmax);
+    } else {
+      BandedOfDepth<T, int64_t>(ctx.device(), p, input, filter, bias, act, out,
+                                argmax);
+    }
+    return absl::OkStatus();
+  }
+  std::vector<T> scratch;
+  if (!p.emit) {
+    scratch.resize(p.pool.batch * p.pool.in_per_image());
+    act = scratch.data();
+  }
+  return WholeConvPool<T, J>(ctx.device(), p, input, filter, bias, act, out,
+                             argmax);
+}
+
+absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
+  const Tensor& input = ctx.input(0);
+  const Tensor& filter = ctx.input(1);
+  ConvPool p;
+  ASSIGN_OR_RETURN(p.epilogue, ReadEpilogue(ctx));
+  if (filter.dtype() != input.dtype()) {
+    return ctx.InvalidArgument("input and filter must have the same dtype");
+  }
+  ASSIGN_OR_RETURN(p.conv,
+                   NhwcConvGeometry(ctx, input.shape(), filter.shape()));
+  const ConvGeometry& cg = p.conv;
+  const TensorShape conv_shape{cg.batch, cg.out_rows, cg.out_cols,
+                               cg.out_depth};
+  if (p.epilogue.bias && ctx.input(2).shape() != TensorShape{cg.out_depth}) {
+    return ctx.InvalidArgument(
+        absl::StrCat("bias must have shape [", cg.out_depth, "], got ",
+                     ctx.input(2).shape().DebugString()));
+  }
+  std::vector<int64_t> ksize, strides;
+  RETURN_IF_ERROR(ctx.GetAttr("ksize", &ksize));
+  RETURN_IF_ERROR(ctx.GetAttr("pool_strides", &strides));
+  RETURN_IF_ERROR(ctx.GetAttr("emit_activation", &p.emit));
+  ASSIGN_OR_RETURN(
+      p.pool, MakeGeometry(ctx, conv_shape, ksize, strides, "pool_padding"));
+  const DataType index_type = ctx.node().output_type(2);
+  if (index_type == DT_INT32 &&
+      p.pool.in_per_image() > std::numeric_limits<int32_t>::max()) {
+    return ctx.InvalidArgument(
+        absl::StrCat("Targmax int32 cannot index a conv output of ",
+                     conv_shape.DebugString()));
+  }
+  return DispatchType<FloatTypes>(
+      input.dtype(),
+      [&]<typename T>() -> absl::Status {
+        ASSIGN_OR_RETURN(
+            Tensor * act,
+            ctx.AllocateOutput(0, p.emit ? conv_shape : TensorShape{0}));
+        ASSIGN_OR_RETURN(Tensor * out,
+                         ctx.AllocateOutput(1, p.pool.output_shape()));
+        ASSIGN_OR_RETURN(
+            Tensor * argmax,
+            ctx.AllocateOutput(2, index_type, p.pool.output_shape()));
+        if (conv_shape.num_elements() == 0) return absl::OkStatus();
+        return DispatchType<TypeList<int32_t, int64_t>>(
+            index_type, [&]<typename J>() {
+              return Compute<T, J>(ctx, p, act->data<T>(), out->data<T>(),
+                                   argmax->data<J>());
+            });
+      },
+      ctx.UnsupportedDtype());
+}
+
+}  // namespace
+
+absl::Status RegisterFusedConvPoolKernels(KernelRegistry& r) {
+  return r.Register("_FusedConv2DMaxPool", FusedConv2DMaxPoolKernel);
+}
+
+}  // namespace graphflow
