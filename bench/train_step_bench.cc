@@ -8,7 +8,8 @@
 // convolutions and GEMMs), to compare; --no-optimize runs without the graph
 // optimizer's fused kernels.
 //   train_step_bench [steps] [warmup] [--infer] [--profile] [--reference]
-//                    [--no-optimize]
+//                    [--no-optimize] [--model course_64x64x3|course_28x28x1|
+//                    mnist_deep]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -131,6 +132,7 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
 int main(int argc, char** argv) {
   graphflow::Mode mode;
   std::vector<int> numbers;
+  std::string only;  // --model NAME: that network alone.
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--infer") {
       mode.infer = true;
@@ -138,6 +140,8 @@ int main(int argc, char** argv) {
       mode.profile = true;
     } else if (std::string(argv[i]) == "--no-optimize") {
       mode.optimize = false;
+    } else if (std::string(argv[i]) == "--model" && i + 1 < argc) {
+      only = argv[++i];
     } else if (std::string(argv[i]) == "--reference") {
       graphflow::SetComputeBackendForTesting(
           graphflow::ComputeBackend::kReference);
@@ -156,8 +160,14 @@ int main(int argc, char** argv) {
   deep.batch = 50;
   deep.learning_rate = 1e-4;
   int rc = 0;
-  rc |= graphflow::Bench("course_64x64x3", course, 64, 3, steps, warmup, mode);
-  rc |= graphflow::Bench("course_28x28x1", digits, 28, 1, steps, warmup, mode);
-  rc |= graphflow::Bench("mnist_deep", deep, 28, 1, steps, warmup, mode);
+  auto bench = [&](const char* name, const CourseConfig& config, int size,
+                   int channels) {
+    if (only.empty() || only == name) {
+      rc |= graphflow::Bench(name, config, size, channels, steps, warmup, mode);
+    }
+  };
+  bench("course_64x64x3", course, 64, 3);
+  bench("course_28x28x1", digits, 28, 1);
+  bench("mnist_deep", deep, 28, 1);
   return rc;
 }
