@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -258,6 +259,22 @@ PrimitiveCache& Cache() {
   return *cache;
 }
 
+// The calling thread's scratch buffer, at least `bytes` long (64-byte
+// aligned, as oneDNN wants its scratchpad); nullptr if it cannot be had.
+void* ThreadScratch(size_t bytes) {
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
+  thread_local std::unique_ptr<void, Free> buffer;
+  thread_local size_t size = 0;
+  if (bytes > size) {
+    const size_t rounded = (bytes + 63) / 64 * 64;
+    buffer.reset(std::aligned_alloc(64, rounded));
+    size = buffer == nullptr ? 0 : rounded;
+  }
+  return buffer.get();
+}
+
 absl::Status Error(const char* op, const dnnl::error& e) {
   return absl::InternalError(
       absl::StrCat(op, " (oneDNN): ", e.what(), " (status ", e.status, ")"));
@@ -280,11 +297,15 @@ absl::Status RunConv(ConvOp op, const ConvGeometry& g, const float* x,
     auto wrap = [&](const memory::desc& md, const float* data) {
       return memory(md, engine, const_cast<float*>(data));
     };
-    // Per call: shards may run the same primitive at once.
+    // Per thread: shards may run the same primitive at once. Kept between
+    // calls, so a step does not fault in fresh pages for it every time.
     auto with_scratchpad = [&](const memory::desc& md,
                                std::unordered_map<int, memory> args) {
       if (md.get_size() > 0) {
-        args.emplace(DNNL_ARG_SCRATCHPAD, memory(md, engine));
+        void* scratch = ThreadScratch(md.get_size());
+        args.emplace(DNNL_ARG_SCRATCHPAD, scratch != nullptr
+                                              ? memory(md, engine, scratch)
+                                              : memory(md, engine));
       }
       return args;
     };

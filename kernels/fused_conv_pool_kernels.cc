@@ -8,6 +8,7 @@
 // bit (same row kernels, epilogue and first-maximum search).
 #include <algorithm>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -124,35 +125,34 @@ absl::Status WholeConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
                 ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth,
                                  act + r0 * cg.out_depth, r1 - r0);
               });
-  std::vector<int64_t> offsets(p.pool.output_shape().num_elements());
-  PoolArgmaxes<T>(device, p.pool, act, out, offsets.data());
-  std::copy(offsets.begin(), offsets.end(), argmax);
+  if constexpr (std::is_same_v<J, int64_t>) {
+    PoolArgmaxes<T>(device, p.pool, act, out, argmax);
+  } else {
+    std::vector<int64_t> offsets(p.pool.output_shape().num_elements());
+    PoolArgmaxes<T>(device, p.pool, act, out, offsets.data());
+    std::copy(offsets.begin(), offsets.end(), argmax);
+  }
   return absl::OkStatus();
 }
 
 template <typename T, typename J>
-absl::Status Compute(KernelContext& ctx, const ConvPool& p, T* act, T* out,
-                     J* argmax) {
+absl::Status Compute(KernelContext& ctx, const ConvPool& p, bool banded, T* act,
+                     T* out, J* argmax) {
   const T* input = ctx.input(0).data<T>();
   const T* filter = ctx.input(1).data<T>();
   const T* bias = p.epilogue.bias ? ctx.input(2).data<T>() : nullptr;
-  if (ConvForwardIsDirect<T>(p.conv) && (!p.emit || p.BandsTileRows())) {
-    if (p.pool.in_per_image() <= std::numeric_limits<int32_t>::max()) {
-      BandedOfDepth<T, int32_t>(ctx.device(), p, input, filter, bias, act, out,
-                                argmax);
-    } else {
-      BandedOfDepth<T, int64_t>(ctx.device(), p, input, filter, bias, act, out,
-                                argmax);
-    }
-    return absl::OkStatus();
+  if (!banded) {
+    return WholeConvPool<T, J>(ctx.device(), p, input, filter, bias, act, out,
+                               argmax);
   }
-  std::vector<T> scratch;
-  if (!p.emit) {
-    scratch.resize(p.pool.batch * p.pool.in_per_image());
-    act = scratch.data();
+  if (p.pool.in_per_image() <= std::numeric_limits<int32_t>::max()) {
+    BandedOfDepth<T, int32_t>(ctx.device(), p, input, filter, bias, act, out,
+                              argmax);
+  } else {
+    BandedOfDepth<T, int64_t>(ctx.device(), p, input, filter, bias, act, out,
+                              argmax);
   }
-  return WholeConvPool<T, J>(ctx.device(), p, input, filter, bias, act, out,
-                             argmax);
+  return absl::OkStatus();
 }
 
 absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
@@ -189,20 +189,28 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
   return DispatchType<FloatTypes>(
       input.dtype(),
       [&]<typename T>() -> absl::Status {
-        ASSIGN_OR_RETURN(
-            Tensor * act,
-            ctx.AllocateOutput(0, p.emit ? conv_shape : TensorShape{0}));
+        const bool banded =
+            ConvForwardIsDirect<T>(cg) && (!p.emit || p.BandsTileRows());
+        // The whole-conv path needs the activation even when not emitted:
+        // output 0 holds it (allocated under the session's limits), then
+        // gives way to an empty tensor.
+        const bool whole = conv_shape.num_elements() > 0 && !banded;
+        ASSIGN_OR_RETURN(Tensor * act,
+                         ctx.AllocateOutput(
+                             0, p.emit || whole ? conv_shape : TensorShape{0}));
         ASSIGN_OR_RETURN(Tensor * out,
                          ctx.AllocateOutput(1, p.pool.output_shape()));
         ASSIGN_OR_RETURN(
             Tensor * argmax,
             ctx.AllocateOutput(2, index_type, p.pool.output_shape()));
         if (conv_shape.num_elements() == 0) return absl::OkStatus();
-        return DispatchType<TypeList<int32_t, int64_t>>(
+        RETURN_IF_ERROR((DispatchType<TypeList<int32_t, int64_t>>(
             index_type, [&]<typename J>() {
-              return Compute<T, J>(ctx, p, act->data<T>(), out->data<T>(),
-                                   argmax->data<J>());
-            });
+              return Compute<T, J>(ctx, p, banded, act->data<T>(),
+                                   out->data<T>(), argmax->data<J>());
+            })));
+        if (!p.emit && whole) ctx.SetOutput(0, Tensor(input.dtype(), {0}));
+        return absl::OkStatus();
       },
       ctx.UnsupportedDtype());
 }

@@ -71,32 +71,49 @@ absl::Status CheckGradShape(const KernelContext& ctx, const PoolGeometry& g,
 // first of equal maxima wins and a NaN never does (a NaN in the first cell
 // stays: nothing compares greater). I: int32_t when the image fits, so
 // value and index lanes have one width. kDepth > 0: g.depth known at
-// compile time; the channels then form one vector (GCC vector extensions)
-// and the search is a compare and two blends per cell.
+// compile time; the channels then sit in vectors (GCC vector extensions)
+// and the search is a compare and two blends per cell and vector.
 template <typename T, typename I, int kDepth = 0>
 void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
                   int64_t w0, int64_t w1, T* best_out, I* idx_out) {
   const I first = static_cast<I>((h0 * g.in_cols + w0) * g.depth);
   if constexpr (kDepth > 0 && sizeof(T) == sizeof(I)) {
-    typedef T V __attribute__((vector_size(kDepth * sizeof(T))));
-    typedef I VI __attribute__((vector_size(kDepth * sizeof(I))));
+    // Native-width vectors (wider ones GCC lowers lane by lane), kChunks of
+    // them across the channels.
+#ifdef __AVX512F__
+    constexpr int kMaxBytes = 64;
+#else
+    constexpr int kMaxBytes = 32;
+#endif
+    constexpr int kLanes = std::min<int>(kDepth, kMaxBytes / sizeof(T));
+    constexpr int kChunks = kDepth / kLanes;
+    static_assert(kDepth % kLanes == 0);
+    typedef T V __attribute__((vector_size(kLanes * sizeof(T))));
+    typedef I VI __attribute__((vector_size(kLanes * sizeof(I))));
     VI lane;
-    for (int c = 0; c < kDepth; ++c) lane[c] = static_cast<I>(c);
-    V best;
-    std::memcpy(&best, image + first, sizeof(best));
-    VI idx = first + lane;
+    for (int c = 0; c < kLanes; ++c) lane[c] = static_cast<I>(c);
+    V best[kChunks];
+    VI idx[kChunks];
+    for (int k = 0; k < kChunks; ++k) {
+      std::memcpy(&best[k], image + first + k * kLanes, sizeof(V));
+      idx[k] = first + k * kLanes + lane;
+    }
     for (int64_t h = h0; h < h1; ++h) {
       for (int64_t w = w0; w < w1; ++w) {
         const I off = static_cast<I>((h * g.in_cols + w) * kDepth);
-        V p;
-        std::memcpy(&p, image + off, sizeof(p));
-        const VI greater = best < p;
-        best = greater ? p : best;
-        idx = greater ? off + lane : idx;
+        for (int k = 0; k < kChunks; ++k) {
+          V p;
+          std::memcpy(&p, image + off + k * kLanes, sizeof(V));
+          const VI greater = best[k] < p;
+          best[k] = greater ? p : best[k];
+          idx[k] = greater ? off + k * kLanes + lane : idx[k];
+        }
       }
     }
-    std::memcpy(best_out, &best, sizeof(best));
-    std::memcpy(idx_out, &idx, sizeof(idx));
+    for (int k = 0; k < kChunks; ++k) {
+      std::memcpy(best_out + k * kLanes, &best[k], sizeof(V));
+      std::memcpy(idx_out + k * kLanes, &idx[k], sizeof(VI));
+    }
   } else {
     const int64_t depth = g.depth;
     for (int64_t c = 0; c < depth; ++c) {
