@@ -16,7 +16,8 @@ every round (noise hits both), each reports the median step time of its
 round, and the table shows the median over rounds and the ratio graphflow /
 best PyTorch (below 1: graphflow is faster). Same thread count for both.
 Also reported: the CPU model, the measured FMA ceiling (bench/fma_probe) and
-the effective GFLOP/s, and the OPENBLAS_* environment (passed through).
+the effective GFLOP/s, the OPENBLAS_* environment (passed through), and each
+engine's peak RSS.
 """
 import argparse
 import json
@@ -53,9 +54,17 @@ def model_flops(model, mode):
     return first + rest if mode == "infer" else 2 * first + 3 * rest
 
 
-def run_json(cmd, env=None):
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True,
-                         env=env).stdout
+def run_json(cmd, env=None, rss=None):
+    """The JSON lines cmd prints; with rss (a list), appends its peak RSS
+    in MB (the child's ru_maxrss)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, out)
+    if rss is not None:
+        rss.append(usage.ru_maxrss / 1024)
     return [json.loads(line) for line in out.strip().splitlines()]
 
 
@@ -104,12 +113,14 @@ def main():
     configs = [(fmt, malloc) for fmt in ("nchw", "channels_last")
                for malloc in ("default", "tuned")]
     times = {}  # (mode, engine config, model) -> [round medians]
+    rss = {}  # (mode, engine config) -> [peak RSS MB of each round]
     for _ in range(args.rounds):
         for mode in modes:
             gf_cmd = [os.path.join(args.build, "bench", "train_step_bench"),
                       str(args.steps), "5"] + (["--infer"] if mode == "infer"
                                                else [])
-            for r in run_json(gf_cmd, gf_env):
+            for r in run_json(gf_cmd, gf_env,
+                              rss.setdefault((mode, "graphflow"), [])):
                 times.setdefault((mode, "graphflow", r["model"]),
                                  []).append(r["median_ms"])
             for fmt, malloc in configs:
@@ -120,7 +131,8 @@ def main():
                        os.path.join(ROOT, "bench", "torch_train_step.py"),
                        "--threads", str(args.threads), "--steps",
                        str(args.steps), "--mode", mode, "--format", fmt]
-                for r in run_json(cmd, env):
+                for r in run_json(cmd, env, rss.setdefault(
+                        (mode, f"{fmt}/{malloc}"), [])):
                     times.setdefault((mode, f"{fmt}/{malloc}", r["model"]),
                                      []).append(r["median_ms"])
 
@@ -156,6 +168,17 @@ def main():
                 f"| {model} | {BATCHES[model]} | {g:.2f} | {gflops:.0f} "
                 f"({100 * gflops / fma['gflops']:.0f} %) | "
                 + " | ".join(cells) + f" | {g / best:.2f} |")
+    lines += ["", "### peak RSS", "",
+              "One process runs the three networks (MB, median over rounds).",
+              "", "| mode | graphflow | "
+              + " | ".join(f"PyTorch {f}/{m}" for f, m in configs)
+              + " | ratio to the smallest |", "|---" * (3 + len(configs)) + "|"]
+    for mode in modes:
+        g = statistics.median(rss[(mode, "graphflow")])
+        peer = [statistics.median(rss[(mode, f"{f}/{m}")]) for f, m in configs]
+        lines.append(f"| {mode} | {g:.0f} | "
+                     + " | ".join(f"{t:.0f}" for t in peer)
+                     + f" | {g / min(peer):.2f} |")
     text = "\n".join(lines)
     print(text)
     if args.markdown:

@@ -45,6 +45,9 @@ struct Session::Plan {
 
 namespace {
 
+// A bound on SessionOptions::threads (each is an OS thread).
+constexpr int kMaxThreads = 1024;
+
 std::string PlanKey(std::vector<std::string> feeds,
                     const std::vector<std::string>& fetches,
                     std::vector<std::string> targets) {
@@ -81,7 +84,14 @@ Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
     : graph_(std::move(graph)),
       kernels_(options.kernels ? options.kernels : &GlobalKernelRegistry()),
       optimize_(options.optimize) {
-  env_.device = &DefaultDevice();
+  if (options.threads > 0) {
+    pool_ = std::make_unique<Eigen::ThreadPool>(options.threads);
+    device_ =
+        std::make_unique<Eigen::ThreadPoolDevice>(pool_.get(), options.threads);
+    env_.device = device_.get();
+  } else {
+    env_.device = &DefaultDevice();
+  }
   env_.variables = &variables_;
   env_.resources = &resources_;
   env_.session_seed = options.seed != 0 ? options.seed : std::random_device{}();
@@ -102,6 +112,11 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
         absl::StrCat("SessionOptions.limits.max_tensor_bytes must be positive, "
                      "got ",
                      options.limits.max_tensor_bytes));
+  }
+  if (options.threads < 0 || options.threads > kMaxThreads) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("SessionOptions.threads must be in [0, ", kMaxThreads,
+                     "], got ", options.threads));
   }
   return std::unique_ptr<Session>(new Session(std::move(graph), options));
 }

@@ -17,6 +17,7 @@
 #include "base/limits.h"
 #include "graph/op_registry.h"
 #include "graph/scope.h"
+#include "kernels/eigen.h"
 #include "kernels/kernel.h"
 #include "kernels/variable.h"
 #include "proto/graph.pb.h"
@@ -33,6 +34,10 @@ struct SessionOptions {
   // Rewrite each plan's nodes into fused kernels first
   // (session/graph_optimizer.h); off, every node runs its own kernel.
   bool optimize = true;
+  // Intra-op threads of this session's own pool; 0 shares the process-wide
+  // pool (one thread per core, or GRAPHFLOW_NUM_THREADS). Kernels split
+  // their work over the pool, and oneDNN runs inside it (no second pool).
+  int threads = 0;
 };
 
 // TF's RunOptions.trace_level FULL_TRACE, reduced to what graphflow
@@ -109,6 +114,9 @@ class Session {
   std::shared_ptr<const Graph> graph_;
   const KernelRegistry* kernels_;
   bool optimize_;
+  // With SessionOptions::threads: the session's pool, which env_ uses.
+  std::unique_ptr<Eigen::ThreadPool> pool_;
+  std::unique_ptr<Eigen::ThreadPoolDevice> device_;
   KernelEnvironment env_;
   VariableStore variables_;
   ResourceStore resources_;

@@ -43,6 +43,7 @@ ABSL_FLAG(std::string, max_tensor_bytes, "4G",
           "run/train: largest tensor (and input file) allowed, e.g. 512M");
 ABSL_FLAG(int, steps, 1, "run: how many times to run the main step");
 ABSL_FLAG(bool, optimize, true, "run/train: fuse kernels (--no-optimize)");
+ABSL_FLAG(int, threads, 0, "run/train: intra-op threads (0: one per core)");
 ABSL_FLAG(std::string, restore, "",
           "run/train: checkpoint to load variables from");
 ABSL_FLAG(std::string, save, "",
@@ -124,6 +125,7 @@ const std::map<std::string, std::string> kHelp = {
                      [--save-format graphflow|tf|savedmodel] [--scale S]
                      [--one-hot] [--max-tensor-bytes N]
                      [--tag TAGS] [--signature NAME] [--no-optimize]
+                     [--threads N]
 
 One session: every --init node runs first as its own step (all feeds
 available), then the fetches and targets run --steps times (default 1).
@@ -143,7 +145,8 @@ its main/legacy init op run; with --signature NAME, --feed KEY=FILE and
 work) and --out writes DIR/KEY.npy. --max-tensor-bytes (bytes, or with
 a K/M/G suffix; default 4G) bounds every tensor a kernel allocates, every
 converted feed and every input file; past it is an error naming the node or
-file. --no-optimize: no kernel fusion (docs/ARCHITECTURE.md).
+file. --no-optimize: no kernel fusion (docs/ARCHITECTURE.md). --threads N:
+N intra-op threads (default: one per core, or GRAPHFLOW_NUM_THREADS).
 )"},
     {"train",
      R"(usage: graphflow train GRAPH --train-op NODE --loss NODE [--metric NODE]
@@ -152,7 +155,7 @@ file. --no-optimize: no kernel fusion (docs/ARCHITECTURE.md).
                        [--save CKPT] [--save-every N] [--restore CKPT]
                        [--log FILE.csv] [--plot FILE.svg] [--scale S] [--one-hot]
                        [--on-nan stop|warn] [--tag TAGS] [--no-optimize]
-                       [--save-format graphflow|tf|savedmodel]
+                       [--threads N] [--save-format graphflow|tf|savedmodel]
                        [--summaries DIR [--summary NODE] [--summary-every N]]
                        [--max-tensor-bytes N] [--mpi-timeout SECONDS]
 
@@ -167,7 +170,7 @@ Assign, as tf.global_variables_initializer() would. Output paths (--save,
 --log, --plot) are checked before training; the checkpoint is written before
 the reports. A NaN or Inf loss stops training with an error naming the epoch,
 the batch and the feed rows, without saving (--on-nan=warn: warn and go on).
---max-tensor-bytes and --no-optimize work as for run.
+--max-tensor-bytes, --no-optimize and --threads work as for run.
 GRAPH may be a SavedModel directory (--tag as for run): training starts from
 its restored variables; --save-format savedmodel writes --save as a
 SavedModel directory with the source's signatures (or serving_default from
@@ -245,7 +248,7 @@ const std::set<std::string> kValueFlags = {
     "metric",     "batch",     "epochs",        "shuffle_seed",
     "log",        "plot",      "on_nan",        "save_format",
     "summaries",  "summary",   "summary_every", "max_tensor_bytes",
-    "tag",        "signature", "mpi_timeout"};
+    "tag",        "signature", "mpi_timeout",   "threads"};
 // Flags naming a file or directory: an empty value is an error, not "unset".
 const std::set<std::string> kPathFlags = {"out", "restore", "save",
                                           "log", "plot",    "summaries"};
@@ -400,6 +403,7 @@ absl::Status Run(const Args& args) {
     o.tags = absl::GetFlag(FLAGS_tag);
     o.signature = absl::GetFlag(FLAGS_signature);
     o.optimize = absl::GetFlag(FLAGS_optimize);
+    o.threads = absl::GetFlag(FLAGS_threads);
     return RunCommand(o, stdout);
   }
   if (cmd == "train") {
@@ -422,6 +426,7 @@ absl::Status Run(const Args& args) {
     o.tags = absl::GetFlag(FLAGS_tag);
     o.save_every = absl::GetFlag(FLAGS_save_every);
     o.optimize = absl::GetFlag(FLAGS_optimize);
+    o.threads = absl::GetFlag(FLAGS_threads);
     o.restore = absl::GetFlag(FLAGS_restore);
     o.log_csv = absl::GetFlag(FLAGS_log);
     o.plot_svg = absl::GetFlag(FLAGS_plot);

@@ -105,6 +105,7 @@ absl::Status RunCommand(const RunOptions& options, FILE* out) {
   SessionOptions session_options;
   session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
   session_options.optimize = options.optimize;
+  session_options.threads = options.threads;
   // A SavedModel comes restored and initialized, with signature keys.
   ASSIGN_OR_RETURN(
       OpenedModel model,

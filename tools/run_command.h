@@ -46,6 +46,7 @@ struct RunOptions {
   std::string tags = "serve", signature;
   bool save_saved_model = false;
   bool optimize = true;  // --no-optimize: SessionOptions::optimize.
+  int threads = 0;       // --threads: SessionOptions::threads.
 };
 absl::Status RunCommand(const RunOptions& options, FILE* out);
 

@@ -198,6 +198,7 @@ absl::StatusOr<std::vector<EpochRecord>> TrainCommand(
   SessionOptions session_options;
   session_options.limits.max_tensor_bytes = options.conversion.max_tensor_bytes;
   session_options.optimize = options.optimize;
+  session_options.threads = options.threads;
   ASSIGN_OR_RETURN(
       OpenedModel model,
       OpenGraphOrSavedModel(options.graph, options.tags, session_options));

@@ -57,6 +57,7 @@ struct TrainOptions {
   // with false only warns on stderr (--on-nan=warn).
   bool stop_on_nan = true;
   bool optimize = true;  // --no-optimize: SessionOptions::optimize.
+  int threads = 0;       // --threads: SessionOptions::threads.
   // TensorBoard event files in this directory: the summary tensor (--summary;
   // default: the graph's single MergeSummary) plus "loss", after each epoch
   // or every summary_every steps.

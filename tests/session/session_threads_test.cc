@@ -1,0 +1,131 @@
+// SessionOptions::threads: a session on a pool of its own, with the same
+// seed and thread count, trains to bitwise-identical losses and variables;
+// across thread counts the results differ by rounding (some sums split
+// their terms by thread), which Adam can grow to ~1e-5 in the variables; a
+// bad count is InvalidArgument.
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "examples/course_model.h"
+#include "gtest/gtest.h"
+#include "session/session.h"
+#include "tests/support/test_util.h"
+
+namespace graphflow {
+namespace {
+
+using testing::TensorNear;
+
+Tensor RandomTensor(const TensorShape& shape, int seed) {
+  Tensor t(DT_FLOAT, shape);
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<float> u(0, 1);
+  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = u(gen);
+  return t;
+}
+
+// Four Adam steps of a course model (the mnist_deep variant with `deep`)
+// in a session of `threads` threads: the losses, then the variables.
+std::vector<Tensor> Train(const examples::CourseModel& model,
+                          const TensorShape& x_shape, int classes,
+                          int threads) {
+  SessionOptions options;
+  options.seed = 11;
+  options.threads = threads;
+  auto session = Session::Create(model.scope, options);
+  EXPECT_TRUE(session.ok()) << session.status();
+  if (!session.ok()) return {};
+  EXPECT_TRUE((*session)->Run({}, {}, {model.init.node->name()}).ok());
+  Tensor y(DT_FLOAT, {x_shape.dim(0), classes});
+  y.FillZero();
+  for (int64_t i = 0; i < x_shape.dim(0); ++i) {
+    y.data<float>()[i * classes + i % classes] = 1;
+  }
+  const NamedTensors feeds = {{model.X.name(), RandomTensor(x_shape, 3)},
+                              {model.Y.name(), y}};
+  std::vector<Tensor> results;
+  for (int step = 0; step < 4; ++step) {
+    auto out = (*session)->Run(feeds, {model.cost.name()},
+                               {model.optimizer.node->name()});
+    EXPECT_TRUE(out.ok()) << out.status();
+    if (!out.ok()) return {};
+    results.push_back((*out)[0]);
+  }
+  std::vector<std::string> vars;
+  for (const Node* v :
+       model.scope.graph()->GetCollection("trainable_variables")) {
+    vars.push_back(v->name());
+  }
+  auto values = (*session)->Run({}, vars);
+  EXPECT_TRUE(values.ok()) << values.status();
+  if (values.ok())
+    results.insert(results.end(), values->begin(), values->end());
+  return results;
+}
+
+bool BitwiseEqual(const std::vector<Tensor>& a, const std::vector<Tensor>& b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].shape() != b[i].shape() ||
+        std::memcmp(a[i].raw_data(), b[i].raw_data(),
+                    a[i].num_elements() * sizeof(float)) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ExpectDeterministic(const examples::CourseModel& model,
+                         const TensorShape& x_shape, int classes) {
+  ASSERT_TRUE(model.scope.status().ok()) << model.scope.status();
+  const std::vector<Tensor> two = Train(model, x_shape, classes, 2);
+  EXPECT_TRUE(BitwiseEqual(two, Train(model, x_shape, classes, 2)));
+  const std::vector<Tensor> one = Train(model, x_shape, classes, 1);
+  EXPECT_TRUE(BitwiseEqual(one, Train(model, x_shape, classes, 1)));
+  const std::vector<Tensor> three = Train(model, x_shape, classes, 3);
+  ASSERT_EQ(one.size(), two.size());
+  ASSERT_EQ(three.size(), two.size());
+  // The losses agree to rounding; the variables to a few rounding steps
+  // of Adam, which divides by sqrt(v): where a gradient is near zero it
+  // turns last-bit differences into ~1e-5 (a wrong sum would be ~lr, 1e-2).
+  for (size_t i = 0; i < two.size(); ++i) {
+    const bool loss = i < 4;
+    const double atol = loss ? 1e-5 : 2e-4, rtol = loss ? 1e-4 : 1e-3;
+    EXPECT_TRUE(TensorNear(one[i], two[i], atol, rtol)) << "result " << i;
+    EXPECT_TRUE(TensorNear(three[i], two[i], atol, rtol)) << "result " << i;
+  }
+}
+
+TEST(SessionThreadsTest, CourseCnnIsDeterministicPerThreadCount) {
+  examples::CourseConfig config;
+  config.classes = 6;
+  ExpectDeterministic(examples::BuildCourseModel(config, 16, 16, 3),
+                      {16, 16, 16, 3}, 6);
+}
+
+TEST(SessionThreadsTest, MnistDeepIsDeterministicPerThreadCount) {
+  examples::CourseConfig config;
+  config.model = "deep";
+  config.deep_filters1 = 16, config.deep_filters2 = 32, config.deep_hidden = 64;
+  ExpectDeterministic(examples::BuildCourseModel(config, 28, 28, 1),
+                      {8, 28, 28, 1}, 10);
+}
+
+TEST(SessionThreadsTest, BadThreadCountIsInvalidArgument) {
+  examples::CourseConfig config;
+  examples::CourseModel model = examples::BuildCourseModel(config, 8, 8, 1);
+  for (int threads : {-1, 100000}) {
+    SessionOptions options;
+    options.threads = threads;
+    auto session = Session::Create(model.scope, options);
+    ASSERT_FALSE(session.ok());
+    EXPECT_EQ(session.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(session.status().message().find("threads"), std::string::npos)
+        << session.status();
+  }
+}
+
+}  // namespace
+}  // namespace graphflow
