@@ -7,23 +7,14 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "graph/buffer_cache.h"
 
 namespace graphflow {
 namespace {
 
-constexpr size_t kAlignment = 64;
-
 // String and resource tensors hold std::string elements (a resource element
 // is the name of the resource in the session's store).
 bool HoldsStrings(DataType t) { return t == DT_STRING || t == DT_RESOURCE; }
-
-std::shared_ptr<void> AllocateBuffer(size_t bytes) {
-  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  if (rounded == 0) rounded = kAlignment;
-  void* p = std::aligned_alloc(kAlignment, rounded);
-  if (p == nullptr) return nullptr;
-  return std::shared_ptr<void>(p, [](void* q) { std::free(q); });
-}
 
 }  // namespace
 
@@ -39,7 +30,7 @@ Tensor::Tensor(DataType dtype, const TensorShape& shape)
           strings, [](void* p) { delete[] static_cast<std::string*>(p); });
     }
   } else {
-    buffer_ = AllocateBuffer(total_bytes());
+    buffer_ = AllocateCachedBuffer(total_bytes());
   }
   data_ = buffer_.get();
 }
