@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "graph/buffer_cache.h"
 #include "graph/graph_def.h"
 #include "graph/status.h"
 #include "kernels/all_kernels.h"
@@ -97,6 +98,8 @@ Session::Session(std::shared_ptr<const Graph> graph, SessionOptions options)
   env_.session_seed = options.seed != 0 ? options.seed : std::random_device{}();
   env_.max_tensor_bytes = options.limits.max_tensor_bytes;
 }
+
+Session::~Session() { ReleaseCachedBuffers(); }
 
 absl::StatusOr<std::unique_ptr<Session>> Session::Create(
     const Scope& scope, SessionOptions options) {

@@ -61,6 +61,10 @@ using FeedDict = std::vector<std::pair<Output, Tensor>>;
 
 class Session {
  public:
+  // Returns the tensor buffers cached for reuse (graph/buffer_cache.h) to
+  // the system: the next session may need other sizes.
+  ~Session();
+
   // Reports the scope's first builder error, if any.
   static absl::StatusOr<std::unique_ptr<Session>> Create(
       const Scope& scope, SessionOptions options = {});
