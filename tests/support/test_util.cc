@@ -108,10 +108,11 @@ std::unique_ptr<Graph> LoadGraph(const std::string& path) {
   return g.ok() ? *std::move(g) : nullptr;
 }
 
-std::unique_ptr<Session> LoadSession(const std::string& path) {
+std::unique_ptr<Session> LoadSession(const std::string& path,
+                                     SessionOptions options) {
   std::unique_ptr<Graph> g = LoadGraph(path);
   if (!g) return nullptr;
-  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)));
+  auto s = Session::Create(std::shared_ptr<const Graph>(std::move(g)), options);
   EXPECT_TRUE(s.ok()) << s.status();
   return s.ok() ? *std::move(s) : nullptr;
 }

@@ -52,7 +52,8 @@ std::vector<std::string> TfGraphFiles();
 // GlobalOpRegistry(); on an error, fails the test and returns null.
 std::unique_ptr<Graph> LoadGraph(const std::string& path);
 // LoadGraph, then a Session on it; null (and a test failure) on an error.
-std::unique_ptr<Session> LoadSession(const std::string& path);
+std::unique_ptr<Session> LoadSession(const std::string& path,
+                                     SessionOptions options = {});
 // How often `needle` occurs in `hay`, not overlapping.
 int CountOccurrences(absl::string_view hay, absl::string_view needle);
 
