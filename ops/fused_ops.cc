@@ -58,6 +58,26 @@ ShapeFn ConvMaxPoolShape(ShapeFn conv_shape) {
   };
 }
 
+// TF 1.15's _FusedConv2D: Conv2D's inputs and attrs, then the args and
+// attrs of what follows the product.
+OpDefBuilder FusedConv(std::string name) {
+  OpDefBuilder b(std::move(name));
+  b.Input("input: T")
+      .Input("filter: T")
+      .Input("args: num_args * T")
+      .Attr("T: {float, double}")
+      .Attr("num_args: int >= 0")
+      .Attr("strides: list(int)")
+      .Attr("padding: {'SAME', 'VALID', 'EXPLICIT'}")
+      .Attr("explicit_paddings: list(int) = []")
+      .Attr("data_format: {'NHWC', 'NCHW'} = 'NHWC'")
+      .Attr("dilations: list(int) = [1, 1, 1, 1]")
+      .Attr("use_cudnn_on_gpu: bool = true")
+      .Attr("fused_ops: list(string) = []")
+      .Attr("epsilon: float = 0.0001");
+  return b;
+}
+
 }  // namespace
 
 absl::Status RegisterFusedOps(OpRegistry& r) {
@@ -66,44 +86,18 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                    ShapeFnOf(RegisterMatMulOps, "MatMul"));
   ASSIGN_OR_RETURN(ShapeFn filter_grad_shape,
                    ShapeFnOf(RegisterConvOps, "Conv2DBackpropFilter"));
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("_FusedConv2D")
-                                 .Input("input: T")
-                                 .Input("filter: T")
-                                 .Input("args: num_args * T")
+  RETURN_IF_ERROR(r.Register(FusedConv("_FusedConv2D")
                                  .Output("output: T")
-                                 .Attr("T: {float, double}")
-                                 .Attr("num_args: int >= 0")
-                                 .Attr("strides: list(int)")
-                                 .Attr("padding: {'SAME', 'VALID', 'EXPLICIT'}")
-                                 .Attr("explicit_paddings: list(int) = []")
-                                 .Attr("data_format: {'NHWC', 'NCHW'} = 'NHWC'")
-                                 .Attr("dilations: list(int) = [1, 1, 1, 1]")
-                                 .Attr("use_cudnn_on_gpu: bool = true")
-                                 .Attr("fused_ops: list(string) = []")
-                                 .Attr("epsilon: float = 0.0001")
                                  .SetShapeFn(conv_shape)
                                  .SetNoGradient()));
   // MaxPoolWithArgmax (or MaxPool) of a _FusedConv2D: each band of conv
   // rows a pooling window needs is computed, biased and relu'd while it
   // sits in cache, then pooled; the whole activation is written only with
   // emit_activation (when something else reads it, e.g. the gradients).
-  RETURN_IF_ERROR(r.Register(OpDefBuilder("_FusedConv2DMaxPool")
-                                 .Input("input: T")
-                                 .Input("filter: T")
-                                 .Input("args: num_args * T")
+  RETURN_IF_ERROR(r.Register(FusedConv("_FusedConv2DMaxPool")
                                  .Output("activation: T")
                                  .Output("output: T")
                                  .Output("argmax: Targmax")
-                                 .Attr("T: {float, double}")
-                                 .Attr("num_args: int >= 0")
-                                 .Attr("strides: list(int)")
-                                 .Attr("padding: {'SAME', 'VALID', 'EXPLICIT'}")
-                                 .Attr("explicit_paddings: list(int) = []")
-                                 .Attr("data_format: {'NHWC', 'NCHW'} = 'NHWC'")
-                                 .Attr("dilations: list(int) = [1, 1, 1, 1]")
-                                 .Attr("use_cudnn_on_gpu: bool = true")
-                                 .Attr("fused_ops: list(string) = []")
-                                 .Attr("epsilon: float = 0.0001")
                                  .Attr("ksize: list(int) >= 4")
                                  .Attr("pool_strides: list(int) >= 4")
                                  .Attr("pool_padding: {'SAME', 'VALID'}")
