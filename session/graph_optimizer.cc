@@ -252,7 +252,10 @@ class Rewriter {
     const Node& pool = *original_[i];
     const Endpoint x = pool.input(0);
     auto conv_it = out_.renamed.find(x);
-    if (conv_it == out_.renamed.end() || !IsFloating(pool) || !IsNhwc(pool)) {
+    // The fused node runs at the conv's place, before the pool's: a control
+    // input of the pool could come in between.
+    if (conv_it == out_.renamed.end() || !IsFloating(pool) || !IsNhwc(pool) ||
+        !pool.control_inputs().empty()) {
       return;
     }
     const Endpoint conv = conv_it->second;

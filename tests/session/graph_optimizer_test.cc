@@ -250,6 +250,19 @@ TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
   EXPECT_EQ(ops.count("Relu") + ops.count("MaxPool"), 0u);
 }
 
+TEST_F(SmallConvTest, APoolWithAControlInputStaysInPlace) {
+  // The fused node would run at the conv's place, before the pool's
+  // control input: the pool stays a pool.
+  Output after = ops::Identity(s_.WithOpName("after"), x_);
+  Output pool = ops::MaxPool(
+      s_.WithOpName("ordered_pool").WithControlDependencies({after}), relu_,
+      {1, 2, 2, 1}, {1, 2, 2, 1}, "VALID");
+  std::multiset<std::string> ops = Compare({pool.name()});
+  EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 0u);
+  EXPECT_EQ(ops.count("_FusedConv2D"), 1u);
+  EXPECT_EQ(ops.count("MaxPool"), 1u);
+}
+
 TEST_F(SmallConvTest, AFetchedIntermediateIsKept) {
   // bias is fetched: only Conv2D+BiasAdd fuse, Relu runs on its own.
   std::multiset<std::string> ops = Compare({bias_.name(), loss_.name()});
