@@ -43,7 +43,7 @@ absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                          const T* input, const T* filter, T* output);
 
 // Whether ConvForward runs the direct kernels (conv_direct.h) for g, which
-// can also compute one output row at a time (DirectConvForwardRow).
+// can also compute a few output rows at a time (DirectConvForwardRows).
 template <typename T>
 bool ConvForwardIsDirect(const ConvGeometry& g);
 

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
+
+#include "kernels/conv_planar.h"
 
 namespace graphflow {
 namespace {
@@ -258,25 +261,28 @@ bool UseDirectConv(const ConvGeometry& g) {
 }
 
 template <typename T>
-void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
-                       const T* input, const T* filter, T* output) {
-  const int64_t units = g.batch * g.out_rows;
-  const double cost = 2.0 * g.out_cols * g.patch_size() * g.out_depth;
+void DirectConvForwardRows(const ConvGeometry& g, const T* input,
+                           const T* filter, int64_t u0, int64_t u1, T* out) {
+  if constexpr (std::is_same_v<T, float>) {
+    if (UsePlanarConv(g)) {
+      return PlanarConvForwardRows(g, input, filter, u0, u1, out);
+    }
+  }
   DispatchWidth<T>(g, [&]<int kB, int kV>() {
-    ParallelFor(device, units, cost, [&](int64_t u0, int64_t u1) {
-      for (int64_t u = u0; u < u1; ++u) {
-        ForwardUnit<T, kB, kV, kForwardPixels / kV>(
-            g, input, filter, u, output + u * g.out_cols * g.out_depth);
-      }
-    });
+    for (int64_t u = u0; u < u1; ++u) {
+      ForwardUnit<T, kB, kV, kForwardPixels / kV>(
+          g, input, filter, u, out + (u - u0) * g.out_cols * g.out_depth);
+    }
   });
 }
 
 template <typename T>
-void DirectConvForwardRow(const ConvGeometry& g, const T* input,
-                          const T* filter, int64_t u, T* out_row) {
-  DispatchWidth<T>(g, [&]<int kB, int kV>() {
-    ForwardUnit<T, kB, kV, kForwardPixels / kV>(g, input, filter, u, out_row);
+void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
+                       const T* input, const T* filter, T* output) {
+  const double cost = 2.0 * g.out_cols * g.patch_size() * g.out_depth;
+  ParallelFor(device, g.batch * g.out_rows, cost, [&](int64_t u0, int64_t u1) {
+    DirectConvForwardRows<T>(g, input, filter, u0, u1,
+                             output + u0 * g.out_cols * g.out_depth);
   });
 }
 
@@ -316,8 +322,8 @@ void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
   template bool UseDirectConv<T>(const ConvGeometry&);                        \
   template void DirectConvForward<T>(                                         \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
-  template void DirectConvForwardRow<T>(const ConvGeometry&, const T*,        \
-                                        const T*, int64_t, T*);               \
+  template void DirectConvForwardRows<T>(const ConvGeometry&, const T*,       \
+                                         const T*, int64_t, int64_t, T*);     \
   template void DirectConvBackpropFilter<T>(                                  \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*);
 GF_INSTANTIATE_DIRECT_(float)

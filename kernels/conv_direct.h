@@ -18,10 +18,11 @@ template <typename T>
 void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                        const T* input, const T* filter, T* output);
 
-// Output row u (= image * out_rows + row) alone, on the calling thread.
+// Output rows [u0, u1) (u = image * out_rows + row) into out, on the
+// calling thread.
 template <typename T>
-void DirectConvForwardRow(const ConvGeometry& g, const T* input,
-                          const T* filter, int64_t u, T* out_row);
+void DirectConvForwardRows(const ConvGeometry& g, const T* input,
+                           const T* filter, int64_t u0, int64_t u1, T* out);
 
 template <typename T>
 void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,

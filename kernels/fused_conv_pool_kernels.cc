@@ -8,6 +8,7 @@
 // bit (same row kernels, epilogue and first-maximum search).
 #include <algorithm>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
@@ -61,28 +62,27 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
       2.0 * pg.window_rows * cg.out_cols * cg.patch_size() * cg.out_depth;
   ParallelFor(
       device, pg.batch * pg.out_rows, cost, [&](int64_t t0, int64_t t1) {
-        std::vector<T> band(pg.window_rows * row_size);
+        // Uninitialized: each band's rows are computed before they are read.
+        std::unique_ptr<T[]> band(new T[pg.window_rows * row_size]);
         std::vector<T> best(pg.depth);
         std::vector<I> idx(pg.depth);
         for (int64_t t = t0; t < t1; ++t) {
           const int64_t n = t / pg.out_rows, oh = t % pg.out_rows;
           int64_t h0, h1;
           pg.Rows(oh, &h0, &h1);
-          for (int64_t h = h0; h < h1; ++h) {
-            DirectConvForwardRow<T>(cg, input, filter, n * cg.out_rows + h,
-                                    band.data() + (h - h0) * row_size);
-          }
-          ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, band.data(),
+          DirectConvForwardRows<T>(cg, input, filter, n * cg.out_rows + h0,
+                                   n * cg.out_rows + h1, band.get());
+          ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, band.get(),
                            (h1 - h0) * cg.out_cols);
           if (p.emit) {
-            std::copy_n(band.data(), (h1 - h0) * row_size,
+            std::copy_n(band.get(), (h1 - h0) * row_size,
                         act + (n * cg.out_rows + h0) * row_size);
           }
           for (int64_t ow = 0; ow < pg.out_cols; ++ow) {
             int64_t w0, w1;
             pg.Cols(ow, &w0, &w1);
             // The band is rows [h0, h1) of the image: its offsets shift by h0.
-            WindowArgmax<T, I, kDepth>(pg, band.data(), 0, h1 - h0, w0, w1,
+            WindowArgmax<T, I, kDepth>(pg, band.get(), 0, h1 - h0, w0, w1,
                                        best.data(), idx.data());
             const int64_t o = pg.Out(n, oh, ow);
             StorePooled(pg.depth, best.data(), idx.data(), h0 * row_size,

@@ -255,6 +255,24 @@ TEST(ConvReferenceTest, DirectPath) {
   CheckCase<float>({2, 9, 9, 2, 3, 3, 8, 1, 1, "SAME", 2, 2}, 45);
 }
 
+// 8 output channels, column stride 1: the pixel-vectorized planar kernel
+// (conv_planar.h) on AVX-512 builds. Widths around its 16- and 32-pixel
+// tiles, bands of 16 rows that span images, every input-depth path (1, 3
+// and the generic copy), row strides and dilations, wide explicit pads.
+TEST(ConvReferenceTest, PlanarPath) {
+  CheckCase<float>({3, 19, 70, 3, 4, 4, 8}, 110);  // Course conv1, tails.
+  CheckCase<float>({2, 17, 16, 3, 4, 4, 8}, 111);
+  CheckCase<float>({2, 5, 32, 3, 3, 3, 8}, 112);
+  CheckCase<float>({2, 6, 33, 1, 5, 5, 8}, 113);
+  CheckCase<float>({2, 40, 9, 2, 3, 2, 8, 1, 1, "VALID"}, 114);
+  CheckCase<float>({2, 23, 35, 5, 2, 4, 8, 2, 1}, 115);
+  CheckCase<float>({2, 21, 18, 3, 3, 3, 8, 3, 1, "SAME", 2, 1}, 116);
+  CheckCase<float>({3, 7, 1, 3, 1, 1, 8}, 117);  // Pointwise, one column.
+  Case c{2, 5, 6, 3, 3, 2, 8, 2, 1, "EXPLICIT"};
+  c.explicit_pads = {4, 1, 40, 3};  // Output columns that read only pads.
+  CheckCase<float>(c, 118);
+}
+
 TEST(ConvReferenceTest, Dilations) {
   CheckCase<float>({2, 9, 8, 2, 3, 3, 3, 1, 1, "SAME", 2, 2}, 40);
   CheckCase<float>({1, 10, 9, 3, 3, 2, 2, 1, 2, "VALID", 2, 3}, 41);
