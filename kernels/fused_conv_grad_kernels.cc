@@ -96,7 +96,7 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
                      const ConvDim& cols, int64_t in_depth, int64_t out_depth,
                      Tensor* filter_grad) {
   const Tensor& x = ctx.input(0);
-  const Tensor& grad = ctx.input(3);
+  const Tensor& grad = ctx.input(2);
   const int64_t batch = x.dim(0);
   const int64_t per_image = grad.num_elements() / batch;
   const int64_t conv_cells = rows.out * cols.out * out_depth;
@@ -106,8 +106,8 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
   std::vector<T> partial(chunks * out_depth * taps, T(0));
   const T* px = x.data<T>();
   const T* pg = grad.data<T>();
-  const T* py = ctx.input(5).data<T>();
-  const int64_t* pa = ctx.input(4).data<int64_t>();
+  const T* py = ctx.input(4).data<T>();
+  const int64_t* pa = ctx.input(3).data<int64_t>();
   std::atomic<int64_t> bad{-1};
   const Divider by_depth(out_depth), by_cols(cols.out);
   auto run_chunk = [&](int64_t chunk) {
@@ -156,7 +156,6 @@ absl::Status Compute(KernelContext& ctx, const ConvDim& rows,
 absl::Status FusedMaxPoolGradConv2DBackpropFilterKernel(KernelContext& ctx) {
   const Tensor& x = ctx.input(0);
   const Tensor& sizes = ctx.input(1);
-  const Tensor& conv_output = ctx.input(2);
   if (x.rank() != 4 || sizes.rank() != 1 || sizes.num_elements() != 4) {
     return ctx.InvalidArgument(absl::StrCat(
         "input must be 4-D and filter_sizes a 4-vector, got ",
@@ -170,21 +169,15 @@ absl::Status FusedMaxPoolGradConv2DBackpropFilterKernel(KernelContext& ctx) {
   }
   ASSIGN_OR_RETURN(ConvDim rows, ReadDim(ctx, 1, x.dim(1), s[0]));
   ASSIGN_OR_RETURN(ConvDim cols, ReadDim(ctx, 2, x.dim(2), s[1]));
-  const TensorShape conv_shape{x.dim(0), rows.out, cols.out, s[3]};
-  if (conv_output.shape() != conv_shape) {
-    return ctx.InvalidArgument(absl::StrCat(
-        "conv_output must have the convolution's shape ",
-        conv_shape.DebugString(), ", got ", conv_output.shape().DebugString()));
-  }
-  const TensorShape& pooled = ctx.input(3).shape();
+  const TensorShape& pooled = ctx.input(2).shape();
   if (pooled.rank() != 4 || pooled.dim(0) != x.dim(0) ||
-      pooled.dim(3) != s[3] || ctx.input(4).shape() != pooled ||
-      ctx.input(5).shape() != pooled) {
+      pooled.dim(3) != s[3] || ctx.input(3).shape() != pooled ||
+      ctx.input(4).shape() != pooled) {
     return ctx.InvalidArgument(absl::StrCat(
         "grad, argmax and orig_output must have one pooled shape [", x.dim(0),
         ", ?, ?, ", s[3], "], got ", pooled.DebugString(), ", ",
-        ctx.input(4).shape().DebugString(), ", ",
-        ctx.input(5).shape().DebugString()));
+        ctx.input(3).shape().DebugString(), ", ",
+        ctx.input(4).shape().DebugString()));
   }
   ASSIGN_OR_RETURN(Tensor * out,
                    ctx.AllocateOutput(0, TensorShape{s[0], s[1], s[2], s[3]}));

@@ -105,6 +105,27 @@ absl::Status Momentum(KernelContext& ctx) {
 }
 
 template <typename T>
+struct AdamCoefficients {
+  T beta1, beta2, lr_t, epsilon;
+};
+
+// One pass over n elements. The variables and the gradient are distinct
+// buffers (an update copies a variable a reader still holds), so the
+// restrict pointers let the whole loop vectorize, sqrt and division too.
+template <typename T, bool kNesterov>
+void AdamRange(const AdamCoefficients<T>& k, T* __restrict w, T* __restrict m,
+               T* __restrict v, const T* __restrict g, int64_t n) {
+  const T beta1 = k.beta1, one_minus_beta1 = T(1) - k.beta1,
+          one_minus_beta2 = T(1) - k.beta2, lr_t = k.lr_t, epsilon = k.epsilon;
+  for (int64_t i = 0; i < n; ++i) {
+    m[i] += (g[i] - m[i]) * one_minus_beta1;
+    v[i] += (g[i] * g[i] - v[i]) * one_minus_beta2;
+    const T step = kNesterov ? g[i] * one_minus_beta1 + beta1 * m[i] : m[i];
+    w[i] -= lr_t * step / (std::sqrt(v[i]) + epsilon);
+  }
+}
+
+template <typename T>
 absl::Status Adam(KernelContext& ctx) {
   for (int i = 3; i <= 8; ++i) RETURN_IF_ERROR(CheckScalar(ctx, i));
   auto scalar = [&](int i) { return ctx.input(i).data<T>()[0]; };
@@ -125,12 +146,12 @@ absl::Status Adam(KernelContext& ctx) {
         T* m = m_t.data<T>();
         T* v = v_t.data<T>();
         const T* g = grad.data<T>();
+        const AdamCoefficients<T> k{beta1, beta2, lr_t, epsilon};
         ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
-          for (int64_t i = b; i < e; ++i) {
-            m[i] += (g[i] - m[i]) * (T(1) - beta1);
-            v[i] += (g[i] * g[i] - v[i]) * (T(1) - beta2);
-            T step = nesterov ? g[i] * (T(1) - beta1) + beta1 * m[i] : m[i];
-            w[i] -= lr_t * step / (std::sqrt(v[i]) + epsilon);
+          if (nesterov) {
+            AdamRange<T, true>(k, w + b, m + b, v + b, g + b, e - b);
+          } else {
+            AdamRange<T, false>(k, w + b, m + b, v + b, g + b, e - b);
           }
         });
         return absl::OkStatus();

@@ -78,14 +78,31 @@ OpDefBuilder FusedConv(std::string name) {
   return b;
 }
 
+// filter_sizes' value; its in_channels must be the input's depth.
+absl::Status FilterGradFromArgmaxShape(InferenceContext& c) {
+  ASSIGN_OR_RETURN(PartialShape in, c.WithRank(0, 4));
+  PartialShape f = c.ShapeFromInputTensor(1);
+  if (f.unknown_rank()) f = PartialShape::UnknownOfRank(4);
+  if (f.rank() != 4) {
+    return c.Error(absl::StrCat("filter_sizes must have 4 entries, got ",
+                                f.DebugString()));
+  }
+  int64_t depth = f.dim(2) >= 0 ? f.dim(2) : in.dim(3);
+  if (f.dim(2) >= 0 && in.dim(3) >= 0 && f.dim(2) != in.dim(3)) {
+    return c.Error(absl::StrCat("filter_sizes ", f.DebugString(),
+                                " must have the input's depth ", in.dim(3),
+                                " as in_channels"));
+  }
+  c.set_output(0, PartialShape{f.dim(0), f.dim(1), depth, f.dim(3)});
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RegisterFusedOps(OpRegistry& r) {
   ASSIGN_OR_RETURN(ShapeFn conv_shape, ShapeFnOf(RegisterConvOps, "Conv2D"));
   ASSIGN_OR_RETURN(ShapeFn matmul_shape,
                    ShapeFnOf(RegisterMatMulOps, "MatMul"));
-  ASSIGN_OR_RETURN(ShapeFn filter_grad_shape,
-                   ShapeFnOf(RegisterConvOps, "Conv2DBackpropFilter"));
   RETURN_IF_ERROR(r.Register(FusedConv("_FusedConv2D")
                                  .Output("output: T")
                                  .SetShapeFn(conv_shape)
@@ -109,12 +126,13 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
   // conv_output, orig_output, grad), conv_output)) for conv -> relu -> max
   // pool: the filter gradient straight from each window's maximum (argmax,
   // from MaxPoolWithArgmax), never forming the dense gradient, which is zero
-  // but for one cell per window. conv_output gives only its shape.
+  // but for one cell per window. The conv output itself is not an input (its
+  // shape follows from input, filter_sizes and the attrs), so the fused conv
+  // and pool need not write it out.
   RETURN_IF_ERROR(
       r.Register(OpDefBuilder("_FusedMaxPoolGradConv2DBackpropFilter")
                      .Input("input: T")
                      .Input("filter_sizes: int32")
-                     .Input("conv_output: T")
                      .Input("grad: T")
                      .Input("argmax: int64")
                      .Input("orig_output: T")
@@ -126,7 +144,7 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                      .Attr("explicit_paddings: list(int) = []")
                      .Attr("data_format: {'NHWC', 'NCHW'} = 'NHWC'")
                      .Attr("dilations: list(int) = [1, 1, 1, 1]")
-                     .SetShapeFn(filter_grad_shape)
+                     .SetShapeFn(FilterGradFromArgmaxShape)
                      .SetNoGradient()));
   return r.Register(OpDefBuilder("_FusedMatMul")
                         .Input("a: T")

@@ -200,7 +200,7 @@ class Rewriter {
       if (relu_grad != nullptr && relu_grad->op() == "ReluGrad" &&
           relu_grad->input(1) == x &&
           !fed_.contains({const_cast<Node*>(relu_grad), 0})) {
-        if (FuseFilterGradient(*relu_grad, x, dy, argmax, fused_y)) {
+        if (FuseFilterGradient(*relu_grad, dy, argmax, fused_y)) {
           Drop(grad);
           continue;
         }
@@ -223,8 +223,8 @@ class Rewriter {
   // Conv2DBackpropFilter as the sole reader of relu_grad (the gradient of a
   // conv whose output, relu'd, is the pooled x) -> one
   // _FusedMaxPoolGradConv2DBackpropFilter reading the pool's argmax.
-  bool FuseFilterGradient(const Node& relu_grad, Endpoint x, Endpoint dy,
-                          Endpoint argmax, Endpoint y) {
+  bool FuseFilterGradient(const Node& relu_grad, Endpoint dy, Endpoint argmax,
+                          Endpoint y) {
     const Node* filter_grad = SoleReader({const_cast<Node*>(&relu_grad), 0});
     if (filter_grad == nullptr || filter_grad->op() != "Conv2DBackpropFilter" ||
         filter_grad->input(2).node != &relu_grad || !IsNhwc(*filter_grad) ||
@@ -234,8 +234,8 @@ class Rewriter {
     }
     const std::string* padding = filter_grad->FindAttr<std::string>("padding");
     if (padding == nullptr || *padding == "EXPLICIT") return false;
-    std::vector<Endpoint> in = {
-        filter_grad->input(0), filter_grad->input(1), x, dy, argmax, y};
+    std::vector<Endpoint> in = {filter_grad->input(0), filter_grad->input(1),
+                                dy, argmax, y};
     const Node* fused =
         AddFused(filter_grad->name(), "_FusedMaxPoolGradConv2DBackpropFilter",
                  in, filter_grad->attrs());

@@ -18,6 +18,10 @@
 //  - Conv2D / MatMul followed by BiasAdd and/or Relu become _FusedConv2D /
 //    _FusedMatMul: one pass over the output instead of two or three.
 //    Bit-identical (the same float operations in the same order).
+//  - A max pool of a _FusedConv2D becomes _FusedConv2DMaxPool, which writes
+//    the activation only when something else reads it (the filter gradient
+//    above does not: in the course network's training step the 64x64x8
+//    conv1 output is never stored). Bit-identical.
 // SessionOptions::optimize = false turns it off.
 #ifndef GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
 #define GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_

@@ -122,23 +122,27 @@ TEST(FusedOpsTest, FilterGradientFromArgmaxRefusesHostileInputs) {
   // Conv of a 1x4x4x1 input with a 2x2x1x1 filter, VALID: a 3x3 output,
   // pooled 1x1 (window 3): 9 conv cells per image.
   struct Case {
-    TensorShape conv_output;
+    TensorShape pooled;
     int64_t argmax;
+    std::vector<int32_t> filter_sizes;
     const char* error;
   };
-  for (const Case& c : {Case{{1, 3, 3, 1}, 9, "outside the conv output's 9"},
-                        Case{{1, 3, 3, 1}, -1, "outside"},
-                        // Caught by the shape function when the graph is built.
-                        Case{{1, 4, 4, 1}, 0, "does not match"}}) {
+  for (const Case& c :
+       {Case{{1, 1, 1, 1}, 9, {2, 2, 1, 1}, "outside the conv output's 9"},
+        Case{{1, 1, 1, 1}, -1, {2, 2, 1, 1}, "outside"},
+        Case{{2, 1, 1, 1}, 0, {2, 2, 1, 1}, "one pooled shape"},
+        Case{{1, 1, 1, 1}, 0, {2, 2, 1, -1}, "must be positive"},
+        // Caught by the shape function when the graph is built.
+        Case{{1, 1, 1, 1}, 0, {2, 2, 3, 1}, "as in_channels"}}) {
     Scope s = NewRootScope();
+    Tensor argmax(DT_INT64, c.pooled);
+    for (int64_t& a : argmax.flat<int64_t>()) a = c.argmax;
     Output g = s.WithOpName("fused").AddOp1(
         "_FusedMaxPoolGradConv2DBackpropFilter",
         {ops::Const(s, Random({1, 4, 4, 1}, 13)),
-         ops::Const(s, I32({2, 2, 1, 1}, {4})),
-         ops::Const(s, Random(c.conv_output, 14)),
-         ops::Const(s, F({1}, {1, 1, 1, 1})),
-         ops::Const(s, I64({c.argmax}, {1, 1, 1, 1})),
-         ops::Const(s, F({1}, {1, 1, 1, 1}))},
+         ops::Const(s, Tensor::FromVector<int32_t>(c.filter_sizes, {4})),
+         ops::Const(s, Random(c.pooled, 14)), ops::Const(s, argmax),
+         ops::Const(s, Random(c.pooled, 15))},
         {{"strides", std::vector<int64_t>{1, 1, 1, 1}},
          {"padding", std::string("VALID")}});
     if (!s.status().ok()) {
@@ -159,7 +163,6 @@ TEST(FusedOpsTest, FilterGradientFromArgmaxHandComputed) {
   for (int i = 0; i < 16; ++i) x.data<float>()[i] = i + 1;
   Output g = s.AddOp1("_FusedMaxPoolGradConv2DBackpropFilter",
                       {ops::Const(s, x), ops::Const(s, I32({2, 2, 1, 1}, {4})),
-                       ops::Const(s, Random({1, 3, 3, 1}, 15)),
                        ops::Const(s, F({2}, {1, 1, 1, 1})),
                        ops::Const(s, I64({5}, {1, 1, 1, 1})),
                        ops::Const(s, F({0.5f}, {1, 1, 1, 1}))},

@@ -52,6 +52,8 @@ std::unique_ptr<Session> NewSession(const Scope& s, bool optimize,
 struct TracedRun {
   std::vector<Tensor> outputs;
   std::multiset<std::string> ops;
+  // emit_activation of each _FusedConv2DMaxPool that ran.
+  std::vector<bool> conv_pool_emits;
 };
 TracedRun Traced(Session& session, const NamedTensors& feeds,
                  const std::vector<std::string>& fetches,
@@ -64,6 +66,11 @@ TracedRun Traced(Session& session, const NamedTensors& feeds,
   if (out.ok()) run.outputs = std::move(*out);
   for (const NodeExecStats& s : metadata.step_stats) {
     run.ops.insert(s.node->op());
+    if (s.node->op() == "_FusedConv2DMaxPool") {
+      bool emit = true;
+      EXPECT_TRUE(s.node->GetAttr("emit_activation", &emit).ok());
+      run.conv_pool_emits.push_back(emit);
+    }
   }
   return run;
 }
@@ -220,9 +227,11 @@ class SmallConvTest : public ::testing::Test {
     TracedRun a = Traced(*on, feeds, fetches), b = Traced(*off, feeds, fetches);
     ExpectBitwiseEqual(a.outputs, b.outputs);
     EXPECT_EQ(CountFused(b.ops), 0);
+    conv_pool_emits_ = a.conv_pool_emits;
     return a.ops;
   }
 
+  std::vector<bool> conv_pool_emits_;  // Of the last Compare.
   Scope s_ = NewRootScope();
   Output x_, conv_, bias_, relu_, pool_, loss_, dx_, drelu_;
   Tensor x_value_;
@@ -244,10 +253,12 @@ TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
   std::multiset<std::string> ops = Compare({pool_.name()});
   EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
   EXPECT_EQ(ops.count("_FusedConv2D") + ops.count("MaxPool"), 0u);
+  EXPECT_EQ(conv_pool_emits_, std::vector<bool>{false});
   // The activation fetched too: written, and equal.
   ops = Compare({pool_.name(), relu_.name()});
   EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
   EXPECT_EQ(ops.count("Relu") + ops.count("MaxPool"), 0u);
+  EXPECT_EQ(conv_pool_emits_, std::vector<bool>{true});
 }
 
 TEST_F(SmallConvTest, APoolWithAControlInputStaysInPlace) {
@@ -340,6 +351,9 @@ TEST(GraphOptimizerTest, FilterGradientFromTheArgmax) {
     ExpectNear(a.outputs, b.outputs);
     EXPECT_EQ(a.ops.count("_FusedMaxPoolGradConv2DBackpropFilter"), 1u);
     EXPECT_EQ(a.ops.count("Conv2DBackpropFilter"), 0u);
+    // The filter gradient does not read the activation: the fused conv and
+    // pool never write it.
+    EXPECT_EQ(a.conv_pool_emits, std::vector<bool>{false});
   }
 }
 
