@@ -5,8 +5,9 @@
 //       writes DIR/branch_cnn.pb, DIR/input.npy and graphflow's
 //       DIR/output.npy (so bench/compare_frozen_inference.py can check the
 //       other engine's answer)
-//   frozen_inference_bench GRAPH.pb INPUT.npy [steps] [warmup]
-//       prints {"engine": "graphflow", "median_ms": ...} for Run(probs)
+//   frozen_inference_bench GRAPH.pb INPUT.npy [steps] [warmup] [--profile]
+//       prints {"engine": "graphflow", "median_ms": ...} for Run(probs), or
+//       with --profile the kernel time by op type
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/step_profile.h"
 #include "dataset/npy.h"
 #include "graph/graph_def.h"
 #include "graph/status.h"
@@ -94,20 +96,28 @@ absl::Status WriteModel(const std::string& dir, int64_t batch) {
 }
 
 absl::Status Time(const std::string& graph, const std::string& input_path,
-                  int steps, int warmup) {
+                  int steps, int warmup, bool profile) {
   ASSIGN_OR_RETURN(tensorflow::GraphDef def, ReadGraphDefFile(graph));
   ASSIGN_OR_RETURN(Tensor input, ReadNpyFile(input_path));
   ASSIGN_OR_RETURN(auto session, Session::Create(def, GlobalOpRegistry()));
   std::vector<double> times;
+  StepProfile kernels;
   for (int i = 0; i < warmup + steps; ++i) {
     const auto start = std::chrono::steady_clock::now();
+    RunMetadata metadata;
     ASSIGN_OR_RETURN(std::vector<Tensor> out,
-                     session->Run({{"input", input}}, {"probs"}));
+                     session->Run({{"input", input}}, {"probs"}, {},
+                                  {.trace = profile}, &metadata));
+    if (i >= warmup && profile) kernels.Add(metadata);
     if (i >= warmup) {
       times.push_back(std::chrono::duration<double, std::milli>(
                           std::chrono::steady_clock::now() - start)
                           .count());
     }
+  }
+  if (profile) {
+    kernels.Print(graph.c_str());
+    return absl::OkStatus();
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2,
                    times.end());
@@ -123,6 +133,9 @@ absl::Status Time(const std::string& graph, const std::string& input_path,
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  const auto flag = std::find(args.begin(), args.end(), "--profile");
+  const bool profile = flag != args.end();
+  if (profile) args.erase(flag);
   absl::Status status;
   if (args.size() >= 2 && args[0] == "--write") {
     status = graphflow::WriteModel(args[1],
@@ -130,12 +143,12 @@ int main(int argc, char** argv) {
   } else if (args.size() >= 2) {
     status = graphflow::Time(args[0], args[1],
                              args.size() > 2 ? std::stoi(args[2]) : 30,
-                             args.size() > 3 ? std::stoi(args[3]) : 5);
+                             args.size() > 3 ? std::stoi(args[3]) : 5, profile);
   } else {
     std::fprintf(stderr,
                  "usage: frozen_inference_bench --write DIR [batch]\n"
                  "       frozen_inference_bench GRAPH.pb INPUT.npy [steps] "
-                 "[warmup]\n");
+                 "[warmup] [--profile]\n");
     return 2;
   }
   if (!status.ok()) {

@@ -13,11 +13,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench/step_profile.h"
 #include "examples/course_model.h"
 #include "kernels/dnnl_conv.h"
 #include "session/session.h"
@@ -46,25 +46,6 @@ struct Mode {
   bool optimize = true;
 };
 
-// Op type -> (kernel calls, microseconds) summed over `steps` traced steps,
-// printed per step, largest first.
-void PrintProfile(const char* name, int steps,
-                  const std::map<std::string, std::pair<int, double>>& ops) {
-  std::vector<std::pair<double, std::string>> order;
-  double total = 0;
-  for (const auto& [op, stats] : ops) {
-    order.emplace_back(stats.second, op);
-    total += stats.second;
-  }
-  std::sort(order.rbegin(), order.rend());
-  std::printf("%s: %.3f ms of kernels per step\n", name, total / steps / 1e3);
-  for (const auto& [micros, op] : order) {
-    std::printf("  %-28s %5.1f%% %9.3f ms %4d calls\n", op.c_str(),
-                100 * micros / total, micros / steps / 1e3,
-                ops.at(op).first / steps);
-  }
-}
-
 int Bench(const char* name, examples::CourseConfig config, int64_t size,
           int64_t channels, int steps, int warmup, Mode mode) {
   const bool infer = mode.infer;
@@ -89,19 +70,13 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
   std::vector<std::string> targets;
   if (!infer) targets.push_back(m.optimizer.node->name());
   std::vector<double> times;
-  std::map<std::string, std::pair<int, double>> ops;
+  StepProfile profile;
   RunMetadata metadata;
   for (int i = 0; i < warmup + steps; ++i) {
     auto start = std::chrono::steady_clock::now();
     auto out = (*session)->Run(named, fetches, targets, {.trace = mode.profile},
                                &metadata);
-    if (i >= warmup) {
-      for (const NodeExecStats& stats : metadata.step_stats) {
-        auto& [calls, micros] = ops[stats.node->op()];
-        ++calls;
-        micros += stats.micros;
-      }
-    }
+    if (i >= warmup && mode.profile) profile.Add(metadata);
     double ms = std::chrono::duration<double, std::milli>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -112,7 +87,7 @@ int Bench(const char* name, examples::CourseConfig config, int64_t size,
     if (i >= warmup) times.push_back(ms);
   }
   if (mode.profile) {
-    PrintProfile(name, steps, ops);
+    profile.Print(name);
     return 0;
   }
   std::nth_element(times.begin(), times.begin() + times.size() / 2,
