@@ -7,10 +7,9 @@
 namespace graphflow {
 namespace {
 
-// 16 floats (one AVX-512 register; GCC splits it where vectors are
-// narrower) and the lane indices of a two-vector shuffle.
+// 16 floats: one AVX-512 register (the compiler splits it where vectors are
+// narrower). __builtin_shufflevector (GCC 12, clang) picks lanes of two.
 typedef float Vec __attribute__((vector_size(64)));
-typedef int32_t Lanes __attribute__((vector_size(64)));
 constexpr int kLanes = 16;
 constexpr int kDepth = 8;  // Output channels.
 // A register tile: kVectors x 16 output pixels times 8 channels, 16
@@ -47,24 +46,26 @@ struct Band {
 };
 
 // planes[k][w] = src[w * 3 + k] for w < cols (RGB pixels to planes): per
-// 16 pixels, three loads and two two-vector shuffles per channel.
+// 16 pixels, three loads and two two-vector shuffles per channel. Lane p of
+// channel k is element 3p + k of the 48 loaded: first from a and b, then
+// the rest (-1: not yet known) from c.
 void SplitRgb(const float* src, int64_t cols, float* const (&planes)[3]) {
-  Lanes from_ab[3], from_abc[3];  // Lane p of channel k: element 3p + k.
-  for (int k = 0; k < 3; ++k) {
-    for (int p = 0; p < kLanes; ++p) {
-      const int e = 3 * p + k;
-      from_ab[k][p] = e < 2 * kLanes ? e : 0;
-      from_abc[k][p] = e < 2 * kLanes ? p : e - kLanes;
-    }
-  }
   int64_t w = 0;
   for (; w + kLanes <= cols; w += kLanes) {
     const float* x = src + 3 * w;
     const Vec a = Load(x), b = Load(x + kLanes), c = Load(x + 2 * kLanes);
-    for (int k = 0; k < 3; ++k) {
-      const Vec ab = __builtin_shuffle(a, b, from_ab[k]);
-      Store(planes[k] + w, __builtin_shuffle(ab, c, from_abc[k]));
-    }
+    const Vec r = __builtin_shufflevector(a, b, 0, 3, 6, 9, 12, 15, 18, 21, 24,
+                                          27, 30, -1, -1, -1, -1, -1);
+    const Vec g = __builtin_shufflevector(a, b, 1, 4, 7, 10, 13, 16, 19, 22, 25,
+                                          28, 31, -1, -1, -1, -1, -1);
+    const Vec bl = __builtin_shufflevector(a, b, 2, 5, 8, 11, 14, 17, 20, 23,
+                                           26, 29, -1, -1, -1, -1, -1, -1);
+    Store(planes[0] + w, __builtin_shufflevector(r, c, 0, 1, 2, 3, 4, 5, 6, 7,
+                                                 8, 9, 10, 17, 20, 23, 26, 29));
+    Store(planes[1] + w, __builtin_shufflevector(g, c, 0, 1, 2, 3, 4, 5, 6, 7,
+                                                 8, 9, 10, 18, 21, 24, 27, 30));
+    Store(planes[2] + w, __builtin_shufflevector(bl, c, 0, 1, 2, 3, 4, 5, 6, 7,
+                                                 8, 9, 16, 19, 22, 25, 28, 31));
   }
   for (; w < cols; ++w) {
     for (int k = 0; k < 3; ++k) planes[k][w] = src[3 * w + k];
@@ -138,36 +139,37 @@ inline void ComputeTile(const ConvGeometry& g, const Band& b,
 // two-vector shuffles (channel pairs, quads, then whole pixels).
 void StoreTransposed(const Vec (&acc)[kDepth], int64_t n, float* out) {
   // pairs[2j + half]: pixels 8 half .. + 7, each as channels (2j, 2j + 1).
-  const Lanes kPairLo = {0, 16, 1, 17, 2, 18, 3, 19,
-                         4, 20, 5, 21, 6, 22, 7, 23};
-  const Lanes kPairHi = kPairLo + 8;
   Vec pairs[kDepth];
   for (int j = 0; j < kDepth / 2; ++j) {
-    pairs[2 * j] = __builtin_shuffle(acc[2 * j], acc[2 * j + 1], kPairLo);
-    pairs[2 * j + 1] = __builtin_shuffle(acc[2 * j], acc[2 * j + 1], kPairHi);
+    const Vec& a = acc[2 * j];
+    const Vec& b = acc[2 * j + 1];
+    pairs[2 * j] = __builtin_shufflevector(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4,
+                                           20, 5, 21, 6, 22, 7, 23);
+    pairs[2 * j + 1] = __builtin_shufflevector(
+        a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
   }
   // quads[4 g + 2 half + part]: pixels 8 half + 4 part .. + 3, each as
   // channels 4 g .. 4 g + 3.
-  const Lanes kQuadLo = {0, 1, 16, 17, 2, 3, 18, 19,
-                         4, 5, 20, 21, 6, 7, 22, 23};
-  const Lanes kQuadHi = kQuadLo + 8;
   Vec quads[kDepth];
   for (int grp = 0; grp < 2; ++grp) {
     for (int half = 0; half < 2; ++half) {
       const Vec& a = pairs[4 * grp + half];
       const Vec& c = pairs[4 * grp + 2 + half];
-      quads[4 * grp + 2 * half] = __builtin_shuffle(a, c, kQuadLo);
-      quads[4 * grp + 2 * half + 1] = __builtin_shuffle(a, c, kQuadHi);
+      quads[4 * grp + 2 * half] = __builtin_shufflevector(
+          a, c, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+      quads[4 * grp + 2 * half + 1] = __builtin_shufflevector(
+          a, c, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
     }
   }
   // Each quad of pixels q: two vectors of two whole pixels.
-  const Lanes kPixelsLo = {0, 1, 2, 3, 16, 17, 18, 19,
-                           4, 5, 6, 7, 20, 21, 22, 23};
-  const Lanes kPixelsHi = kPixelsLo + 8;
   Vec pixels[kDepth];
   for (int q = 0; q < 4; ++q) {
-    pixels[2 * q] = __builtin_shuffle(quads[q], quads[4 + q], kPixelsLo);
-    pixels[2 * q + 1] = __builtin_shuffle(quads[q], quads[4 + q], kPixelsHi);
+    const Vec& a = quads[q];
+    const Vec& c = quads[4 + q];
+    pixels[2 * q] = __builtin_shufflevector(a, c, 0, 1, 2, 3, 16, 17, 18, 19, 4,
+                                            5, 6, 7, 20, 21, 22, 23);
+    pixels[2 * q + 1] = __builtin_shufflevector(
+        a, c, 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
   }
   if (n == kLanes) {
     for (int k = 0; k < kDepth; ++k) Store(out + k * kLanes, pixels[k]);
