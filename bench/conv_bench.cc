@@ -145,6 +145,10 @@ constexpr Shape kShapes[] = {
     {"course_conv1", kCourseConv1},
     {"course_conv2", {64, 8, 8, 8, 2, 16}},
     {"resnet_3x3", {8, 56, 56, 64, 3, 64}},
+    // The frozen-inference benchmark's two input branches.
+    {"branch_3x3", {64, 40, 40, 3, 3, 32}},
+    {"branch_5x5", {64, 40, 40, 3, 5, 32}},
+    {"branch_conv3", {64, 20, 20, 64, 3, 64}},
 };
 
 // Stride 1, SAME (TF puts the odd pixel of padding after).

@@ -24,6 +24,7 @@ class StepProfile {
       auto& [calls, micros] = ops_[stats.node->op()];
       ++calls;
       micros += stats.micros;
+      nodes_[stats.node->op()][stats.node->name()] += stats.micros;
     }
   }
 
@@ -42,12 +43,20 @@ class StepProfile {
       std::printf("  %-28s %5.1f%% %9.3f ms %4d calls\n", op.c_str(),
                   100 * micros / total, micros / steps / 1e3,
                   ops_.at(op).first / steps);
+      const auto& nodes = nodes_.at(op);
+      if (nodes.size() < 2) continue;
+      for (const auto& [node, node_micros] : nodes) {
+        std::printf("    %-40s %9.3f ms\n", node.c_str(),
+                    node_micros / steps / 1e3);
+      }
     }
   }
 
  private:
   int steps_ = 0;
   std::map<std::string, std::pair<int, double>> ops_;  // calls, micros
+  // Per op, micros by node name: which of several calls costs the time.
+  std::map<std::string, std::map<std::string, double>> nodes_;
 };
 
 }  // namespace graphflow

@@ -29,6 +29,7 @@ struct ConvPool {
   PoolGeometry pool;  // Over the conv's output.
   Epilogue epilogue;
   bool emit = true;
+  bool emit_argmax = true;
 
   // The windows tile the conv rows exactly, so bands can write the
   // activation without gaps or overlaps.
@@ -40,12 +41,15 @@ struct ConvPool {
   }
 };
 
-// out[o + c] = best[c], argmax[o + c] = idx[c] + shift.
+// out[o + c] = best[c], argmax[o + c] = idx[c] + shift (argmax may be null).
 template <typename T, typename I, typename J>
 void StorePooled(int64_t depth, const T* best, const I* idx, int64_t shift,
                  T* out, J* argmax) {
   for (int64_t c = 0; c < depth; ++c) {
     out[c] = best[c];
+  }
+  if (argmax == nullptr) return;
+  for (int64_t c = 0; c < depth; ++c) {
     argmax[c] = static_cast<J>(static_cast<int64_t>(idx[c]) + shift);
   }
 }
@@ -86,7 +90,7 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
                                        best.data(), idx.data());
             const int64_t o = pg.Out(n, oh, ow);
             StorePooled(pg.depth, best.data(), idx.data(), h0 * row_size,
-                        out + o, argmax + o);
+                        out + o, argmax ? argmax + o : nullptr);
           }
         }
       });
@@ -125,13 +129,17 @@ absl::Status WholeConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
                 ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth,
                                  act + r0 * cg.out_depth, r1 - r0);
               });
+  // MaxPoolWithArgmax's offsets are int64; int32 ones are copied after.
+  int64_t* offsets = nullptr;
+  std::vector<int64_t> wide;
   if constexpr (std::is_same_v<J, int64_t>) {
-    PoolArgmaxes<T>(device, p.pool, act, out, argmax);
-  } else {
-    std::vector<int64_t> offsets(p.pool.output_shape().num_elements());
-    PoolArgmaxes<T>(device, p.pool, act, out, offsets.data());
-    std::copy(offsets.begin(), offsets.end(), argmax);
+    offsets = argmax;
+  } else if (argmax != nullptr) {
+    wide.resize(p.pool.output_shape().num_elements());
+    offsets = wide.data();
   }
+  PoolArgmaxes<T>(device, p.pool, act, out, offsets);
+  std::copy(wide.begin(), wide.end(), argmax);
   return absl::OkStatus();
 }
 
@@ -177,6 +185,7 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
   RETURN_IF_ERROR(ctx.GetAttr("ksize", &ksize));
   RETURN_IF_ERROR(ctx.GetAttr("pool_strides", &strides));
   RETURN_IF_ERROR(ctx.GetAttr("emit_activation", &p.emit));
+  RETURN_IF_ERROR(ctx.GetAttr("emit_argmax", &p.emit_argmax));
   ASSIGN_OR_RETURN(
       p.pool, MakeGeometry(ctx, conv_shape, ksize, strides, "pool_padding"));
   const DataType index_type = ctx.node().output_type(2);
@@ -202,12 +211,15 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
                          ctx.AllocateOutput(1, p.pool.output_shape()));
         ASSIGN_OR_RETURN(
             Tensor * argmax,
-            ctx.AllocateOutput(2, index_type, p.pool.output_shape()));
+            ctx.AllocateOutput(
+                2, index_type,
+                p.emit_argmax ? p.pool.output_shape() : TensorShape{0}));
         if (conv_shape.num_elements() == 0) return absl::OkStatus();
         RETURN_IF_ERROR((DispatchType<TypeList<int32_t, int64_t>>(
             index_type, [&]<typename J>() {
               return Compute<T, J>(ctx, p, banded, act->data<T>(),
-                                   out->data<T>(), argmax->data<J>());
+                                   out->data<T>(),
+                                   p.emit_argmax ? argmax->data<J>() : nullptr);
             })));
         if (!p.emit && whole) ctx.SetOutput(0, Tensor(input.dtype(), {0}));
         return absl::OkStatus();

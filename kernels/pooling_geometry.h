@@ -135,8 +135,8 @@ void WindowArgmax(const PoolGeometry& g, const T* image, int64_t h0, int64_t h1,
   }
 }
 
-// Every output cell's window maximum into `out` (may be null) and its
-// offset within the image into `argmax`, in parallel over output rows.
+// Every output cell's window maximum into `out` and its offset within the
+// image into `argmax` (either may be null), in parallel over output rows.
 template <typename T, typename I, int kDepth>
 void PoolArgmaxesWith(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
                       const T* in, T* out, int64_t* argmax) {
@@ -155,7 +155,9 @@ void PoolArgmaxesWith(Eigen::ThreadPoolDevice& device, const PoolGeometry& g,
                     const int64_t o = g.Out(n, oh, ow);
                     WindowArgmax<T, I, kDepth>(g, image, h0, h1, w0, w1,
                                                best.data(), idx.data());
-                    std::copy(idx.begin(), idx.end(), argmax + o);
+                    if (argmax != nullptr) {
+                      std::copy(idx.begin(), idx.end(), argmax + o);
+                    }
                     if (out != nullptr) {
                       std::copy(best.begin(), best.end(), out + o);
                     }

@@ -27,18 +27,19 @@ absl::StatusOr<ShapeFn> ShapeFnOf(absl::Status (*register_family)(OpRegistry&),
 }
 
 // _FusedConv2DMaxPool: the conv's shape (or [0] without emit_activation),
-// then the pooled shape twice.
+// then the pooled shape twice (argmax [0] without emit_argmax).
 ShapeFn ConvMaxPoolShape(ShapeFn conv_shape) {
   return [conv_shape](InferenceContext& c) -> absl::Status {
     RETURN_IF_ERROR(conv_shape(c));
     PartialShape conv = c.output(0);
     std::vector<int64_t> ksize, strides;
     std::string padding_name;
-    bool emit = true;
+    bool emit = true, emit_argmax = true;
     RETURN_IF_ERROR(c.GetAttr("ksize", &ksize));
     RETURN_IF_ERROR(c.GetAttr("pool_strides", &strides));
     RETURN_IF_ERROR(c.GetAttr("pool_padding", &padding_name));
     RETURN_IF_ERROR(c.GetAttr("emit_activation", &emit));
+    RETURN_IF_ERROR(c.GetAttr("emit_argmax", &emit_argmax));
     ASSIGN_OR_RETURN(Padding padding, ParsePadding(padding_name));
     if (ksize.size() != 4 || strides.size() != 4) {
       return c.Error("ksize and pool_strides must have 4 entries");
@@ -53,7 +54,7 @@ ShapeFn ConvMaxPoolShape(ShapeFn conv_shape) {
     }
     if (!emit) c.set_output(0, PartialShape{0});
     c.set_output(1, pooled);
-    c.set_output(2, pooled);
+    c.set_output(2, emit_argmax ? pooled : PartialShape{0});
     return absl::OkStatus();
   };
 }
@@ -110,7 +111,8 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
   // MaxPoolWithArgmax (or MaxPool) of a _FusedConv2D: each band of conv
   // rows a pooling window needs is computed, biased and relu'd while it
   // sits in cache, then pooled; the whole activation is written only with
-  // emit_activation (when something else reads it, e.g. the gradients).
+  // emit_activation (when something else reads it, e.g. the gradients),
+  // the argmax only with emit_argmax (a MaxPool's inference needs none).
   RETURN_IF_ERROR(r.Register(FusedConv("_FusedConv2DMaxPool")
                                  .Output("activation: T")
                                  .Output("output: T")
@@ -120,6 +122,7 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                                  .Attr("pool_padding: {'SAME', 'VALID'}")
                                  .Attr("Targmax: {int32, int64} = DT_INT64")
                                  .Attr("emit_activation: bool = true")
+                                 .Attr("emit_argmax: bool = true")
                                  .SetShapeFn(ConvMaxPoolShape(conv_shape))
                                  .SetNoGradient()));
   // Conv2DBackpropFilter(input, filter_sizes, ReluGrad(MaxPoolGrad(

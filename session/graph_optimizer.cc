@@ -271,12 +271,14 @@ class Rewriter {
     attrs["pool_padding"] = pool.attrs().at("padding");
     attrs["Targmax"] = DT_INT64;
     attrs["emit_activation"] = emit;
+    const Node* was = nodes_[i].node;  // The MaxPool or MaxPoolWithArgmax.
+    // A MaxPool that stayed one has no argmax for anything to read.
+    attrs["emit_argmax"] = was->num_outputs() > 1;
     const std::vector<Endpoint> inputs = nodes_[conv_slot].inputs;
     const Node* fused = AddFused(absl::StrCat(pool.name(), "/_conv_pool"),
                                  "_FusedConv2DMaxPool", inputs, attrs);
     if (fused == nullptr) return;
     Node* f = const_cast<Node*>(fused);
-    const Node* was = nodes_[i].node;  // The MaxPool or MaxPoolWithArgmax.
     nodes_[conv_slot] = {fused, inputs};
     dropped_[i] = true;
     claimed_.insert(&pool);

@@ -42,7 +42,7 @@ struct Case {
 };
 
 AttrMap FusedAttrs(const Case& c, std::vector<std::string> fused_ops, bool emit,
-                   DataType targmax) {
+                   DataType targmax, bool emit_argmax = true) {
   const int64_t num_args = fused_ops.front() == "BiasAdd" ? 1 : 0;
   return {{"strides", c.conv_strides},
           {"padding", c.conv_padding},
@@ -52,7 +52,8 @@ AttrMap FusedAttrs(const Case& c, std::vector<std::string> fused_ops, bool emit,
           {"pool_strides", c.pool_strides},
           {"pool_padding", c.pool_padding},
           {"Targmax", targmax},
-          {"emit_activation", emit}};
+          {"emit_activation", emit},
+          {"emit_argmax", emit_argmax}};
 }
 
 void ExpectEqualsChain(const Case& c, int levels) {
@@ -73,6 +74,9 @@ void ExpectEqualsChain(const Case& c, int levels) {
   OutputList without =
       s.AddOp("_FusedConv2DMaxPool", {x, w, b},
               FusedAttrs(c, {"BiasAdd", "Relu"}, false, DT_INT32));
+  OutputList no_argmax =
+      s.AddOp("_FusedConv2DMaxPool", {x, w, b},
+              FusedAttrs(c, {"BiasAdd", "Relu"}, false, DT_INT64, false));
   // Without the relu: negative maxima too.
   Output no_relu = ops::BiasAdd(s, conv, b);
   auto biased = ops::MaxPoolWithArgmax(s, no_relu, c.ksize, c.pool_strides,
@@ -84,7 +88,7 @@ void ExpectEqualsChain(const Case& c, int levels) {
       EvalAll(s, {act, pooled.output, pooled.argmax, with[0], with[1], with[2],
                   pooled32.argmax, without[0], without[1], without[2], no_relu,
                   biased.output, biased.argmax, bias_only[0], bias_only[1],
-                  bias_only[2]});
+                  bias_only[2], no_argmax[1], no_argmax[2]});
   EXPECT_TRUE(TensorsEqual(out[0], out[3]));
   EXPECT_TRUE(TensorsEqual(out[1], out[4]));
   EXPECT_TRUE(TensorsEqual(out[2], out[5]));
@@ -94,6 +98,8 @@ void ExpectEqualsChain(const Case& c, int levels) {
   EXPECT_TRUE(TensorsEqual(out[10], out[13]));
   EXPECT_TRUE(TensorsEqual(out[11], out[14]));
   EXPECT_TRUE(TensorsEqual(out[12], out[15]));
+  EXPECT_TRUE(TensorsEqual(out[1], out[16]));
+  EXPECT_EQ(out[17].num_elements(), 0);
 }
 
 TEST(FusedConvPoolOpsTest, EqualsTheChainBitForBit) {

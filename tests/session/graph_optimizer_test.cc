@@ -52,8 +52,8 @@ std::unique_ptr<Session> NewSession(const Scope& s, bool optimize,
 struct TracedRun {
   std::vector<Tensor> outputs;
   std::multiset<std::string> ops;
-  // emit_activation of each _FusedConv2DMaxPool that ran.
-  std::vector<bool> conv_pool_emits;
+  // emit_activation and emit_argmax of each _FusedConv2DMaxPool that ran.
+  std::vector<bool> conv_pool_emits, conv_pool_argmaxes;
 };
 TracedRun Traced(Session& session, const NamedTensors& feeds,
                  const std::vector<std::string>& fetches,
@@ -70,6 +70,8 @@ TracedRun Traced(Session& session, const NamedTensors& feeds,
       bool emit = true;
       EXPECT_TRUE(s.node->GetAttr("emit_activation", &emit).ok());
       run.conv_pool_emits.push_back(emit);
+      EXPECT_TRUE(s.node->GetAttr("emit_argmax", &emit).ok());
+      run.conv_pool_argmaxes.push_back(emit);
     }
   }
   return run;
@@ -228,10 +230,12 @@ class SmallConvTest : public ::testing::Test {
     ExpectBitwiseEqual(a.outputs, b.outputs);
     EXPECT_EQ(CountFused(b.ops), 0);
     conv_pool_emits_ = a.conv_pool_emits;
+    conv_pool_argmaxes_ = a.conv_pool_argmaxes;
     return a.ops;
   }
 
-  std::vector<bool> conv_pool_emits_;  // Of the last Compare.
+  // Of the last Compare.
+  std::vector<bool> conv_pool_emits_, conv_pool_argmaxes_;
   Scope s_ = NewRootScope();
   Output x_, conv_, bias_, relu_, pool_, loss_, dx_, drelu_;
   Tensor x_value_;
@@ -246,6 +250,8 @@ TEST_F(SmallConvTest, FusesTheWholeChain) {
                 ops.count("MaxPoolGrad") + ops.count("ReluGrad"),
             0u);
   EXPECT_EQ(ops.count("_FusedMaxPoolGradReluGrad"), 1u);
+  // The pool's gradient reads the argmax.
+  EXPECT_EQ(conv_pool_argmaxes_, std::vector<bool>{true});
 }
 
 TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
@@ -254,6 +260,8 @@ TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
   EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
   EXPECT_EQ(ops.count("_FusedConv2D") + ops.count("MaxPool"), 0u);
   EXPECT_EQ(conv_pool_emits_, std::vector<bool>{false});
+  // Nothing reads an argmax: none is written.
+  EXPECT_EQ(conv_pool_argmaxes_, std::vector<bool>{false});
   // The activation fetched too: written, and equal.
   ops = Compare({pool_.name(), relu_.name()});
   EXPECT_EQ(ops.count("_FusedConv2DMaxPool"), 1u);
@@ -354,6 +362,7 @@ TEST(GraphOptimizerTest, FilterGradientFromTheArgmax) {
     // The filter gradient does not read the activation: the fused conv and
     // pool never write it.
     EXPECT_EQ(a.conv_pool_emits, std::vector<bool>{false});
+    EXPECT_EQ(a.conv_pool_argmaxes, std::vector<bool>{true});
   }
 }
 
