@@ -53,11 +53,21 @@ RowWindow GetRowWindow(const ConvGeometry& g, int64_t u) {
   return r;
 }
 
+// acc (output channels [co, co + lanes)) with the epilogue applied.
+template <typename S, typename T>
+inline typename S::V Finish(const StoreEpilogue<T>& e, int64_t co,
+                            typename S::V acc) {
+  if (e.bias != nullptr) acc = acc + S::Load(e.bias + co);
+  if (e.relu) acc = acc < T(0) ? typename S::V{} : acc;  // NaN stays NaN.
+  return acc;
+}
+
 // One output pixel of any position (padding, dilation): kV vectors of
 // output channels from co.
 template <typename T, int kB, int kV>
 void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
-                  const T* filter, int64_t wo, int64_t co, T* out) {
+                  const T* filter, const StoreEpilogue<T>& e, int64_t wo,
+                  int64_t co, T* out) {
   using S = Simd<T, kB>;
   typename S::V acc[kV] = {};
   const int64_t cin = g.in_depth, cout = g.out_depth;
@@ -75,8 +85,10 @@ void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
       }
     }
   }
-  for (int v = 0; v < kV; ++v)
-    S::Store(out + wo * cout + co + v * S::kLanes, acc[v]);
+  for (int v = 0; v < kV; ++v) {
+    const int64_t c = co + v * S::kLanes;
+    S::Store(out + wo * cout + c, Finish<S>(e, c, acc[v]));
+  }
 }
 
 // kP interior output pixels from wo (channels [co, co + kV * lanes)): each
@@ -84,7 +96,8 @@ void ForwardPixel(const ConvGeometry& g, const RowWindow& rw, const T* image,
 template <typename T, int kB, int kV, int kP>
 inline void ForwardBlock(const ConvGeometry& g, const RowWindow& rw,
                          const T* __restrict image, const T* __restrict filter,
-                         int64_t wo, int64_t co, T* __restrict out) {
+                         const StoreEpilogue<T>& e, int64_t wo, int64_t co,
+                         T* __restrict out) {
   using S = Simd<T, kB>;
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t seg = g.filter_cols * cin;  // One filter row: (kw, ci).
@@ -106,7 +119,8 @@ inline void ForwardBlock(const ConvGeometry& g, const RowWindow& rw,
   }
   for (int p = 0; p < kP; ++p) {
     for (int v = 0; v < kV; ++v) {
-      S::Store(out + (wo + p) * cout + co + v * S::kLanes, acc[p][v]);
+      const int64_t c = co + v * S::kLanes;
+      S::Store(out + (wo + p) * cout + c, Finish<S>(e, c, acc[p][v]));
     }
   }
 }
@@ -115,28 +129,29 @@ inline void ForwardBlock(const ConvGeometry& g, const RowWindow& rw,
 // blocks of kP, then of 4 and 1.
 template <typename T, int kB, int kV, int kP>
 void ForwardUnit(const ConvGeometry& g, const T* __restrict input,
-                 const T* __restrict filter, int64_t u, T* __restrict out) {
+                 const T* __restrict filter, const StoreEpilogue<T>& e,
+                 int64_t u, T* __restrict out) {
   using S = Simd<T, kB>;
   const RowWindow rw = GetRowWindow(g, u);
   const T* image = input + rw.image_offset;
   for (int64_t co = 0; co < g.out_depth; co += kV * S::kLanes) {
     int64_t wo = 0;
     for (; wo < rw.lo; ++wo) {
-      ForwardPixel<T, kB, kV>(g, rw, image, filter, wo, co, out);
+      ForwardPixel<T, kB, kV>(g, rw, image, filter, e, wo, co, out);
     }
     for (; wo + kP <= rw.hi; wo += kP) {
-      ForwardBlock<T, kB, kV, kP>(g, rw, image, filter, wo, co, out);
+      ForwardBlock<T, kB, kV, kP>(g, rw, image, filter, e, wo, co, out);
     }
     if constexpr (kP > 4) {
       for (; wo + 4 <= rw.hi; wo += 4) {
-        ForwardBlock<T, kB, kV, 4>(g, rw, image, filter, wo, co, out);
+        ForwardBlock<T, kB, kV, 4>(g, rw, image, filter, e, wo, co, out);
       }
     }
     for (; wo < rw.hi; ++wo) {
-      ForwardBlock<T, kB, kV, 1>(g, rw, image, filter, wo, co, out);
+      ForwardBlock<T, kB, kV, 1>(g, rw, image, filter, e, wo, co, out);
     }
     for (; wo < g.out_cols; ++wo) {
-      ForwardPixel<T, kB, kV>(g, rw, image, filter, wo, co, out);
+      ForwardPixel<T, kB, kV>(g, rw, image, filter, e, wo, co, out);
     }
   }
 }
@@ -262,16 +277,27 @@ bool UseDirectConv(const ConvGeometry& g) {
 
 template <typename T>
 void DirectConvForwardRows(const ConvGeometry& g, const T* input,
-                           const T* filter, int64_t u0, int64_t u1, T* out) {
+                           const T* filter, int64_t u0, int64_t u1, T* out,
+                           const StoreEpilogue<T>& epilogue) {
   if constexpr (std::is_same_v<T, float>) {
     if (UsePlanarConv(g)) {
-      return PlanarConvForwardRows(g, input, filter, u0, u1, out);
+      PlanarConvForwardRows(g, input, filter, u0, u1, out);
+      if (epilogue.bias == nullptr && !epilogue.relu) return;
+      // After the tiles' transpose, in a pass over the (cached) rows.
+      using S = Simd<T, 32>;
+      static_assert(S::kLanes == 8);  // UsePlanarConv: out_depth 8.
+      T* end = out + (u1 - u0) * g.out_cols * g.out_depth;
+      for (T* y = out; y < end; y += S::kLanes) {
+        S::Store(y, Finish<S>(epilogue, 0, S::Load(y)));
+      }
+      return;
     }
   }
   DispatchWidth<T>(g, [&]<int kB, int kV>() {
     for (int64_t u = u0; u < u1; ++u) {
       ForwardUnit<T, kB, kV, kForwardPixels / kV>(
-          g, input, filter, u, out + (u - u0) * g.out_cols * g.out_depth);
+          g, input, filter, epilogue, u,
+          out + (u - u0) * g.out_cols * g.out_depth);
     }
   });
 }
@@ -323,7 +349,8 @@ void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,
   template void DirectConvForward<T>(                                         \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
   template void DirectConvForwardRows<T>(const ConvGeometry&, const T*,       \
-                                         const T*, int64_t, int64_t, T*);     \
+                                         const T*, int64_t, int64_t, T*,      \
+                                         const StoreEpilogue<T>&);            \
   template void DirectConvBackpropFilter<T>(                                  \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*);
 GF_INSTANTIATE_DIRECT_(float)

@@ -18,11 +18,21 @@ template <typename T>
 void DirectConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                        const T* input, const T* filter, T* output);
 
+// What happens to each output value as it is stored: + bias[channel] when
+// bias is set, then max(value, 0) with relu; the same float operations as
+// the BiasAdd and Relu kernels, so results are bit-identical to theirs.
+template <typename T>
+struct StoreEpilogue {
+  const T* bias = nullptr;
+  bool relu = false;
+};
+
 // Output rows [u0, u1) (u = image * out_rows + row) into out, on the
-// calling thread.
+// calling thread, with the epilogue applied while they are in registers.
 template <typename T>
 void DirectConvForwardRows(const ConvGeometry& g, const T* input,
-                           const T* filter, int64_t u0, int64_t u1, T* out);
+                           const T* filter, int64_t u0, int64_t u1, T* out,
+                           const StoreEpilogue<T>& epilogue = {});
 
 template <typename T>
 void DirectConvBackpropFilter(Eigen::ThreadPoolDevice& device,

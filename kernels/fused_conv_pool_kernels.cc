@@ -62,6 +62,8 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
   const ConvGeometry& cg = p.conv;
   const PoolGeometry& pg = p.pool;
   const int64_t row_size = cg.out_cols * cg.out_depth;
+  const StoreEpilogue<T> epilogue = {p.epilogue.bias ? bias : nullptr,
+                                     p.epilogue.relu};
   const double cost =
       2.0 * pg.window_rows * cg.out_cols * cg.patch_size() * cg.out_depth;
   ParallelFor(
@@ -75,9 +77,7 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
           int64_t h0, h1;
           pg.Rows(oh, &h0, &h1);
           DirectConvForwardRows<T>(cg, input, filter, n * cg.out_rows + h0,
-                                   n * cg.out_rows + h1, band.get());
-          ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, band.get(),
-                           (h1 - h0) * cg.out_cols);
+                                   n * cg.out_rows + h1, band.get(), epilogue);
           if (p.emit) {
             std::copy_n(band.get(), (h1 - h0) * row_size,
                         act + (n * cg.out_rows + h0) * row_size);
