@@ -104,6 +104,8 @@ void MatMulArgs(benchmark::internal::Benchmark* b) {
       {50, 1024, 3136, 0, 1},
       {1024, 50, 10, 1, 0},
       {50, 10, 1024, 0, 1},
+      // The frozen-inference benchmark's fc1 (batch 64).
+      {64, 6400, 256, 0, 0},
   };
   for (const auto& shape : shapes) {
     for (int64_t backend : {0, 1, 2}) {

@@ -4,6 +4,8 @@
 // to the input share its buffer.
 #include <algorithm>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -54,16 +56,30 @@ absl::Status ConcatImpl(KernelContext& ctx, int axis_input, int first, int n) {
     return absl::OkStatus();
   }
   ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, out_shape));
+  if (out_shape.num_elements() == 0) return absl::OkStatus();
+  // Input i is [outer, piece_i] bytes and the output [outer, sum piece_i]:
+  // each output row is written once, front to back, from every input.
   const int es = DataTypeSize(out->dtype());
-  const DimVector out_steps = ByteStrides(out_shape, es);
-  char* dst = static_cast<char*>(out->raw_data());
+  int64_t outer = 1;
+  for (int j = 0; j < axis; ++j) outer *= out_shape.dim(j);
+  std::vector<std::pair<const char*, int64_t>> pieces;
   for (int i = first; i < first + n; ++i) {
     const Tensor& t = ctx.input(i);
-    StridedCopy(ctx.device(), static_cast<const char*>(t.raw_data()),
-                ByteStrides(t.shape(), es), dst, out_steps,
-                t.shape().dim_sizes(), es);
-    dst += t.dim(axis) * out_steps[axis];
+    pieces.emplace_back(static_cast<const char*>(t.raw_data()),
+                        t.num_elements() / outer * es);
   }
+  const int64_t row_bytes = out_shape.num_elements() / outer * es;
+  char* dst = static_cast<char*>(out->raw_data());
+  ParallelFor(ctx.device(), outer, 0.25 * row_bytes + 10.0 * n,
+              [&](int64_t r0, int64_t r1) {
+                for (int64_t r = r0; r < r1; ++r) {
+                  char* d = dst + r * row_bytes;
+                  for (const auto& [src, bytes] : pieces) {
+                    std::memcpy(d, src + r * bytes, bytes);
+                    d += bytes;
+                  }
+                }
+              });
   return absl::OkStatus();
 }
 

@@ -71,6 +71,10 @@ TEST(MatMulTest, AllTransposesMatchReference) {
   CheckMatMul<int32_t>(17, 9, 33, 0);
   CheckMatMul<int64_t>(5, 3, 7, 0);
   CheckMatMul<float>(70, 90, 130, 1e-4);  // Large enough to thread.
+  // Past 4M multiply-adds, oneDNN's sgemm (when built), its shards taking
+  // blocks of columns (a wide b) or of rows.
+  CheckMatMul<float>(3, 600, 2400, 2e-2);  // Sums of ~1e3 that cancel.
+  CheckMatMul<float>(600, 3, 2400, 2e-2);
 }
 
 TEST(MatMulTest, HandComputedAndEmpty) {
