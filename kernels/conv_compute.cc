@@ -509,8 +509,17 @@ bool ConvForwardIsDirect(const ConvGeometry& g) {
          UseDirectConv<T>(g);
 }
 
+template <typename T>
+bool ConvForwardIsOneDnn(const ConvGeometry& g) {
+  if constexpr (std::is_same_v<T, float>) {
+    return UseOneDnn(ConvPass::kForward, g);
+  }
+  return false;
+}
+
 #define GF_INSTANTIATE_CONV_(T)                                               \
   template bool ConvForwardIsDirect<T>(const ConvGeometry&);                  \
+  template bool ConvForwardIsOneDnn<T>(const ConvGeometry&);                  \
   template absl::Status ConvForward<T>(                                       \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
   template absl::Status ConvBackpropInput<T>(                                 \

@@ -47,6 +47,11 @@ absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
 template <typename T>
 bool ConvForwardIsDirect(const ConvGeometry& g);
 
+// Whether ConvForward runs oneDNN for g, which can also hand out the output
+// a few images at a time (DnnlConvForwardChunks, dnnl_conv.h).
+template <typename T>
+bool ConvForwardIsOneDnn(const ConvGeometry& g);
+
 // in_backprop[N, H, W, Cin] from out_backprop[N, Ho, Wo, Cout].
 template <typename T>
 absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,

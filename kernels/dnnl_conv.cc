@@ -280,6 +280,25 @@ absl::Status Error(const char* op, const dnnl::error& e) {
       absl::StrCat(op, " (oneDNN): ", e.what(), " (status ", e.status, ")"));
 }
 
+// oneDNN's memory API takes non-const handles; inputs are only read.
+memory Wrap(const memory::desc& md, const float* data) {
+  return memory(md, Engine(), const_cast<float*>(data));
+}
+
+// args and the scratchpad md asks for, in the calling thread's buffer:
+// shards may run the same primitive at once. Kept between calls, so a step
+// does not fault in fresh pages for it every time.
+std::unordered_map<int, memory> WithScratchpad(
+    const memory::desc& md, std::unordered_map<int, memory> args) {
+  if (md.get_size() > 0) {
+    void* scratch = ThreadScratch(md.get_size());
+    args.emplace(DNNL_ARG_SCRATCHPAD, scratch != nullptr
+                                          ? memory(md, Engine(), scratch)
+                                          : memory(md, Engine()));
+  }
+  return args;
+}
+
 // Runs one convolution pass; of input x, filter w and out_backprop dy it
 // reads the two the pass needs and writes `out`.
 absl::Status RunConv(ConvOp op, const ConvGeometry& g, const float* x,
@@ -293,51 +312,35 @@ absl::Status RunConv(ConvOp op, const ConvGeometry& g, const float* x,
     const memory::desc dst_md =
         Activations(g.batch, g.out_depth, g.out_rows, g.out_cols);
     const memory::desc user_md = UserWeights(g);
-    // oneDNN's memory API takes non-const handles; inputs are only read.
-    auto wrap = [&](const memory::desc& md, const float* data) {
-      return memory(md, engine, const_cast<float*>(data));
-    };
-    // Per thread: shards may run the same primitive at once. Kept between
-    // calls, so a step does not fault in fresh pages for it every time.
-    auto with_scratchpad = [&](const memory::desc& md,
-                               std::unordered_map<int, memory> args) {
-      if (md.get_size() > 0) {
-        void* scratch = ThreadScratch(md.get_size());
-        args.emplace(DNNL_ARG_SCRATCHPAD, scratch != nullptr
-                                              ? memory(md, engine, scratch)
-                                              : memory(md, engine));
-      }
-      return args;
-    };
     auto reorder = [&](const memory& from, const memory& to) {
       p->reorder->execute(
-          stream, with_scratchpad(p->reorder_scratchpad,
-                                  {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}));
+          stream, WithScratchpad(p->reorder_scratchpad,
+                                 {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, to}}));
     };
-    memory weights = wrap(user_md, op == ConvOp::kBackpropFilter ? out : w);
+    memory weights = Wrap(user_md, op == ConvOp::kBackpropFilter ? out : w);
     memory blocked = p->reorder ? memory(p->weights, engine) : weights;
     if (p->reorder && op != ConvOp::kBackpropFilter) reorder(weights, blocked);
     switch (op) {
       case ConvOp::kForward:
         p->primitive.execute(
-            stream, with_scratchpad(p->scratchpad,
-                                    {{DNNL_ARG_SRC, wrap(src_md, x)},
-                                     {DNNL_ARG_WEIGHTS, blocked},
-                                     {DNNL_ARG_DST, wrap(dst_md, out)}}));
+            stream,
+            WithScratchpad(p->scratchpad, {{DNNL_ARG_SRC, Wrap(src_md, x)},
+                                           {DNNL_ARG_WEIGHTS, blocked},
+                                           {DNNL_ARG_DST, Wrap(dst_md, out)}}));
         break;
       case ConvOp::kBackpropInput:
         p->primitive.execute(
-            stream, with_scratchpad(p->scratchpad,
-                                    {{DNNL_ARG_DIFF_DST, wrap(dst_md, dy)},
-                                     {DNNL_ARG_WEIGHTS, blocked},
-                                     {DNNL_ARG_DIFF_SRC, wrap(src_md, out)}}));
+            stream, WithScratchpad(p->scratchpad,
+                                   {{DNNL_ARG_DIFF_DST, Wrap(dst_md, dy)},
+                                    {DNNL_ARG_WEIGHTS, blocked},
+                                    {DNNL_ARG_DIFF_SRC, Wrap(src_md, out)}}));
         break;
       case ConvOp::kBackpropFilter:
         p->primitive.execute(
-            stream, with_scratchpad(p->scratchpad,
-                                    {{DNNL_ARG_SRC, wrap(src_md, x)},
-                                     {DNNL_ARG_DIFF_DST, wrap(dst_md, dy)},
-                                     {DNNL_ARG_DIFF_WEIGHTS, blocked}}));
+            stream, WithScratchpad(p->scratchpad,
+                                   {{DNNL_ARG_SRC, Wrap(src_md, x)},
+                                    {DNNL_ARG_DIFF_DST, Wrap(dst_md, dy)},
+                                    {DNNL_ARG_DIFF_WEIGHTS, blocked}}));
         if (p->reorder) reorder(blocked, weights);
         break;
     }
@@ -383,9 +386,67 @@ absl::Status ShardedConv(Eigen::ThreadPoolDevice& device, ConvOp op,
   return absl::OkStatus();
 }
 
+// Shard i's images in chunks: each chunk's output lands in the thread's
+// buffer and goes to consume before the next is computed.
+absl::Status ForwardChunks(
+    const ConvGeometry& g, const float* input, const float* filter,
+    int64_t chunk, int64_t b0, int64_t b1,
+    absl::FunctionRef<void(int64_t, int64_t, float*)> consume) {
+  const int64_t in_image = g.in_rows * g.in_cols * g.in_depth;
+  const int64_t out_image = g.out_rows * g.out_cols * g.out_depth;
+  thread_local std::vector<float> out;
+  out.resize(chunk * out_image);
+  try {
+    dnnl::stream stream(Engine());
+    const memory user = Wrap(UserWeights(g), filter);
+    std::optional<memory> blocked;  // Reordered once per shard.
+    for (int64_t b = b0; b < b1; b += chunk) {
+      ConvGeometry s = g;
+      s.batch = std::min(chunk, b1 - b);
+      const auto p = Cache().Get(MakeKey(ConvOp::kForward, s), s);
+      if (p->reorder && (!blocked || blocked->get_desc() != p->weights)) {
+        blocked = memory(p->weights, Engine());
+        p->reorder->execute(stream, WithScratchpad(p->reorder_scratchpad,
+                                                   {{DNNL_ARG_FROM, user},
+                                                    {DNNL_ARG_TO, *blocked}}));
+      }
+      const memory::desc src_md =
+          Activations(s.batch, g.in_depth, g.in_rows, g.in_cols);
+      const memory::desc dst_md =
+          Activations(s.batch, g.out_depth, g.out_rows, g.out_cols);
+      p->primitive.execute(
+          stream,
+          WithScratchpad(p->scratchpad,
+                         {{DNNL_ARG_SRC, Wrap(src_md, input + b * in_image)},
+                          {DNNL_ARG_WEIGHTS, p->reorder ? *blocked : user},
+                          {DNNL_ARG_DST, Wrap(dst_md, out.data())}}));
+      stream.wait();
+      consume(b, b + s.batch, out.data());
+    }
+  } catch (const dnnl::error& e) {
+    return Error("Conv2D", e);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool HaveOneDnn() { return true; }
+
+absl::Status DnnlConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t, int64_t, float*)> consume) {
+  chunk = std::clamp<int64_t>(chunk, 1, std::max<int64_t>(g.batch, 1));
+  const int shards = ShardCount(device, (g.batch + chunk - 1) / chunk);
+  return RunShards(device, shards, [&](int i) {
+    // Shard boundaries on whole chunks.
+    const int64_t chunks = (g.batch + chunk - 1) / chunk;
+    const int64_t b0 = std::min(g.batch, chunks * i / shards * chunk);
+    const int64_t b1 = std::min(g.batch, chunks * (i + 1) / shards * chunk);
+    return ForwardChunks(g, input, filter, chunk, b0, b1, consume);
+  });
+}
 
 absl::Status DnnlConvForward(Eigen::ThreadPoolDevice& device,
                              const ConvGeometry& g, const float* input,
@@ -464,6 +525,11 @@ bool HaveOneDnn() { return false; }
 
 absl::Status DnnlConvForward(Eigen::ThreadPoolDevice&, const ConvGeometry&,
                              const float*, const float*, float*) {
+  return NotBuilt("Conv2D");
+}
+absl::Status DnnlConvForwardChunks(
+    Eigen::ThreadPoolDevice&, const ConvGeometry&, const float*, const float*,
+    int64_t, absl::FunctionRef<void(int64_t, int64_t, float*)>) {
   return NotBuilt("Conv2D");
 }
 absl::Status DnnlConvBackpropInput(Eigen::ThreadPoolDevice&,

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "kernels/conv_compute.h"
 #include "kernels/eigen.h"
@@ -36,6 +37,14 @@ bool HaveOneDnn();
 absl::Status DnnlConvForward(Eigen::ThreadPoolDevice& device,
                              const ConvGeometry& g, const float* input,
                              const float* filter, float* output);
+// The forward conv `chunk` images at a time: consume(b0, b1, out) gets the
+// output of images [b0, b1) in a buffer of the thread that computed it,
+// while it is still in cache, and may modify it; the buffer is reused for
+// the next chunk. consume runs on several threads at once.
+absl::Status DnnlConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume);
 absl::Status DnnlConvBackpropInput(Eigen::ThreadPoolDevice& device,
                                    const ConvGeometry& g, const float* filter,
                                    const float* out_backprop,

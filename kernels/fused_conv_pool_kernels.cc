@@ -3,9 +3,11 @@
 // like the course network's 64x64x3 -> 8 conv1), each task computes the
 // band of conv rows one pooling window needs into a small buffer, applies
 // the epilogue and pools it while it is in cache: the activation is never
-// re-read from memory, and is written only with emit_activation. Otherwise
-// the conv runs whole, then the pool. Both give the unfused values bit for
-// bit (same row kernels, epilogue and first-maximum search).
+// re-read from memory, and is written only with emit_activation. When
+// oneDNN runs it, each thread takes a few images at a time into an
+// L2-sized buffer, then the epilogue and pool run over them there.
+// Otherwise the conv runs whole, then the pool. All give the unfused values
+// bit for bit (same conv kernels, epilogue and first-maximum search).
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -17,6 +19,7 @@
 #include "kernels/all_kernels.h"
 #include "kernels/conv_compute.h"
 #include "kernels/conv_direct.h"
+#include "kernels/dnnl_conv.h"
 #include "kernels/eigen.h"
 #include "kernels/fused_util.h"
 #include "kernels/pooling_geometry.h"
@@ -54,7 +57,24 @@ void StorePooled(int64_t depth, const T* best, const I* idx, int64_t shift,
   }
 }
 
-// The banded path: one task per (image, pooled row).
+// Pooled row oh of image n into out / argmax (may be null) from `rows`,
+// which holds the conv's rows [h0, h1) of that image.
+template <typename T, typename I, int kDepth, typename J>
+void PoolRow(const PoolGeometry& pg, const T* rows, int64_t n, int64_t oh,
+             int64_t h0, int64_t h1, T* best, I* idx, T* out, J* argmax) {
+  const int64_t row_size = pg.in_cols * pg.depth;
+  for (int64_t ow = 0; ow < pg.out_cols; ++ow) {
+    int64_t w0, w1;
+    pg.Cols(ow, &w0, &w1);
+    // Offsets in `rows` shift by h0 rows in the image.
+    WindowArgmax<T, I, kDepth>(pg, rows, 0, h1 - h0, w0, w1, best, idx);
+    const int64_t o = pg.Out(n, oh, ow);
+    StorePooled(pg.depth, best, idx, h0 * row_size, out + o,
+                argmax ? argmax + o : nullptr);
+  }
+}
+
+// The banded path (direct conv): one task per (image, pooled row).
 template <typename T, typename I, int kDepth, typename J>
 void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
                     const T* input, const T* filter, const T* bias, T* act,
@@ -82,37 +102,64 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
             std::copy_n(band.get(), (h1 - h0) * row_size,
                         act + (n * cg.out_rows + h0) * row_size);
           }
-          for (int64_t ow = 0; ow < pg.out_cols; ++ow) {
-            int64_t w0, w1;
-            pg.Cols(ow, &w0, &w1);
-            // The band is rows [h0, h1) of the image: its offsets shift by h0.
-            WindowArgmax<T, I, kDepth>(pg, band.get(), 0, h1 - h0, w0, w1,
-                                       best.data(), idx.data());
-            const int64_t o = pg.Out(n, oh, ow);
-            StorePooled(pg.depth, best.data(), idx.data(), h0 * row_size,
-                        out + o, argmax ? argmax + o : nullptr);
-          }
+          PoolRow<T, I, kDepth, J>(pg, band.get(), n, oh, h0, h1, best.data(),
+                                   idx.data(), out, argmax);
         }
       });
 }
 
-template <typename T, typename I, typename J>
-void BandedOfDepth(Eigen::ThreadPoolDevice& device, const ConvPool& p,
-                   const T* input, const T* filter, const T* bias, T* act,
-                   T* out, J* argmax) {
-  switch (p.pool.depth) {
+// The chunked path (oneDNN conv): a few images at a time into a
+// cache-sized buffer, then the epilogue and the pool while it is there.
+template <typename T, typename I, int kDepth, typename J>
+absl::Status ChunkedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
+                             const T* input, const T* filter, const T* bias,
+                             T* act, T* out, J* argmax) {
+  if constexpr (!std::is_same_v<T, float>) {
+    return absl::InternalError("oneDNN convolutions are float only");
+  } else {
+    const ConvGeometry& cg = p.conv;
+    const PoolGeometry& pg = p.pool;
+    const int64_t row_size = cg.out_cols * cg.out_depth;
+    const int64_t image_size = cg.out_rows * row_size;
+    // About 256 KiB of output per chunk: it stays in L2 for the pool.
+    const int64_t chunk = std::max<int64_t>(1, (64 << 10) / image_size);
+    return DnnlConvForwardChunks(
+        device, cg, input, filter, chunk,
+        [&](int64_t b0, int64_t b1, float* y) {
+          ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, y,
+                           (b1 - b0) * cg.out_rows * cg.out_cols);
+          if (p.emit)
+            std::copy_n(y, (b1 - b0) * image_size, act + b0 * image_size);
+          std::vector<T> best(pg.depth);
+          std::vector<I> idx(pg.depth);
+          for (int64_t n = b0; n < b1; ++n) {
+            const T* image = y + (n - b0) * image_size;
+            for (int64_t oh = 0; oh < pg.out_rows; ++oh) {
+              int64_t h0, h1;
+              pg.Rows(oh, &h0, &h1);
+              PoolRow<T, I, kDepth, J>(pg, image + h0 * row_size, n, oh, h0, h1,
+                                       best.data(), idx.data(), out, argmax);
+            }
+          }
+        });
+  }
+}
+
+// fn.template operator()<kDepth>() with a compile-time channel count for
+// the common ones (0: any).
+template <typename Fn>
+auto WithDepth(int64_t depth, Fn&& fn) {
+  switch (depth) {
     case 8:
-      return BandedConvPool<T, I, 8>(device, p, input, filter, bias, act, out,
-                                     argmax);
+      return fn.template operator()<8>();
     case 16:
-      return BandedConvPool<T, I, 16>(device, p, input, filter, bias, act, out,
-                                      argmax);
+      return fn.template operator()<16>();
     case 32:
-      return BandedConvPool<T, I, 32>(device, p, input, filter, bias, act, out,
-                                      argmax);
+      return fn.template operator()<32>();
+    case 64:
+      return fn.template operator()<64>();
     default:
-      return BandedConvPool<T, I, 0>(device, p, input, filter, bias, act, out,
-                                     argmax);
+      return fn.template operator()<0>();
   }
 }
 
@@ -143,24 +190,33 @@ absl::Status WholeConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
   return absl::OkStatus();
 }
 
+enum class Path { kBanded, kChunked, kWhole };
+
 template <typename T, typename J>
-absl::Status Compute(KernelContext& ctx, const ConvPool& p, bool banded, T* act,
+absl::Status Compute(KernelContext& ctx, const ConvPool& p, Path path, T* act,
                      T* out, J* argmax) {
   const T* input = ctx.input(0).data<T>();
   const T* filter = ctx.input(1).data<T>();
   const T* bias = p.epilogue.bias ? ctx.input(2).data<T>() : nullptr;
-  if (!banded) {
+  if (path == Path::kWhole) {
     return WholeConvPool<T, J>(ctx.device(), p, input, filter, bias, act, out,
                                argmax);
   }
+  auto run = [&]<typename I>() {
+    return WithDepth(p.pool.depth, [&]<int kDepth>() -> absl::Status {
+      if (path == Path::kChunked) {
+        return ChunkedConvPool<T, I, kDepth, J>(ctx.device(), p, input, filter,
+                                                bias, act, out, argmax);
+      }
+      BandedConvPool<T, I, kDepth, J>(ctx.device(), p, input, filter, bias, act,
+                                      out, argmax);
+      return absl::OkStatus();
+    });
+  };
   if (p.pool.in_per_image() <= std::numeric_limits<int32_t>::max()) {
-    BandedOfDepth<T, int32_t>(ctx.device(), p, input, filter, bias, act, out,
-                              argmax);
-  } else {
-    BandedOfDepth<T, int64_t>(ctx.device(), p, input, filter, bias, act, out,
-                              argmax);
+    return run.template operator()<int32_t>();
   }
-  return absl::OkStatus();
+  return run.template operator()<int64_t>();
 }
 
 absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
@@ -198,12 +254,17 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
   return DispatchType<FloatTypes>(
       input.dtype(),
       [&]<typename T>() -> absl::Status {
-        const bool banded =
-            ConvForwardIsDirect<T>(cg) && (!p.emit || p.BandsTileRows());
+        Path path = Path::kWhole;
+        if (ConvForwardIsDirect<T>(cg) && (!p.emit || p.BandsTileRows())) {
+          path = Path::kBanded;
+        } else if (ConvForwardIsOneDnn<T>(cg)) {
+          path = Path::kChunked;
+        }
         // The whole-conv path needs the activation even when not emitted:
         // output 0 holds it (allocated under the session's limits), then
         // gives way to an empty tensor.
-        const bool whole = conv_shape.num_elements() > 0 && !banded;
+        const bool whole =
+            conv_shape.num_elements() > 0 && path == Path::kWhole;
         ASSIGN_OR_RETURN(Tensor * act,
                          ctx.AllocateOutput(
                              0, p.emit || whole ? conv_shape : TensorShape{0}));
@@ -217,8 +278,7 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
         if (conv_shape.num_elements() == 0) return absl::OkStatus();
         RETURN_IF_ERROR((DispatchType<TypeList<int32_t, int64_t>>(
             index_type, [&]<typename J>() {
-              return Compute<T, J>(ctx, p, banded, act->data<T>(),
-                                   out->data<T>(),
+              return Compute<T, J>(ctx, p, path, act->data<T>(), out->data<T>(),
                                    p.emit_argmax ? argmax->data<J>() : nullptr);
             })));
         if (!p.emit && whole) ctx.SetOutput(0, Tensor(input.dtype(), {0}));

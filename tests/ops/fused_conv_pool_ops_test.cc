@@ -1,14 +1,16 @@
 // _FusedConv2DMaxPool (ops/fused_ops.cc) run directly: its activation,
 // pooled output and argmax equal Relu(BiasAdd(Conv2D)) and
 // MaxPoolWithArgmax of it bit for bit, on the banded path (direct conv
-// kernels: 8 or 16 output channels) and the whole-conv path (other widths),
-// with windows that tile the rows, overlap or leave rows out, with and
-// without the activation; bad attrs and biases name the node.
+// kernels: 8 or 16 output channels), the chunked path (oneDNN conv, a few
+// images at a time) and the whole-conv path (other widths), with windows that
+// tile the rows, overlap or leave rows out, with and without the activation;
+// bad attrs and biases name the node.
 #include <random>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/dnnl_conv.h"
 #include "ops/conv_ops.h"
 #include "ops/nn_ops.h"
 #include "ops/pooling_ops.h"
@@ -150,6 +152,34 @@ TEST(FusedConvPoolOpsTest, EqualsTheChainBitForBit) {
     ExpectEqualsChain(c, 0);
     ExpectEqualsChain(c, 2);  // Ties everywhere: the first maximum wins.
   }
+}
+
+TEST(FusedConvPoolOpsTest, OneDnnChunksEqualTheChainBitForBit) {
+  if (!HaveOneDnn()) GTEST_SKIP() << "built without oneDNN";
+  const ComputeBackend saved =
+      SetComputeBackendForTesting(ComputeBackend::kOneDnn);
+  const std::vector<int64_t> one = {1, 1, 1, 1};
+  // 40x40x64 outputs: one image per chunk, 5 chunks over the shards; then
+  // small images, several per chunk, and a pool leaving a row out.
+  const std::vector<Case> cases = {{{5, 40, 40, 4},
+                                    {3, 3, 4, 64},
+                                    one,
+                                    "SAME",
+                                    {1, 2, 2, 1},
+                                    {1, 2, 2, 1},
+                                    "SAME"},
+                                   {{7, 9, 9, 3},
+                                    {2, 2, 3, 32},
+                                    one,
+                                    "VALID",
+                                    {1, 3, 3, 1},
+                                    {1, 3, 3, 1},
+                                    "VALID"}};
+  for (const Case& c : cases) {
+    ExpectEqualsChain(c, 0);
+    ExpectEqualsChain(c, 2);
+  }
+  SetComputeBackendForTesting(saved);
 }
 
 TEST(FusedConvPoolOpsTest, BadAttrsAndBiasesNameTheNode) {
