@@ -46,6 +46,7 @@ class StepProfile {
       const auto& nodes = nodes_.at(op);
       if (nodes.size() < 2) continue;
       for (const auto& [node, node_micros] : nodes) {
+        if (node_micros < 0.005 * total) continue;  // Under 0.5%: noise.
         std::printf("    %-40s %9.3f ms\n", node.c_str(),
                     node_micros / steps / 1e3);
       }

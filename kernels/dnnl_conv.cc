@@ -472,17 +472,19 @@ absl::Status DnnlConvBackpropFilter(Eigen::ThreadPoolDevice& device,
 }
 
 // Each shard computes a block of c's rows or columns with a single-threaded
-// sgemm. Columns when b is the big operand and wide enough: each shard then
-// streams its own part of b rather than all of it (2 threads, us, rows vs
-// columns: mnist_deep fc1 [50,3136]x[3136,1024] 1850 vs 1660, its input
-// gradient [50,1024]x[3136,1024]^T 3660 vs 2500; [64,6400]x[6400,256]
-// 1020 vs 1120).
+// sgemm. Columns when b is the bigger operand and each shard gets 64 or
+// more: each shard then streams its own part of b rather than all of it,
+// which counts when b (the weights) comes from memory, as in a step (2
+// threads, us, rows vs columns: mnist_deep fc1 [50,3136]x[3136,1024] 1850
+// vs 1660, its input gradient [50,1024]x[3136,1024]^T 3660 vs 2500; the
+// frozen CNN's fc1 [64,6400]x[6400,256] in its graph 1300 vs 1100, though
+// 1020 vs 1120 in a loop that keeps b in cache).
 absl::Status DnnlGemm(Eigen::ThreadPoolDevice& device, const float* a,
                       const float* b, float* c, int64_t m, int64_t n, int64_t k,
                       bool transpose_a, bool transpose_b) {
   const bool by_rows =
       m >= n ? true
-             : (m >= device.numThreads() && n < 256 * device.numThreads());
+             : (m >= device.numThreads() && n < 64 * device.numThreads());
   const int64_t total = by_rows ? m : n;
   const int shards = ShardCount(device, total);
   return RunShards(device, shards, [&](int i) {
