@@ -202,6 +202,26 @@ void RunCompute(benchmark::State& state, ConvSize c, Which which,
   SetComputeBackendForTesting(saved);
 }
 
+// The forward pass a few images per oneDNN call (what _FusedConv2DMaxPool
+// runs), the output handed to an empty consumer: what chunking costs.
+void RunChunks(benchmark::State& state, ConvSize c, int64_t chunk) {
+  const ConvGeometry g = SameGeometry(c);
+  const auto x = RandomVector(c.n * c.h * c.w * c.cin);
+  const auto w = RandomVector(c.k * c.k * c.cin * c.cout);
+  auto run = [&] {
+    return DnnlConvForwardChunks(
+        DefaultDevice(), g, x.data(), w.data(), chunk,
+        [](int64_t, int64_t, float* y) { benchmark::DoNotOptimize(y); });
+  };
+  if (absl::Status warm = run(); !warm.ok()) {
+    state.SkipWithError(std::string(warm.message()).c_str());
+    return;
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(run());
+  state.counters["GFLOP/s"] = benchmark::Counter(
+      1e-9 * c.Flops() * state.iterations(), benchmark::Counter::kIsRate);
+}
+
 void RegisterComputeBenchmarks() {
   const std::pair<const char*, Which> passes[] = {
       {"forward", Which::kForward},
@@ -225,6 +245,18 @@ void RegisterComputeBenchmarks() {
             ->UseRealTime()
             ->Unit(benchmark::kMillisecond);
       }
+    }
+    if (!HaveOneDnn() || shape.size.cin < 16) continue;
+    for (int64_t chunk : {1, 2, 4, 8, 16}) {
+      benchmark::RegisterBenchmark(
+          (std::string("ConvChunks/") + shape.name + "/" +
+           std::to_string(chunk))
+              .c_str(),
+          [c = shape.size, chunk](benchmark::State& state) {
+            RunChunks(state, c, chunk);
+          })
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
     }
   }
 }

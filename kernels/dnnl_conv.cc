@@ -437,13 +437,13 @@ absl::Status DnnlConvForwardChunks(
     Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
     const float* filter, int64_t chunk,
     absl::FunctionRef<void(int64_t, int64_t, float*)> consume) {
-  chunk = std::clamp<int64_t>(chunk, 1, std::max<int64_t>(g.batch, 1));
-  const int shards = ShardCount(device, (g.batch + chunk - 1) / chunk);
+  chunk = std::max<int64_t>(chunk, 1);
+  // Balanced shards of images, each in chunks (16 + 16 | 16 + 2 images
+  // would leave a core idle).
+  const int shards = ShardCount(device, g.batch);
   return RunShards(device, shards, [&](int i) {
-    // Shard boundaries on whole chunks.
-    const int64_t chunks = (g.batch + chunk - 1) / chunk;
-    const int64_t b0 = std::min(g.batch, chunks * i / shards * chunk);
-    const int64_t b1 = std::min(g.batch, chunks * (i + 1) / shards * chunk);
+    const int64_t b0 = g.batch * i / shards;
+    const int64_t b1 = g.batch * (i + 1) / shards;
     return ForwardChunks(g, input, filter, chunk, b0, b1, consume);
   });
 }
