@@ -5,11 +5,12 @@
       [--shapes mnist_conv2,resnet_3x3]
 
 Each round runs bench/conv_bench (graphflow's own choice of kernel, the
-"auto" rows, through a Session) and then bench/torch_conv_ops.py (NCHW and
-channels_last) on the same shapes and thread count. The table shows
+"auto" rows) and then bench/torch_conv_ops.py (NCHW and channels_last) on
+the same shapes and thread count, the latter twice: with glibc malloc's
+defaults and tuned (compare_train_step.TUNED_MALLOC). The table shows
 medians over rounds of GFLOP/s and the ratio of graphflow to PyTorch's
-faster layout (above 1: graphflow is faster), with the CPU model and the
-measured FMA ceiling.
+best configuration (above 1: graphflow is faster), with the CPU model and
+the measured FMA ceiling.
 """
 import argparse
 import json
@@ -19,7 +20,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_train_step import ROOT, cpu_model, run_json  # noqa: E402
+from compare_train_step import (ROOT, TUNED_MALLOC, cpu_model,  # noqa: E402
+                                run_json)
 
 PASSES = ("forward", "backprop_input", "backprop_filter")
 
@@ -43,15 +45,24 @@ def graphflow_round(build, shapes, threads):
     return result
 
 
+CONFIGS = [(layout, malloc) for layout in ("nchw", "channels_last")
+           for malloc in ("default", "tuned")]
+
+
 def torch_round(shapes, threads):
-    """{(shape, layout, pass): GFLOP/s} of one torch_conv_ops.py run."""
+    """{(shape, (layout, malloc), pass): GFLOP/s} of torch_conv_ops.py,
+    run once with each malloc setting."""
     cmd = [sys.executable, os.path.join(ROOT, "bench", "torch_conv_ops.py"),
            "--threads", str(threads), "--json"]
     result = {}
-    for r in run_json(cmd):
-        if r["shape"] in shapes:
-            for p in PASSES:
-                result[(r["shape"], r["layout"], p)] = r[p]
+    for malloc in ("default", "tuned"):
+        env = dict(os.environ)
+        if malloc == "tuned":
+            env.update(TUNED_MALLOC)
+        for r in run_json(cmd, env=env):
+            if r["shape"] in shapes:
+                for p in PASSES:
+                    result[(r["shape"], (r["layout"], malloc), p)] = r[p]
     return result
 
 
@@ -75,19 +86,24 @@ def main():
           f"{args.threads} threads; {args.rounds} alternating rounds, "
           f"medians")
     print()
-    print("| shape | pass | graphflow GFLOP/s (% of FMA) | PyTorch nchw | "
-          "PyTorch channels_last | graphflow / best PyTorch |")
-    print("|---|---|---|---|---|---|")
+    print("| shape | pass | graphflow GFLOP/s (% of FMA) | " +
+          " | ".join(f"PyTorch {layout}/{malloc}"
+                     for layout, malloc in CONFIGS) +
+          " | graphflow / best PyTorch |")
+    print("|---|---|---|" + "---|" * len(CONFIGS) + "---|")
     for shape in shapes:
         for pass_name in PASSES:
             if (shape, pass_name) not in gf:
                 continue
             g = statistics.median(gf[(shape, pass_name)])
-            layouts = [statistics.median(pt[(shape, layout, pass_name)])
-                       for layout in ("nchw", "channels_last")]
+            peers = [statistics.median(pt[(shape, c, pass_name)])
+                     for c in CONFIGS]
+            cells = " | ".join(
+                f"**{v:.0f}**" if v == max(peers) else f"{v:.0f}"
+                for v in peers)
             print(f"| {shape} | {pass_name} | {g:.0f} "
-                  f"({100 * g / fma['gflops']:.0f} %) | {layouts[0]:.0f} | "
-                  f"{layouts[1]:.0f} | {g / max(layouts):.2f} |")
+                  f"({100 * g / fma['gflops']:.0f} %) | {cells} | "
+                  f"{g / max(peers):.2f} |")
 
 
 if __name__ == "__main__":
