@@ -21,7 +21,8 @@
 //  - A max pool of a _FusedConv2D becomes _FusedConv2DMaxPool, which writes
 //    the activation only when something else reads it (the filter gradient
 //    above does not: in the course network's training step the 64x64x8
-//    conv1 output is never stored). Bit-identical.
+//    conv1 output is never stored), and the argmax only when the pool was
+//    a MaxPoolWithArgmax (a plain MaxPool has none to read). Bit-identical.
 // SessionOptions::optimize = false turns it off.
 #ifndef GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
 #define GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
