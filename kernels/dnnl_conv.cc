@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -395,7 +396,13 @@ absl::Status ForwardChunks(
   const int64_t in_image = g.in_rows * g.in_cols * g.in_depth;
   const int64_t out_image = g.out_rows * g.out_cols * g.out_depth;
   thread_local std::vector<float> out;
-  out.resize(chunk * out_image);
+  try {
+    out.resize(chunk * out_image);
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("Conv2D (oneDNN): no buffer for ", chunk * out_image,
+                     " output values"));
+  }
   try {
     dnnl::stream stream(Engine());
     const memory user = Wrap(UserWeights(g), filter);

@@ -192,6 +192,11 @@ absl::Status WholeConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
 
 enum class Path { kBanded, kChunked, kWhole };
 
+// Output elements per image up to which the chunked path runs (16 MiB of
+// float): its per-thread buffer lives outside the session's memory limits,
+// so larger images take the whole path, whose activation does not.
+constexpr int64_t kMaxChunkedImage = int64_t{1} << 22;
+
 template <typename T, typename J>
 absl::Status Compute(KernelContext& ctx, const ConvPool& p, Path path, T* act,
                      T* out, J* argmax) {
@@ -257,7 +262,9 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
         Path path = Path::kWhole;
         if (ConvForwardIsDirect<T>(cg) && (!p.emit || p.BandsTileRows())) {
           path = Path::kBanded;
-        } else if (ConvForwardIsOneDnn<T>(cg)) {
+        } else if (ConvForwardIsOneDnn<T>(cg) &&
+                   cg.out_rows * cg.out_cols * cg.out_depth <=
+                       kMaxChunkedImage) {
           path = Path::kChunked;
         }
         // The whole-conv path needs the activation even when not emitted:
