@@ -489,9 +489,8 @@ absl::Status DnnlConvBackpropFilter(Eigen::ThreadPoolDevice& device,
 absl::Status DnnlGemm(Eigen::ThreadPoolDevice& device, const float* a,
                       const float* b, float* c, int64_t m, int64_t n, int64_t k,
                       bool transpose_a, bool transpose_b) {
-  const bool by_rows =
-      m >= n ? true
-             : (m >= device.numThreads() && n < 64 * device.numThreads());
+  const int threads = device.numThreads();
+  const bool by_rows = m >= n || (m >= threads && n < 64 * threads);
   const int64_t total = by_rows ? m : n;
   const int shards = ShardCount(device, total);
   return RunShards(device, shards, [&](int i) {
