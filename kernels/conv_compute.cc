@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
 #include "kernels/conv_direct.h"
+#include "kernels/conv_winograd.h"
 #include "kernels/dnnl_conv.h"
 
 namespace graphflow {
@@ -222,6 +223,44 @@ absl::Status ParallelBlocks(Eigen::ThreadPoolDevice& device, int64_t n,
   return failed ? ScratchError(bytes) : absl::OkStatus();
 }
 
+// With stride 1 the input gradient is the forward convolution t of
+// out_backprop with the filter flipped in space and transposed in channels
+// (FlipFilter), padded by (window - 1 - pad) before; false when that
+// padding would be negative or the stride is not 1.
+bool BackpropInputAsForward(const ConvGeometry& g, ConvGeometry* t) {
+  if (g.stride_rows != 1 || g.stride_cols != 1) return false;
+  *t = g;
+  t->in_rows = g.out_rows;
+  t->in_cols = g.out_cols;
+  t->in_depth = g.out_depth;
+  t->out_depth = g.in_depth;
+  t->out_rows = g.in_rows;
+  t->out_cols = g.in_cols;
+  t->pad_top = (g.filter_rows - 1) * g.dilation_rows - g.pad_top;
+  t->pad_left = (g.filter_cols - 1) * g.dilation_cols - g.pad_left;
+  return t->pad_top >= 0 && t->pad_left >= 0;
+}
+
+template <typename T>
+std::vector<T> FlipFilter(const ConvGeometry& g, const T* filter) {
+  std::vector<T> flipped(g.patch_size() * g.out_depth);
+  for (int64_t i = 0; i < g.filter_rows; ++i) {
+    for (int64_t j = 0; j < g.filter_cols; ++j) {
+      const T* src =
+          filter + (i * g.filter_cols + j) * g.in_depth * g.out_depth;
+      T* dst = flipped.data() + ((g.filter_rows - 1 - i) * g.filter_cols +
+                                 (g.filter_cols - 1 - j)) *
+                                    g.in_depth * g.out_depth;
+      for (int64_t ci = 0; ci < g.in_depth; ++ci) {
+        for (int64_t co = 0; co < g.out_depth; ++co) {
+          dst[co * g.in_depth + ci] = src[ci * g.out_depth + co];
+        }
+      }
+    }
+  }
+  return flipped;
+}
+
 }  // namespace
 
 int64_t SetConvBlockBytes(int64_t bytes) {
@@ -303,39 +342,12 @@ absl::Status ReferenceConvBackpropInput(Eigen::ThreadPoolDevice& device,
   // col2im's out_rows * out_cols: with a VALID filter much larger than its
   // output (a text CNN's filter spans the whole embedding), its patches are
   // nearly all padding, so it is taken only when the two are comparable.
-  if (g.stride_rows == 1 && g.stride_cols == 1 &&
-      g.in_rows * g.in_cols <= 2 * g.out_rows * g.out_cols) {
-    // Stride 1: the input gradient is the forward convolution of
-    // out_backprop with the filter flipped in space and transposed in
-    // channels, padded by (window - 1 - pad) before. No col2im.
-    ConvGeometry t = g;
-    t.in_rows = g.out_rows;
-    t.in_cols = g.out_cols;
-    t.in_depth = g.out_depth;
-    t.out_depth = g.in_depth;
-    t.out_rows = g.in_rows;
-    t.out_cols = g.in_cols;
-    t.pad_top = (g.filter_rows - 1) * g.dilation_rows - g.pad_top;
-    t.pad_left = (g.filter_cols - 1) * g.dilation_cols - g.pad_left;
-    if (t.pad_top >= 0 && t.pad_left >= 0) {
-      std::vector<T> flipped(k * g.out_depth);
-      for (int64_t i = 0; i < g.filter_rows; ++i) {
-        for (int64_t j = 0; j < g.filter_cols; ++j) {
-          const T* src =
-              filter + (i * g.filter_cols + j) * g.in_depth * g.out_depth;
-          T* dst = flipped.data() + ((g.filter_rows - 1 - i) * g.filter_cols +
-                                     (g.filter_cols - 1 - j)) *
-                                        g.in_depth * g.out_depth;
-          for (int64_t ci = 0; ci < g.in_depth; ++ci) {
-            for (int64_t co = 0; co < g.out_depth; ++co) {
-              dst[co * g.in_depth + ci] = src[ci * g.out_depth + co];
-            }
-          }
-        }
-      }
-      return ReferenceConvForward(device, t, out_backprop, flipped.data(),
-                                  in_backprop);
-    }
+  ConvGeometry t;
+  if (g.in_rows * g.in_cols <= 2 * g.out_rows * g.out_cols &&
+      BackpropInputAsForward(g, &t)) {
+    const std::vector<T> flipped = FlipFilter(g, filter);
+    return ReferenceConvForward(device, t, out_backprop, flipped.data(),
+                                in_backprop);
   }
   // Blocks of whole images (the gather reads every output row of an image):
   // dcol = out_backprop * filter^T, then col2im into in_backprop.
@@ -459,12 +471,20 @@ bool UseOneDnn(ConvPass pass, const ConvGeometry& g) {
   return pass == ConvPass::kBackpropFilter && g.out_depth >= 32;
 }
 
+// Whether the Winograd kernels run this float convolution (the default
+// backend only; measured against oneDNN in bench/conv_bench.cc: ...).
+bool UseWinograd(const ConvGeometry& g) {
+  return GetComputeBackend() == ComputeBackend::kAuto && IsWinogradConv(g);
+}
+
 }  // namespace
 
 template <typename T>
 absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                          const T* input, const T* filter, T* output) {
   if constexpr (std::is_same_v<T, float>) {
+    if (UseWinograd(g))
+      return WinogradConvForward(device, g, input, filter, output);
     if (UseOneDnn(ConvPass::kForward, g)) {
       return DnnlConvForward(device, g, input, filter, output);
     }
@@ -477,6 +497,12 @@ absl::Status ConvBackpropInput(Eigen::ThreadPoolDevice& device,
                                const ConvGeometry& g, const T* filter,
                                const T* out_backprop, T* in_backprop) {
   if constexpr (std::is_same_v<T, float>) {
+    ConvGeometry t;
+    if (BackpropInputAsForward(g, &t) && UseWinograd(t)) {
+      const std::vector<float> flipped = FlipFilter(g, filter);
+      return WinogradConvForward(device, t, out_backprop, flipped.data(),
+                                 in_backprop);
+    }
     if (UseOneDnn(ConvPass::kBackpropInput, g)) {
       return DnnlConvBackpropInput(device, g, filter, out_backprop,
                                    in_backprop);
@@ -491,6 +517,10 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                                 const ConvGeometry& g, const T* input,
                                 const T* out_backprop, T* filter_backprop) {
   if constexpr (std::is_same_v<T, float>) {
+    if (UseWinograd(g)) {
+      return WinogradConvBackpropFilter(device, g, input, out_backprop,
+                                        filter_backprop);
+    }
     if (UseOneDnn(ConvPass::kBackpropFilter, g)) {
       return DnnlConvBackpropFilter(device, g, input, out_backprop,
                                     filter_backprop);
@@ -503,7 +533,7 @@ absl::Status ConvBackpropFilter(Eigen::ThreadPoolDevice& device,
 template <typename T>
 bool ConvForwardIsDirect(const ConvGeometry& g) {
   if constexpr (std::is_same_v<T, float>) {
-    if (UseOneDnn(ConvPass::kForward, g)) return false;
+    if (UseWinograd(g) || UseOneDnn(ConvPass::kForward, g)) return false;
   }
   return g.patch_size() > 0 && g.batch * g.out_rows * g.out_cols > 0 &&
          UseDirectConv<T>(g);
@@ -512,7 +542,7 @@ bool ConvForwardIsDirect(const ConvGeometry& g) {
 template <typename T>
 bool ConvForwardIsOneDnn(const ConvGeometry& g) {
   if constexpr (std::is_same_v<T, float>) {
-    return UseOneDnn(ConvPass::kForward, g);
+    return !UseWinograd(g) && UseOneDnn(ConvPass::kForward, g);
   }
   return false;
 }

@@ -144,8 +144,9 @@ TEST(BatchNormTrainingTest, CnnWithBatchNormAndDropoutLearnsTheDigits) {
       static_cast<long long>(seed), seconds, costs[0], costs.back(),
       test_accuracy);
   EXPECT_LT(costs.back(), 0.5 * costs.front());
-  // The main job (scripts/train_digits.sh, README) reaches 0.977.
-  EXPECT_GE(test_accuracy, 0.977);
+  // The main job (scripts/train_digits.sh, README) reaches 0.977: 977 of the
+  // 1000 held-out digits, whose float mean is just below the double 0.977.
+  EXPECT_GE(test_accuracy, 0.977 - 1e-6);
 }
 
 }  // namespace

@@ -1,0 +1,556 @@
+#include "kernels/conv_winograd.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace graphflow {
+namespace {
+
+constexpr int kAlpha = 6;  // Input tile side, m + r - 1 for both filters.
+constexpr int kPositions = kAlpha * kAlpha;
+constexpr int kLanes = 16;      // Floats per vector (one AVX-512 register).
+constexpr int kRowBlock = 6;    // Rows of one register tile.
+constexpr int kMaxVectors = 4;  // Vectors of columns of one register tile.
+// Target bytes of one block's transformed tiles (V and M): half of a core's
+// L2, next to the transformed filter.
+constexpr int64_t kBlockBytes = int64_t{512} << 10;
+// Partial sums of the filter gradient (up to as many threads work at once).
+constexpr int64_t kFilterChunks = 8;
+
+typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Vec Load(const float* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+inline void Store(float* p, const Vec& v) { std::memcpy(p, &v, sizeof(v)); }
+
+// The transforms of the modified Toom-Cook construction on the points
+// 0, 1, -1, 2, -2 and infinity. B^T (the input's) is shared by both filter
+// sizes; A^T (the output's) has kM rows. Written out so that the zero and
+// unit coefficients cost nothing.
+
+// v = B^T d.
+inline void TransformInput1D(const Vec (&d)[kAlpha], Vec (&v)[kAlpha]) {
+  const Vec d42 = d[4] - d[2], d31 = d[3] - d[1];
+  v[0] = 4.f * d[0] - 5.f * d[2] + d[4];
+  v[1] = d[3] + d[4] - 4.f * (d[1] + d[2]);
+  v[2] = d[4] - d[3] + 4.f * (d[1] - d[2]);
+  v[3] = d42 + 2.f * d31;
+  v[4] = d42 - 2.f * d31;
+  v[5] = 4.f * d[1] - 5.f * d[3] + d[5];
+}
+
+// y = A^T s.
+template <int kM>
+inline void TransformOutput1D(const Vec (&s)[kAlpha], Vec (&y)[kM]) {
+  const Vec sum12 = s[1] + s[2], diff12 = s[1] - s[2];
+  const Vec sum34 = s[3] + s[4], diff34 = s[3] - s[4];
+  y[0] = s[0] + sum12 + sum34;
+  if constexpr (kM == 4) {
+    y[1] = diff12 + 2.f * diff34;
+    y[2] = sum12 + 4.f * sum34;
+    y[3] = diff12 + 8.f * diff34 + s[5];
+  } else {
+    y[1] = diff12 + 2.f * diff34 + s[5];
+  }
+}
+
+// s = A y: the transpose of TransformOutput1D, for the output gradient.
+template <int kM>
+inline void ExpandGradient1D(const Vec (&y)[kM], Vec (&s)[kAlpha]) {
+  s[0] = y[0];
+  if constexpr (kM == 4) {
+    const Vec even = y[0] + y[2], odd = y[1] + y[3];
+    const Vec even2 = y[0] + 4.f * y[2], odd2 = 2.f * y[1] + 8.f * y[3];
+    s[1] = even + odd;
+    s[2] = even - odd;
+    s[3] = even2 + odd2;
+    s[4] = even2 - odd2;
+    s[5] = y[3];
+  } else {
+    s[1] = y[0] + y[1];
+    s[2] = y[0] - y[1];
+    s[3] = y[0] + 2.f * y[1];
+    s[4] = y[0] - 2.f * y[1];
+    s[5] = y[1];
+  }
+}
+
+// G (kAlpha x r), the filter transform: row j < 5 is a_j^k / prod_{l != j}
+// (a_j - a_l) over the finite points a; the last row picks g[r - 1].
+std::vector<float> FilterTransformMatrix(int r) {
+  constexpr double kPoints[kAlpha - 1] = {0, 1, -1, 2, -2};
+  std::vector<float> G(kAlpha * r, 0.f);
+  for (int j = 0; j < kAlpha - 1; ++j) {
+    double scale = 1;
+    for (int l = 0; l < kAlpha - 1; ++l) {
+      if (l != j) scale *= kPoints[j] - kPoints[l];
+    }
+    double power = 1;
+    for (int k = 0; k < r; ++k, power *= kPoints[j]) {
+      G[j * r + k] = static_cast<float>(power / scale);
+    }
+  }
+  G[(kAlpha - 1) * r + r - 1] = 1;
+  return G;
+}
+
+// y[0, n) += w * x[0, n).
+void Axpy(float w, const float* x, int64_t n, float* y) {
+  if (w == 0) return;
+  for (int64_t i = 0; i < n; ++i) y[i] += w * x[i];
+}
+
+// How a convolution's output is cut into kM x kM tiles, and the tiles into
+// blocks.
+struct Tiling {
+  int m = 0;              // Output tile side.
+  int64_t rows = 0;       // Tiles per image down.
+  int64_t cols = 0;       // Tiles per image across.
+  int64_t count = 0;      // Tiles of the batch.
+  int64_t per_block = 0;  // A multiple of kRowBlock.
+  int64_t blocks = 0;
+
+  int64_t first(int64_t block) const { return block * per_block; }
+  int64_t size(int64_t block) const {
+    return std::min(per_block, count - first(block));
+  }
+};
+
+Tiling MakeTiling(const ConvGeometry& g, int m) {
+  Tiling t;
+  t.m = m;
+  t.rows = (g.out_rows + m - 1) / m;
+  t.cols = (g.out_cols + m - 1) / m;
+  t.count = g.batch * t.rows * t.cols;
+  const int64_t tile_bytes =
+      kPositions * (g.in_depth + g.out_depth) * int64_t{sizeof(float)};
+  t.per_block =
+      std::clamp<int64_t>(kBlockBytes / tile_bytes / kRowBlock, 1, 16) *
+      kRowBlock;
+  t.blocks = (t.count + t.per_block - 1) / t.per_block;
+  return t;
+}
+
+// Where tile `tile` sits: its image and its output origin.
+struct TilePlace {
+  int64_t n, row, col;
+};
+
+TilePlace Place(const Tiling& t, int64_t tile) {
+  const int64_t per_image = t.rows * t.cols;
+  const int64_t r = tile % per_image;
+  return {tile / per_image, r / t.cols * t.m, r % t.cols * t.m};
+}
+
+// The input window of a tile, B^T d B, to v[p * stride + c] (p = 6 * row +
+// column of the tile position) for all input channels c.
+void TransformInputTile(const ConvGeometry& g, const Tiling& t,
+                        const float* input, int64_t tile, float* v,
+                        int64_t stride) {
+  const TilePlace at = Place(t, tile);
+  const int64_t cin = g.in_depth;
+  const int64_t h0 = at.row - g.pad_top, w0 = at.col - g.pad_left;
+  const float* image = input + at.n * g.in_rows * g.in_cols * cin;
+  bool inside[kAlpha][kAlpha];
+  for (int i = 0; i < kAlpha; ++i) {
+    for (int j = 0; j < kAlpha; ++j) {
+      inside[i][j] = h0 + i >= 0 && h0 + i < g.in_rows && w0 + j >= 0 &&
+                     w0 + j < g.in_cols;
+    }
+  }
+  for (int64_t c = 0; c < cin; c += kLanes) {
+    Vec rows[kAlpha][kAlpha];  // B^T d: rows[xi][j].
+    for (int j = 0; j < kAlpha; ++j) {
+      Vec column[kAlpha], out[kAlpha];
+      for (int i = 0; i < kAlpha; ++i) {
+        column[i] =
+            inside[i][j]
+                ? Load(image + ((h0 + i) * g.in_cols + w0 + j) * cin + c)
+                : Vec{};
+      }
+      TransformInput1D(column, out);
+      for (int xi = 0; xi < kAlpha; ++xi) rows[xi][j] = out[xi];
+    }
+    for (int xi = 0; xi < kAlpha; ++xi) {
+      Vec out[kAlpha];
+      TransformInput1D(rows[xi], out);
+      for (int nu = 0; nu < kAlpha; ++nu) {
+        Store(v + (xi * kAlpha + nu) * stride + c, out[nu]);
+      }
+    }
+  }
+}
+
+// A^T M A of tile `tile` (M at m[p * stride + co]) into the output pixels
+// the tile covers.
+template <int kM>
+void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
+                         int64_t stride, int64_t tile, float* output) {
+  const TilePlace at = Place(t, tile);
+  const int64_t cout = g.out_depth;
+  const int rows = static_cast<int>(std::min<int64_t>(kM, g.out_rows - at.row));
+  const int cols = static_cast<int>(std::min<int64_t>(kM, g.out_cols - at.col));
+  float* image = output + at.n * g.out_rows * g.out_cols * cout;
+  for (int64_t co = 0; co < cout; co += kLanes) {
+    Vec half[kM][kAlpha];  // A^T M: half[a][nu].
+    for (int nu = 0; nu < kAlpha; ++nu) {
+      Vec column[kAlpha], out[kM];
+      for (int xi = 0; xi < kAlpha; ++xi) {
+        column[xi] = Load(m + (xi * kAlpha + nu) * stride + co);
+      }
+      TransformOutput1D<kM>(column, out);
+      for (int a = 0; a < kM; ++a) half[a][nu] = out[a];
+    }
+    for (int a = 0; a < rows; ++a) {
+      Vec out[kM];
+      TransformOutput1D<kM>(half[a], out);
+      float* row = image + ((at.row + a) * g.out_cols + at.col) * cout + co;
+      for (int b = 0; b < cols; ++b) Store(row + b * cout, out[b]);
+    }
+  }
+}
+
+// A dY A^T of tile `tile`'s output gradient (zero past the output's edge) to
+// dm[p * stride + co].
+template <int kM>
+void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
+                           const float* out_backprop, int64_t tile, float* dm,
+                           int64_t stride) {
+  const TilePlace at = Place(t, tile);
+  const int64_t cout = g.out_depth;
+  const int rows = static_cast<int>(std::min<int64_t>(kM, g.out_rows - at.row));
+  const int cols = static_cast<int>(std::min<int64_t>(kM, g.out_cols - at.col));
+  const float* image = out_backprop + at.n * g.out_rows * g.out_cols * cout;
+  for (int64_t co = 0; co < cout; co += kLanes) {
+    Vec half[kAlpha][kM];  // A dY: half[xi][b].
+    for (int b = 0; b < kM; ++b) {
+      Vec column[kM], out[kAlpha];
+      for (int a = 0; a < kM; ++a) {
+        column[a] =
+            a < rows && b < cols
+                ? Load(image + ((at.row + a) * g.out_cols + at.col + b) * cout +
+                       co)
+                : Vec{};
+      }
+      ExpandGradient1D<kM>(column, out);
+      for (int xi = 0; xi < kAlpha; ++xi) half[xi][b] = out[xi];
+    }
+    for (int xi = 0; xi < kAlpha; ++xi) {
+      Vec out[kAlpha];
+      ExpandGradient1D<kM>(half[xi], out);
+      for (int nu = 0; nu < kAlpha; ++nu) {
+        Store(dm + (xi * kAlpha + nu) * stride + co, out[nu]);
+      }
+    }
+  }
+}
+
+// c[i][j] (+)= sum_k a[i * a_row + k * a_k] * b[k * b_k + j] for i < kP and
+// j < kV vectors, in registers.
+template <int kP, int kV>
+inline void RegisterTile(const float* __restrict a, int64_t a_row, int64_t a_k,
+                         const float* __restrict b, int64_t b_k, int64_t depth,
+                         float* __restrict c, int64_t c_row, bool accumulate) {
+  Vec acc[kP][kV] = {};
+  for (int64_t k = 0; k < depth; ++k, a += a_k, b += b_k) {
+    Vec bv[kV];
+    for (int v = 0; v < kV; ++v) bv[v] = Load(b + v * kLanes);
+    for (int p = 0; p < kP; ++p) {
+      const float x = a[p * a_row];
+      for (int v = 0; v < kV; ++v) acc[p][v] += x * bv[v];
+    }
+  }
+  for (int p = 0; p < kP; ++p) {
+    for (int v = 0; v < kV; ++v) {
+      float* dst = c + p * c_row + v * kLanes;
+      Store(dst, accumulate ? Load(dst) + acc[p][v] : acc[p][v]);
+    }
+  }
+}
+
+// c[rows x kV vectors] (+)= a * b in register tiles of kRowBlock rows.
+template <int kV>
+void RowsOfTiles(const float* a, int64_t a_row, int64_t a_k, const float* b,
+                 int64_t b_k, int64_t rows, int64_t depth, float* c,
+                 int64_t c_row, bool accumulate) {
+  int64_t i = 0;
+  for (; i + kRowBlock <= rows; i += kRowBlock) {
+    RegisterTile<kRowBlock, kV>(a + i * a_row, a_row, a_k, b, b_k, depth,
+                                c + i * c_row, c_row, accumulate);
+  }
+  auto tail = [&]<int kP>() {
+    RegisterTile<kP, kV>(a + i * a_row, a_row, a_k, b, b_k, depth,
+                         c + i * c_row, c_row, accumulate);
+  };
+  static_assert(kRowBlock == 6);
+  switch (rows - i) {
+    case 5:
+      return tail.template operator()<5>();
+    case 4:
+      return tail.template operator()<4>();
+    case 3:
+      return tail.template operator()<3>();
+    case 2:
+      return tail.template operator()<2>();
+    case 1:
+      return tail.template operator()<1>();
+    default:
+      return;
+  }
+}
+
+// c[rows x cols] (+)= a[rows x depth] * b[depth x cols] with any strides of
+// a, unit column stride of b and c; cols a multiple of kLanes.
+void SmallGemm(const float* a, int64_t a_row, int64_t a_k, const float* b,
+               int64_t b_k, int64_t rows, int64_t cols, int64_t depth, float* c,
+               int64_t c_row, bool accumulate) {
+  static_assert(kMaxVectors == 4);
+  for (int64_t j = 0; j < cols; j += kMaxVectors * kLanes) {
+    const float* bj = b + j;
+    float* cj = c + j;
+    switch (std::min<int64_t>(kMaxVectors, (cols - j) / kLanes)) {
+      case 4:
+        RowsOfTiles<4>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
+                       accumulate);
+        break;
+      case 3:
+        RowsOfTiles<3>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
+                       accumulate);
+        break;
+      case 2:
+        RowsOfTiles<2>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
+                       accumulate);
+        break;
+      default:
+        RowsOfTiles<1>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
+                       accumulate);
+        break;
+    }
+  }
+}
+
+// A per-thread buffer of at least `floats`, kept across calls; null when it
+// cannot be had.
+float* ThreadBuffer(size_t floats) {
+  thread_local std::vector<float> buffer;
+  if (buffer.size() < floats) {
+    try {
+      buffer.resize(floats);
+    } catch (const std::bad_alloc&) {
+      return nullptr;
+    }
+  }
+  return buffer.data();
+}
+
+absl::Status OutOfMemory(int64_t floats) {
+  return absl::ResourceExhaustedError(
+      absl::StrCat("cannot allocate ", floats * int64_t{sizeof(float)},
+                   " bytes of Winograd convolution scratch"));
+}
+
+// Resizes v to n floats; false when the memory cannot be had.
+bool TryResize(std::vector<float>& v, int64_t n) {
+  try {
+    v.assign(n, 0.f);
+    return true;
+  } catch (const std::bad_alloc&) {
+    return false;
+  }
+}
+
+// u[p][ci][co] = (G g G^T)[p] for every channel pair (plane = Cin * Cout).
+bool TransformFilter(const ConvGeometry& g, const float* filter,
+                     std::vector<float>& u) {
+  const int r = static_cast<int>(g.filter_rows);
+  const int64_t plane = g.in_depth * g.out_depth;
+  const std::vector<float> G = FilterTransformMatrix(r);
+  std::vector<float> half;  // G g: half[xi][j].
+  if (!TryResize(half, kAlpha * r * plane) ||
+      !TryResize(u, kPositions * plane)) {
+    return false;
+  }
+  for (int xi = 0; xi < kAlpha; ++xi) {
+    for (int j = 0; j < r; ++j) {
+      for (int i = 0; i < r; ++i) {
+        Axpy(G[xi * r + i], filter + (i * r + j) * plane, plane,
+             half.data() + (xi * r + j) * plane);
+      }
+    }
+  }
+  for (int xi = 0; xi < kAlpha; ++xi) {
+    for (int nu = 0; nu < kAlpha; ++nu) {
+      for (int j = 0; j < r; ++j) {
+        Axpy(G[nu * r + j], half.data() + (xi * r + j) * plane, plane,
+             u.data() + (xi * kAlpha + nu) * plane);
+      }
+    }
+  }
+  return true;
+}
+
+// filter_backprop = G^T du G, du[p][ci][co] the transformed gradient.
+bool UntransformFilterGradient(const ConvGeometry& g, const float* du,
+                               float* filter_backprop) {
+  const int r = static_cast<int>(g.filter_rows);
+  const int64_t plane = g.in_depth * g.out_depth;
+  const std::vector<float> G = FilterTransformMatrix(r);
+  std::vector<float> half;  // G^T du: half[i][nu].
+  if (!TryResize(half, r * kAlpha * plane)) return false;
+  for (int i = 0; i < r; ++i) {
+    for (int nu = 0; nu < kAlpha; ++nu) {
+      for (int xi = 0; xi < kAlpha; ++xi) {
+        Axpy(G[xi * r + i], du + (xi * kAlpha + nu) * plane, plane,
+             half.data() + (i * kAlpha + nu) * plane);
+      }
+    }
+  }
+  std::fill_n(filter_backprop, r * r * plane, 0.f);
+  for (int i = 0; i < r; ++i) {
+    for (int j = 0; j < r; ++j) {
+      for (int nu = 0; nu < kAlpha; ++nu) {
+        Axpy(G[nu * r + j], half.data() + (i * kAlpha + nu) * plane, plane,
+             filter_backprop + (i * r + j) * plane);
+      }
+    }
+  }
+  return true;
+}
+
+template <int kM>
+absl::Status Forward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
+                     const float* input, const float* filter, float* output) {
+  const Tiling t = MakeTiling(g, kM);
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  std::vector<float> u;
+  if (!TransformFilter(g, filter, u)) {
+    return OutOfMemory(kPositions * cin * cout);
+  }
+  const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
+  const int64_t scratch = kPositions * (v_stride + m_stride);
+  std::atomic<bool> failed{false};
+  ParallelFor(
+      device, t.blocks, 2.0 * kPositions * t.per_block * cin * cout,
+      [&](int64_t b0, int64_t b1) {
+        float* v = ThreadBuffer(scratch);
+        if (v == nullptr) {
+          failed = true;
+          return;
+        }
+        float* m = v + kPositions * v_stride;
+        for (int64_t block = b0; block < b1; ++block) {
+          const int64_t first = t.first(block), tiles = t.size(block);
+          for (int64_t b = 0; b < tiles; ++b) {
+            TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
+          }
+          for (int p = 0; p < kPositions; ++p) {
+            SmallGemm(v + p * v_stride, cin, 1, u.data() + p * cin * cout, cout,
+                      tiles, cout, cin, m + p * m_stride, cout, false);
+          }
+          for (int64_t b = 0; b < tiles; ++b) {
+            TransformOutputTile<kM>(g, t, m + b * cout, m_stride, first + b,
+                                    output);
+          }
+        }
+      });
+  return failed ? OutOfMemory(scratch) : absl::OkStatus();
+}
+
+template <int kM>
+absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
+                            const ConvGeometry& g, const float* input,
+                            const float* out_backprop, float* filter_backprop) {
+  const Tiling t = MakeTiling(g, kM);
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  const int64_t plane = cin * cout;
+  // Each chunk of blocks sums into its own transformed gradient. The chunks
+  // do not depend on the thread count, so neither does the result.
+  const int64_t chunks = std::min<int64_t>(t.blocks, kFilterChunks);
+  std::vector<float> du;
+  if (!TryResize(du, chunks * kPositions * plane)) {
+    return OutOfMemory(chunks * kPositions * plane);
+  }
+  const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
+  const int64_t scratch = kPositions * (v_stride + m_stride);
+  std::atomic<bool> failed{false};
+  ParallelFor(
+      device, chunks,
+      2.0 * kPositions * t.per_block * plane * t.blocks / chunks,
+      [&](int64_t c0, int64_t c1) {
+        float* v = ThreadBuffer(scratch);
+        if (v == nullptr) {
+          failed = true;
+          return;
+        }
+        float* dm = v + kPositions * v_stride;
+        for (int64_t c = c0; c < c1; ++c) {
+          float* sum = du.data() + c * kPositions * plane;
+          for (int64_t block = t.blocks * c / chunks;
+               block < t.blocks * (c + 1) / chunks; ++block) {
+            const int64_t first = t.first(block), tiles = t.size(block);
+            for (int64_t b = 0; b < tiles; ++b) {
+              TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
+              TransformGradientTile<kM>(g, t, out_backprop, first + b,
+                                        dm + b * cout, m_stride);
+            }
+            // dU[p][ci][co] += sum over tiles of V[p][tile][ci] *
+            // dM[p][tile][co].
+            for (int p = 0; p < kPositions; ++p) {
+              SmallGemm(v + p * v_stride, 1, cin, dm + p * m_stride, cout, cin,
+                        cout, tiles, sum + p * plane, cout, true);
+            }
+          }
+        }
+      });
+  if (failed) return OutOfMemory(scratch);
+  for (int64_t c = 1; c < chunks; ++c) {
+    Axpy(1.f, du.data() + c * kPositions * plane, kPositions * plane,
+         du.data());
+  }
+  if (!UntransformFilterGradient(g, du.data(), filter_backprop)) {
+    return OutOfMemory(g.filter_rows * kAlpha * plane);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsWinogradConv(const ConvGeometry& g) {
+  auto wide = [](int64_t depth) {
+    return depth >= kLanes && depth <= 4096 && depth % kLanes == 0;
+  };
+  const int64_t r = g.filter_rows;
+  return (r == 3 || r == 5) && g.filter_cols == r && g.stride_rows == 1 &&
+         g.stride_cols == 1 && g.dilation_rows == 1 && g.dilation_cols == 1 &&
+         wide(g.in_depth) && wide(g.out_depth) && g.batch > 0 &&
+         g.out_rows > 0 && g.out_cols > 0 && g.pad_top >= 0 &&
+         g.pad_left >= 0 && g.pad_top < r && g.pad_left < r;
+}
+
+absl::Status WinogradConvForward(Eigen::ThreadPoolDevice& device,
+                                 const ConvGeometry& g, const float* input,
+                                 const float* filter, float* output) {
+  return g.filter_rows == 3 ? Forward<4>(device, g, input, filter, output)
+                            : Forward<2>(device, g, input, filter, output);
+}
+
+absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,
+                                        const ConvGeometry& g,
+                                        const float* input,
+                                        const float* out_backprop,
+                                        float* filter_backprop) {
+  return g.filter_rows == 3 ? BackpropFilter<4>(device, g, input, out_backprop,
+                                                filter_backprop)
+                            : BackpropFilter<2>(device, g, input, out_backprop,
+                                                filter_backprop);
+}
+
+}  // namespace graphflow

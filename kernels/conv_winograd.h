@@ -1,0 +1,42 @@
+// Winograd minimal-filtering convolution (Lavin & Gray, "Fast Algorithms for
+// Convolutional Neural Networks", 2016) for stride-1 3x3 and 5x5 float
+// convolutions whose channel counts are multiples of 16: F(4x4, 3x3) and
+// F(2x2, 5x5), both on 6x6 input tiles. A 4x4 output tile of a 3x3 filter
+// costs 36 multiplies per channel pair instead of 144, a 2x2 tile of a 5x5
+// filter 36 instead of 100; the rest is the tiles' linear transforms. The
+// results equal the direct sums up to float rounding (a few 1e-6 of the
+// output's scale; conv_winograd_test.cc bounds it).
+//
+// Per block of tiles (sized to stay in L2): the input tiles' transforms V,
+// 36 small GEMMs against the transformed filter U (one per tile position,
+// register-blocked), and the output transform. The filter gradient is the
+// same machinery transposed: dU[p] = V[p]^T * (A dY A^T)[p] summed over the
+// tiles, then dW = G^T dU G.
+#ifndef GRAPHFLOW_KERNELS_CONV_WINOGRAD_H_
+#define GRAPHFLOW_KERNELS_CONV_WINOGRAD_H_
+
+#include "absl/status/status.h"
+#include "kernels/conv_compute.h"
+#include "kernels/eigen.h"
+
+namespace graphflow {
+
+// True when g is a convolution the Winograd kernels compute: stride and
+// dilation 1, a 3x3 or 5x5 filter, 16 to 4096 input and output channels in
+// multiples of 16, padding inside the window.
+bool IsWinogradConv(const ConvGeometry& g);
+
+// Same contracts as ConvForward / ConvBackpropFilter (conv_compute.h) for a
+// g that IsWinogradConv accepts; ResourceExhausted when scratch cannot be had.
+absl::Status WinogradConvForward(Eigen::ThreadPoolDevice& device,
+                                 const ConvGeometry& g, const float* input,
+                                 const float* filter, float* output);
+absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,
+                                        const ConvGeometry& g,
+                                        const float* input,
+                                        const float* out_backprop,
+                                        float* filter_backprop);
+
+}  // namespace graphflow
+
+#endif  // GRAPHFLOW_KERNELS_CONV_WINOGRAD_H_
