@@ -540,16 +540,26 @@ bool ConvForwardIsDirect(const ConvGeometry& g) {
 }
 
 template <typename T>
-bool ConvForwardIsOneDnn(const ConvGeometry& g) {
+bool ConvForwardIsChunked(const ConvGeometry& g) {
   if constexpr (std::is_same_v<T, float>) {
-    return !UseWinograd(g) && UseOneDnn(ConvPass::kForward, g);
+    return UseWinograd(g) || UseOneDnn(ConvPass::kForward, g);
   }
   return false;
 }
 
+absl::Status ConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
+  if (UseWinograd(g)) {
+    return WinogradConvForwardChunks(device, g, input, filter, chunk, consume);
+  }
+  return DnnlConvForwardChunks(device, g, input, filter, chunk, consume);
+}
+
 #define GF_INSTANTIATE_CONV_(T)                                               \
   template bool ConvForwardIsDirect<T>(const ConvGeometry&);                  \
-  template bool ConvForwardIsOneDnn<T>(const ConvGeometry&);                  \
+  template bool ConvForwardIsChunked<T>(const ConvGeometry&);                 \
   template absl::Status ConvForward<T>(                                       \
       Eigen::ThreadPoolDevice&, const ConvGeometry&, const T*, const T*, T*); \
   template absl::Status ConvBackpropInput<T>(                                 \

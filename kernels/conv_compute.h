@@ -12,6 +12,7 @@
 
 #include <cstdint>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "kernels/eigen.h"
 
@@ -47,10 +48,20 @@ absl::Status ConvForward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
 template <typename T>
 bool ConvForwardIsDirect(const ConvGeometry& g);
 
-// Whether ConvForward runs oneDNN for g, which can also hand out the output
-// a few images at a time (DnnlConvForwardChunks, dnnl_conv.h).
+// Whether ConvForward runs Winograd or oneDNN for g, which can also hand
+// out the output a few images at a time (ConvForwardChunks).
 template <typename T>
-bool ConvForwardIsOneDnn(const ConvGeometry& g);
+bool ConvForwardIsChunked(const ConvGeometry& g);
+
+// For a g that ConvForwardIsChunked<float> accepts: the forward conv
+// `chunk` images at a time; consume(b0, b1, out) gets the output of images
+// [b0, b1) in a buffer of the thread that computed it, while it is still in
+// cache, and may modify it; the buffer is reused for the next chunk.
+// consume runs on several threads at once.
+absl::Status ConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume);
 
 // in_backprop[N, H, W, Cin] from out_backprop[N, Ho, Wo, Cout].
 template <typename T>

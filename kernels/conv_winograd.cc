@@ -7,15 +7,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "kernels/small_gemm.h"
 
 namespace graphflow {
 namespace {
 
 constexpr int kAlpha = 6;  // Input tile side, m + r - 1 for both filters.
 constexpr int kPositions = kAlpha * kAlpha;
-constexpr int kLanes = 16;      // Floats per vector (one AVX-512 register).
-constexpr int kRowBlock = 6;    // Rows of one register tile.
-constexpr int kMaxVectors = 4;  // Vectors of columns of one register tile.
+constexpr int kLanes = 16;         // Floats per vector (one AVX-512 register).
+constexpr int kSmallGemmRows = 6;  // Rows of one register tile.
 // Target bytes of one block's transformed tiles (V and M): half of a core's
 // L2, next to the transformed filter.
 constexpr int64_t kBlockBytes = int64_t{512} << 10;
@@ -115,7 +115,7 @@ struct Tiling {
   int64_t rows = 0;       // Tiles per image down.
   int64_t cols = 0;       // Tiles per image across.
   int64_t count = 0;      // Tiles of the batch.
-  int64_t per_block = 0;  // A multiple of kRowBlock.
+  int64_t per_block = 0;  // A multiple of kSmallGemmRows.
   int64_t blocks = 0;
 
   int64_t first(int64_t block) const { return block * per_block; }
@@ -133,8 +133,8 @@ Tiling MakeTiling(const ConvGeometry& g, int m) {
   const int64_t tile_bytes =
       kPositions * (g.in_depth + g.out_depth) * int64_t{sizeof(float)};
   t.per_block =
-      std::clamp<int64_t>(kBlockBytes / tile_bytes / kRowBlock, 1, 16) *
-      kRowBlock;
+      std::clamp<int64_t>(kBlockBytes / tile_bytes / kSmallGemmRows, 1, 16) *
+      kSmallGemmRows;
   t.blocks = (t.count + t.per_block - 1) / t.per_block;
   return t;
 }
@@ -190,15 +190,16 @@ void TransformInputTile(const ConvGeometry& g, const Tiling& t,
 }
 
 // A^T M A of tile `tile` (M at m[p * stride + co]) into the output pixels
-// the tile covers.
+// the tile covers, in `output` whose first image is `first_image`.
 template <int kM>
 void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
-                         int64_t stride, int64_t tile, float* output) {
+                         int64_t stride, int64_t tile, int64_t first_image,
+                         float* output) {
   const TilePlace at = Place(t, tile);
   const int64_t cout = g.out_depth;
   const int rows = static_cast<int>(std::min<int64_t>(kM, g.out_rows - at.row));
   const int cols = static_cast<int>(std::min<int64_t>(kM, g.out_cols - at.col));
-  float* image = output + at.n * g.out_rows * g.out_cols * cout;
+  float* image = output + (at.n - first_image) * g.out_rows * g.out_cols * cout;
   for (int64_t co = 0; co < cout; co += kLanes) {
     Vec half[kM][kAlpha];  // A^T M: half[a][nu].
     for (int nu = 0; nu < kAlpha; ++nu) {
@@ -249,90 +250,6 @@ void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
       for (int nu = 0; nu < kAlpha; ++nu) {
         Store(dm + (xi * kAlpha + nu) * stride + co, out[nu]);
       }
-    }
-  }
-}
-
-// c[i][j] (+)= sum_k a[i * a_row + k * a_k] * b[k * b_k + j] for i < kP and
-// j < kV vectors, in registers.
-template <int kP, int kV>
-inline void RegisterTile(const float* __restrict a, int64_t a_row, int64_t a_k,
-                         const float* __restrict b, int64_t b_k, int64_t depth,
-                         float* __restrict c, int64_t c_row, bool accumulate) {
-  Vec acc[kP][kV] = {};
-  for (int64_t k = 0; k < depth; ++k, a += a_k, b += b_k) {
-    Vec bv[kV];
-    for (int v = 0; v < kV; ++v) bv[v] = Load(b + v * kLanes);
-    for (int p = 0; p < kP; ++p) {
-      const float x = a[p * a_row];
-      for (int v = 0; v < kV; ++v) acc[p][v] += x * bv[v];
-    }
-  }
-  for (int p = 0; p < kP; ++p) {
-    for (int v = 0; v < kV; ++v) {
-      float* dst = c + p * c_row + v * kLanes;
-      Store(dst, accumulate ? Load(dst) + acc[p][v] : acc[p][v]);
-    }
-  }
-}
-
-// c[rows x kV vectors] (+)= a * b in register tiles of kRowBlock rows.
-template <int kV>
-void RowsOfTiles(const float* a, int64_t a_row, int64_t a_k, const float* b,
-                 int64_t b_k, int64_t rows, int64_t depth, float* c,
-                 int64_t c_row, bool accumulate) {
-  int64_t i = 0;
-  for (; i + kRowBlock <= rows; i += kRowBlock) {
-    RegisterTile<kRowBlock, kV>(a + i * a_row, a_row, a_k, b, b_k, depth,
-                                c + i * c_row, c_row, accumulate);
-  }
-  auto tail = [&]<int kP>() {
-    RegisterTile<kP, kV>(a + i * a_row, a_row, a_k, b, b_k, depth,
-                         c + i * c_row, c_row, accumulate);
-  };
-  static_assert(kRowBlock == 6);
-  switch (rows - i) {
-    case 5:
-      return tail.template operator()<5>();
-    case 4:
-      return tail.template operator()<4>();
-    case 3:
-      return tail.template operator()<3>();
-    case 2:
-      return tail.template operator()<2>();
-    case 1:
-      return tail.template operator()<1>();
-    default:
-      return;
-  }
-}
-
-// c[rows x cols] (+)= a[rows x depth] * b[depth x cols] with any strides of
-// a, unit column stride of b and c; cols a multiple of kLanes.
-void SmallGemm(const float* a, int64_t a_row, int64_t a_k, const float* b,
-               int64_t b_k, int64_t rows, int64_t cols, int64_t depth, float* c,
-               int64_t c_row, bool accumulate) {
-  static_assert(kMaxVectors == 4);
-  for (int64_t j = 0; j < cols; j += kMaxVectors * kLanes) {
-    const float* bj = b + j;
-    float* cj = c + j;
-    switch (std::min<int64_t>(kMaxVectors, (cols - j) / kLanes)) {
-      case 4:
-        RowsOfTiles<4>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
-                       accumulate);
-        break;
-      case 3:
-        RowsOfTiles<3>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
-                       accumulate);
-        break;
-      case 2:
-        RowsOfTiles<2>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
-                       accumulate);
-        break;
-      default:
-        RowsOfTiles<1>(a, a_row, a_k, bj, b_k, rows, depth, cj, c_row,
-                       accumulate);
-        break;
     }
   }
 }
@@ -425,43 +342,99 @@ bool UntransformFilterGradient(const ConvGeometry& g, const float* du,
   return true;
 }
 
+// Output tiles [begin, end) in blocks, with this thread's scratch (V, then
+// M) into `output`, whose first image is batch image `first_image`.
+template <int kM>
+void ForwardTiles(const ConvGeometry& g, const Tiling& t, const float* input,
+                  const float* u, int64_t begin, int64_t end,
+                  int64_t first_image, float* output, float* scratch) {
+  const int64_t cin = g.in_depth, cout = g.out_depth;
+  const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
+  float* v = scratch;
+  float* m = v + kPositions * v_stride;
+  for (int64_t first = begin; first < end; first += t.per_block) {
+    const int64_t tiles = std::min(t.per_block, end - first);
+    for (int64_t b = 0; b < tiles; ++b) {
+      TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
+    }
+    for (int p = 0; p < kPositions; ++p) {
+      SmallGemm(v + p * v_stride, cin, 1, u + p * cin * cout, cout, tiles, cout,
+                cin, m + p * m_stride, cout, false);
+    }
+    for (int64_t b = 0; b < tiles; ++b) {
+      TransformOutputTile<kM>(g, t, m + b * cout, m_stride, first + b,
+                              first_image, output);
+    }
+  }
+}
+
+// Floats of one thread's V and M.
+int64_t ForwardScratch(const ConvGeometry& g, const Tiling& t) {
+  return kPositions * t.per_block * (g.in_depth + g.out_depth);
+}
+
 template <int kM>
 absl::Status Forward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                      const float* input, const float* filter, float* output) {
   const Tiling t = MakeTiling(g, kM);
-  const int64_t cin = g.in_depth, cout = g.out_depth;
   std::vector<float> u;
   if (!TransformFilter(g, filter, u)) {
-    return OutOfMemory(kPositions * cin * cout);
+    return OutOfMemory(kPositions * g.in_depth * g.out_depth);
   }
-  const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
-  const int64_t scratch = kPositions * (v_stride + m_stride);
+  const int64_t scratch = ForwardScratch(g, t);
   std::atomic<bool> failed{false};
-  ParallelFor(
-      device, t.blocks, 2.0 * kPositions * t.per_block * cin * cout,
-      [&](int64_t b0, int64_t b1) {
-        float* v = ThreadBuffer(scratch);
-        if (v == nullptr) {
-          failed = true;
-          return;
-        }
-        float* m = v + kPositions * v_stride;
-        for (int64_t block = b0; block < b1; ++block) {
-          const int64_t first = t.first(block), tiles = t.size(block);
-          for (int64_t b = 0; b < tiles; ++b) {
-            TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
-          }
-          for (int p = 0; p < kPositions; ++p) {
-            SmallGemm(v + p * v_stride, cin, 1, u.data() + p * cin * cout, cout,
-                      tiles, cout, cin, m + p * m_stride, cout, false);
-          }
-          for (int64_t b = 0; b < tiles; ++b) {
-            TransformOutputTile<kM>(g, t, m + b * cout, m_stride, first + b,
-                                    output);
-          }
-        }
-      });
+  ParallelFor(device, t.blocks,
+              2.0 * kPositions * t.per_block * g.in_depth * g.out_depth,
+              [&](int64_t b0, int64_t b1) {
+                float* buffer = ThreadBuffer(scratch);
+                if (buffer == nullptr) {
+                  failed = true;
+                  return;
+                }
+                ForwardTiles<kM>(g, t, input, u.data(), t.first(b0),
+                                 std::min(t.count, t.first(b1)), 0, output,
+                                 buffer);
+              });
   return failed ? OutOfMemory(scratch) : absl::OkStatus();
+}
+
+template <int kM>
+absl::Status ForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
+  const Tiling t = MakeTiling(g, kM);
+  std::vector<float> u;
+  if (!TransformFilter(g, filter, u)) {
+    return OutOfMemory(kPositions * g.in_depth * g.out_depth);
+  }
+  const int64_t per_image = t.rows * t.cols;
+  const int64_t image_size = g.out_rows * g.out_cols * g.out_depth;
+  chunk = std::clamp<int64_t>(chunk, 1, g.batch);
+  const int64_t scratch = ForwardScratch(g, t);
+  const int64_t floats = scratch + chunk * image_size;
+  // One shard of whole images per thread, each in chunks.
+  const int64_t shards =
+      std::min<int64_t>(g.batch, std::max(1, device.numThreads()));
+  std::atomic<bool> failed{false};
+  ParallelFor(device, shards, g.flops() / shards, [&](int64_t s0, int64_t s1) {
+    float* buffer = ThreadBuffer(floats);
+    if (buffer == nullptr) {
+      failed = true;
+      return;
+    }
+    float* y = buffer + scratch;
+    for (int64_t s = s0; s < s1; ++s) {
+      const int64_t end = g.batch * (s + 1) / shards;
+      for (int64_t n0 = g.batch * s / shards; n0 < end; n0 += chunk) {
+        const int64_t n1 = std::min(end, n0 + chunk);
+        ForwardTiles<kM>(g, t, input, u.data(), n0 * per_image, n1 * per_image,
+                         n0, y, buffer);
+        consume(n0, n1, y);
+      }
+    }
+  });
+  return failed ? OutOfMemory(floats) : absl::OkStatus();
 }
 
 template <int kM>
@@ -540,6 +513,15 @@ absl::Status WinogradConvForward(Eigen::ThreadPoolDevice& device,
                                  const float* filter, float* output) {
   return g.filter_rows == 3 ? Forward<4>(device, g, input, filter, output)
                             : Forward<2>(device, g, input, filter, output);
+}
+
+absl::Status WinogradConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
+  return g.filter_rows == 3
+             ? ForwardChunks<4>(device, g, input, filter, chunk, consume)
+             : ForwardChunks<2>(device, g, input, filter, chunk, consume);
 }
 
 absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,

@@ -15,6 +15,7 @@
 #ifndef GRAPHFLOW_KERNELS_CONV_WINOGRAD_H_
 #define GRAPHFLOW_KERNELS_CONV_WINOGRAD_H_
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "kernels/conv_compute.h"
 #include "kernels/eigen.h"
@@ -31,6 +32,13 @@ bool IsWinogradConv(const ConvGeometry& g);
 absl::Status WinogradConvForward(Eigen::ThreadPoolDevice& device,
                                  const ConvGeometry& g, const float* input,
                                  const float* filter, float* output);
+// The forward `chunk` images at a time, as DnnlConvForwardChunks
+// (dnnl_conv.h): consume(b0, b1, out) gets images [b0, b1) in a buffer of
+// the thread that computed them, while they are in cache.
+absl::Status WinogradConvForwardChunks(
+    Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
+    const float* filter, int64_t chunk,
+    absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume);
 absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                                         const ConvGeometry& g,
                                         const float* input,

@@ -4,7 +4,7 @@
 // band of conv rows one pooling window needs into a small buffer, applies
 // the epilogue and pools it while it is in cache: the activation is never
 // re-read from memory, and is written only with emit_activation. When
-// oneDNN runs it, each thread takes a few images at a time into an
+// Winograd or oneDNN runs it, each thread takes a few images at a time into an
 // L2-sized buffer, then the epilogue and pool run over them there.
 // Otherwise the conv runs whole, then the pool. All give the unfused values
 // bit for bit (same conv kernels, epilogue and first-maximum search).
@@ -19,7 +19,6 @@
 #include "kernels/all_kernels.h"
 #include "kernels/conv_compute.h"
 #include "kernels/conv_direct.h"
-#include "kernels/dnnl_conv.h"
 #include "kernels/eigen.h"
 #include "kernels/fused_util.h"
 #include "kernels/pooling_geometry.h"
@@ -108,14 +107,14 @@ void BandedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
       });
 }
 
-// The chunked path (oneDNN conv): a few images at a time into a
+// The chunked path (Winograd or oneDNN conv): a few images at a time into a
 // cache-sized buffer, then the epilogue and the pool while it is there.
 template <typename T, typename I, int kDepth, typename J>
 absl::Status ChunkedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
                              const T* input, const T* filter, const T* bias,
                              T* act, T* out, J* argmax) {
   if constexpr (!std::is_same_v<T, float>) {
-    return absl::InternalError("oneDNN convolutions are float only");
+    return absl::InternalError("chunked convolutions are float only");
   } else {
     const ConvGeometry& cg = p.conv;
     const PoolGeometry& pg = p.pool;
@@ -123,7 +122,7 @@ absl::Status ChunkedConvPool(Eigen::ThreadPoolDevice& device, const ConvPool& p,
     const int64_t image_size = cg.out_rows * row_size;
     // About 256 KiB of output per chunk: it stays in L2 for the pool.
     const int64_t chunk = std::max<int64_t>(1, (64 << 10) / image_size);
-    return DnnlConvForwardChunks(
+    return ConvForwardChunks(
         device, cg, input, filter, chunk,
         [&](int64_t b0, int64_t b1, float* y) {
           ApplyEpilogue<T>(p.epilogue, bias, cg.out_depth, y,
@@ -262,7 +261,7 @@ absl::Status FusedConv2DMaxPoolKernel(KernelContext& ctx) {
         Path path = Path::kWhole;
         if (ConvForwardIsDirect<T>(cg) && (!p.emit || p.BandsTileRows())) {
           path = Path::kBanded;
-        } else if (ConvForwardIsOneDnn<T>(cg) &&
+        } else if (ConvForwardIsChunked<T>(cg) &&
                    cg.out_rows * cg.out_cols * cg.out_depth <=
                        kMaxChunkedImage) {
           path = Path::kChunked;

@@ -182,6 +182,34 @@ TEST(FusedConvPoolOpsTest, OneDnnChunksEqualTheChainBitForBit) {
   SetComputeBackendForTesting(saved);
 }
 
+// Stride-1 3x3 / 5x5 convs with 16n channels run Winograd, chunked too:
+// 14x14x64 outputs (mnist_deep's conv2), five images per chunk over the
+// shards, and a 3x3 filter with partial tiles and a pool leaving a row out.
+TEST(FusedConvPoolOpsTest, WinogradChunksEqualTheChainBitForBit) {
+  const ComputeBackend saved =
+      SetComputeBackendForTesting(ComputeBackend::kAuto);
+  const std::vector<int64_t> one = {1, 1, 1, 1};
+  const std::vector<Case> cases = {{{13, 14, 14, 32},
+                                    {5, 5, 32, 64},
+                                    one,
+                                    "SAME",
+                                    {1, 2, 2, 1},
+                                    {1, 2, 2, 1},
+                                    "SAME"},
+                                   {{3, 11, 11, 16},
+                                    {3, 3, 16, 32},
+                                    one,
+                                    "VALID",
+                                    {1, 2, 2, 1},
+                                    {1, 2, 2, 1},
+                                    "VALID"}};
+  for (const Case& c : cases) {
+    ExpectEqualsChain(c, 0);
+    ExpectEqualsChain(c, 2);
+  }
+  SetComputeBackendForTesting(saved);
+}
+
 TEST(FusedConvPoolOpsTest, BadAttrsAndBiasesNameTheNode) {
   const Case c = {{1, 4, 4, 2}, {2, 2, 2, 8}, {1, 1, 1, 1}, "SAME",
                   {1, 2, 2, 1}, {1, 2, 2, 1}, "SAME"};
