@@ -16,11 +16,14 @@ constexpr int kAlpha = 6;  // Input tile side, m + r - 1 for both filters.
 constexpr int kPositions = kAlpha * kAlpha;
 constexpr int kLanes = 16;         // Floats per vector (one AVX-512 register).
 constexpr int kSmallGemmRows = 6;  // Rows of one register tile.
-// Target bytes of one block's transformed tiles (V and M): half of a core's
-// L2, next to the transformed filter.
-constexpr int64_t kBlockBytes = int64_t{512} << 10;
+// Target bytes of one block's transformed tiles (V and M, or V and dM).
+// Measured (bench/conv_bench.cc, mnist conv2 and ResNet 3x3): the forward
+// is fastest with the fewest tiles per block, which keeps them in L1/L2;
+// the filter gradient adds its sums to dU once per block, so it wants more.
+constexpr int64_t kForwardBlockBytes = int64_t{128} << 10;
+constexpr int64_t kFilterBlockBytes = int64_t{256} << 10;
 // Partial sums of the filter gradient (up to as many threads work at once).
-constexpr int64_t kFilterChunks = 8;
+constexpr int64_t kFilterChunks = 4;
 
 typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
 
@@ -124,7 +127,7 @@ struct Tiling {
   }
 };
 
-Tiling MakeTiling(const ConvGeometry& g, int m) {
+Tiling MakeTiling(const ConvGeometry& g, int m, int64_t block_bytes) {
   Tiling t;
   t.m = m;
   t.rows = (g.out_rows + m - 1) / m;
@@ -133,7 +136,7 @@ Tiling MakeTiling(const ConvGeometry& g, int m) {
   const int64_t tile_bytes =
       kPositions * (g.in_depth + g.out_depth) * int64_t{sizeof(float)};
   t.per_block =
-      std::clamp<int64_t>(kBlockBytes / tile_bytes / kSmallGemmRows, 1, 16) *
+      std::clamp<int64_t>(block_bytes / tile_bytes / kSmallGemmRows, 1, 16) *
       kSmallGemmRows;
   t.blocks = (t.count + t.per_block - 1) / t.per_block;
   return t;
@@ -254,11 +257,16 @@ void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
   }
 }
 
-// A per-thread buffer of at least `floats`, kept across calls; null when it
-// cannot be had.
-float* ThreadBuffer(size_t floats) {
-  thread_local std::vector<float> buffer;
-  if (buffer.size() < floats) {
+// Per-thread buffers of at least `floats`, kept across calls (so steps do
+// not churn the heap); null when the memory cannot be had. kTiles holds a
+// worker's transformed tiles, kCaller the calling thread's transformed
+// filter or gradient sums (a caller may also run a worker's share).
+enum class Slot { kTiles, kCaller };
+
+float* ThreadBuffer(Slot slot, int64_t floats) {
+  thread_local std::vector<float> buffers[2];
+  std::vector<float>& buffer = buffers[slot == Slot::kTiles ? 0 : 1];
+  if (static_cast<int64_t>(buffer.size()) < floats) {
     try {
       buffer.resize(floats);
     } catch (const std::bad_alloc&) {
@@ -274,72 +282,61 @@ absl::Status OutOfMemory(int64_t floats) {
                    " bytes of Winograd convolution scratch"));
 }
 
-// Resizes v to n floats; false when the memory cannot be had.
-bool TryResize(std::vector<float>& v, int64_t n) {
-  try {
-    v.assign(n, 0.f);
-    return true;
-  } catch (const std::bad_alloc&) {
-    return false;
-  }
+// Floats TransformFilter needs: u, then one row of G g.
+int64_t FilterTransformFloats(const ConvGeometry& g) {
+  return (kPositions + g.filter_rows) * g.in_depth * g.out_depth;
 }
 
-// u[p][ci][co] = (G g G^T)[p] for every channel pair (plane = Cin * Cout).
-bool TransformFilter(const ConvGeometry& g, const float* filter,
-                     std::vector<float>& u) {
+// u[p][ci][co] = (G g G^T)[p] for every channel pair (plane = Cin * Cout),
+// in the first kPositions planes of `buffer` (FilterTransformFloats).
+void TransformFilter(const ConvGeometry& g, const float* filter,
+                     float* buffer) {
   const int r = static_cast<int>(g.filter_rows);
   const int64_t plane = g.in_depth * g.out_depth;
   const std::vector<float> G = FilterTransformMatrix(r);
-  std::vector<float> half;  // G g: half[xi][j].
-  if (!TryResize(half, kAlpha * r * plane) ||
-      !TryResize(u, kPositions * plane)) {
-    return false;
-  }
+  float* u = buffer;
+  std::fill_n(u, kPositions * plane, 0.f);
+  float* row = u + kPositions * plane;  // Row xi of G g: row[j].
   for (int xi = 0; xi < kAlpha; ++xi) {
+    std::fill_n(row, r * plane, 0.f);
     for (int j = 0; j < r; ++j) {
       for (int i = 0; i < r; ++i) {
         Axpy(G[xi * r + i], filter + (i * r + j) * plane, plane,
-             half.data() + (xi * r + j) * plane);
+             row + j * plane);
       }
     }
-  }
-  for (int xi = 0; xi < kAlpha; ++xi) {
     for (int nu = 0; nu < kAlpha; ++nu) {
       for (int j = 0; j < r; ++j) {
-        Axpy(G[nu * r + j], half.data() + (xi * r + j) * plane, plane,
-             u.data() + (xi * kAlpha + nu) * plane);
+        Axpy(G[nu * r + j], row + j * plane, plane,
+             u + (xi * kAlpha + nu) * plane);
       }
     }
   }
-  return true;
 }
 
-// filter_backprop = G^T du G, du[p][ci][co] the transformed gradient.
-bool UntransformFilterGradient(const ConvGeometry& g, const float* du,
-                               float* filter_backprop) {
+// filter_backprop = G^T du G, du[p][ci][co] the transformed gradient; row
+// has room for kAlpha planes.
+void UntransformFilterGradient(const ConvGeometry& g, const float* du,
+                               float* row, float* filter_backprop) {
   const int r = static_cast<int>(g.filter_rows);
   const int64_t plane = g.in_depth * g.out_depth;
   const std::vector<float> G = FilterTransformMatrix(r);
-  std::vector<float> half;  // G^T du: half[i][nu].
-  if (!TryResize(half, r * kAlpha * plane)) return false;
-  for (int i = 0; i < r; ++i) {
+  std::fill_n(filter_backprop, r * r * plane, 0.f);
+  for (int i = 0; i < r; ++i) {  // Row i of G^T du: row[nu].
+    std::fill_n(row, kAlpha * plane, 0.f);
     for (int nu = 0; nu < kAlpha; ++nu) {
       for (int xi = 0; xi < kAlpha; ++xi) {
         Axpy(G[xi * r + i], du + (xi * kAlpha + nu) * plane, plane,
-             half.data() + (i * kAlpha + nu) * plane);
+             row + nu * plane);
       }
     }
-  }
-  std::fill_n(filter_backprop, r * r * plane, 0.f);
-  for (int i = 0; i < r; ++i) {
     for (int j = 0; j < r; ++j) {
       for (int nu = 0; nu < kAlpha; ++nu) {
-        Axpy(G[nu * r + j], half.data() + (i * kAlpha + nu) * plane, plane,
+        Axpy(G[nu * r + j], row + nu * plane, plane,
              filter_backprop + (i * r + j) * plane);
       }
     }
   }
-  return true;
 }
 
 // Output tiles [begin, end) in blocks, with this thread's scratch (V, then
@@ -376,22 +373,21 @@ int64_t ForwardScratch(const ConvGeometry& g, const Tiling& t) {
 template <int kM>
 absl::Status Forward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                      const float* input, const float* filter, float* output) {
-  const Tiling t = MakeTiling(g, kM);
-  std::vector<float> u;
-  if (!TransformFilter(g, filter, u)) {
-    return OutOfMemory(kPositions * g.in_depth * g.out_depth);
-  }
+  const Tiling t = MakeTiling(g, kM, kForwardBlockBytes);
+  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g));
+  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g));
+  TransformFilter(g, filter, u);
   const int64_t scratch = ForwardScratch(g, t);
   std::atomic<bool> failed{false};
   ParallelFor(device, t.blocks,
               2.0 * kPositions * t.per_block * g.in_depth * g.out_depth,
               [&](int64_t b0, int64_t b1) {
-                float* buffer = ThreadBuffer(scratch);
+                float* buffer = ThreadBuffer(Slot::kTiles, scratch);
                 if (buffer == nullptr) {
                   failed = true;
                   return;
                 }
-                ForwardTiles<kM>(g, t, input, u.data(), t.first(b0),
+                ForwardTiles<kM>(g, t, input, u, t.first(b0),
                                  std::min(t.count, t.first(b1)), 0, output,
                                  buffer);
               });
@@ -403,11 +399,10 @@ absl::Status ForwardChunks(
     Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
     const float* filter, int64_t chunk,
     absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
-  const Tiling t = MakeTiling(g, kM);
-  std::vector<float> u;
-  if (!TransformFilter(g, filter, u)) {
-    return OutOfMemory(kPositions * g.in_depth * g.out_depth);
-  }
+  const Tiling t = MakeTiling(g, kM, kForwardBlockBytes);
+  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g));
+  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g));
+  TransformFilter(g, filter, u);
   const int64_t per_image = t.rows * t.cols;
   const int64_t image_size = g.out_rows * g.out_cols * g.out_depth;
   chunk = std::clamp<int64_t>(chunk, 1, g.batch);
@@ -418,7 +413,7 @@ absl::Status ForwardChunks(
       std::min<int64_t>(g.batch, std::max(1, device.numThreads()));
   std::atomic<bool> failed{false};
   ParallelFor(device, shards, g.flops() / shards, [&](int64_t s0, int64_t s1) {
-    float* buffer = ThreadBuffer(floats);
+    float* buffer = ThreadBuffer(Slot::kTiles, floats);
     if (buffer == nullptr) {
       failed = true;
       return;
@@ -428,8 +423,8 @@ absl::Status ForwardChunks(
       const int64_t end = g.batch * (s + 1) / shards;
       for (int64_t n0 = g.batch * s / shards; n0 < end; n0 += chunk) {
         const int64_t n1 = std::min(end, n0 + chunk);
-        ForwardTiles<kM>(g, t, input, u.data(), n0 * per_image, n1 * per_image,
-                         n0, y, buffer);
+        ForwardTiles<kM>(g, t, input, u, n0 * per_image, n1 * per_image, n0, y,
+                         buffer);
         consume(n0, n1, y);
       }
     }
@@ -441,16 +436,17 @@ template <int kM>
 absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
                             const ConvGeometry& g, const float* input,
                             const float* out_backprop, float* filter_backprop) {
-  const Tiling t = MakeTiling(g, kM);
+  const Tiling t = MakeTiling(g, kM, kFilterBlockBytes);
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t plane = cin * cout;
   // Each chunk of blocks sums into its own transformed gradient. The chunks
   // do not depend on the thread count, so neither does the result.
   const int64_t chunks = std::min<int64_t>(t.blocks, kFilterChunks);
-  std::vector<float> du;
-  if (!TryResize(du, chunks * kPositions * plane)) {
-    return OutOfMemory(chunks * kPositions * plane);
-  }
+  // The chunks' sums, then room for UntransformFilterGradient's row.
+  const int64_t sums = chunks * kPositions * plane;
+  float* du = ThreadBuffer(Slot::kCaller, sums + kAlpha * plane);
+  if (du == nullptr) return OutOfMemory(sums + kAlpha * plane);
+  std::fill_n(du, sums, 0.f);
   const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
   const int64_t scratch = kPositions * (v_stride + m_stride);
   std::atomic<bool> failed{false};
@@ -458,14 +454,14 @@ absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
       device, chunks,
       2.0 * kPositions * t.per_block * plane * t.blocks / chunks,
       [&](int64_t c0, int64_t c1) {
-        float* v = ThreadBuffer(scratch);
+        float* v = ThreadBuffer(Slot::kTiles, scratch);
         if (v == nullptr) {
           failed = true;
           return;
         }
         float* dm = v + kPositions * v_stride;
         for (int64_t c = c0; c < c1; ++c) {
-          float* sum = du.data() + c * kPositions * plane;
+          float* sum = du + c * kPositions * plane;
           for (int64_t block = t.blocks * c / chunks;
                block < t.blocks * (c + 1) / chunks; ++block) {
             const int64_t first = t.first(block), tiles = t.size(block);
@@ -485,12 +481,9 @@ absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
       });
   if (failed) return OutOfMemory(scratch);
   for (int64_t c = 1; c < chunks; ++c) {
-    Axpy(1.f, du.data() + c * kPositions * plane, kPositions * plane,
-         du.data());
+    Axpy(1.f, du + c * kPositions * plane, kPositions * plane, du);
   }
-  if (!UntransformFilterGradient(g, du.data(), filter_backprop)) {
-    return OutOfMemory(g.filter_rows * kAlpha * plane);
-  }
+  UntransformFilterGradient(g, du, du + sums, filter_backprop);
   return absl::OkStatus();
 }
 

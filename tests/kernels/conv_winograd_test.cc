@@ -147,7 +147,7 @@ TEST_F(WinogradTest, MatchesTheDirectSums) {
 // The filter gradient's partial sums are cut by tile blocks, not by threads:
 // any thread count gives the same bits (forward is per tile anyway).
 TEST_F(WinogradTest, FilterGradientDoesNotDependOnTheThreadCount) {
-  const ConvGeometry g = Same(8, 40, 40, 32, 3, 32).Geometry();  // 15 blocks.
+  const ConvGeometry g = Same(8, 40, 40, 32, 3, 32).Geometry();  // 34 blocks.
   const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, 5);
   const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 6);
   std::vector<std::vector<float>> results;
