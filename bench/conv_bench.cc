@@ -145,6 +145,9 @@ constexpr Shape kShapes[] = {
     {"course_conv1", kCourseConv1},
     {"course_conv2", {64, 8, 8, 8, 2, 16}},
     {"resnet_3x3", {8, 56, 56, 64, 3, 64}},
+    // Where Winograd's transformed filter (36 x Cin x Cout) outgrows L2.
+    {"resnet_3x3_128", {8, 28, 28, 128, 3, 128}},
+    {"resnet_3x3_256", {8, 14, 14, 256, 3, 256}},
     // The frozen-inference benchmark's two input branches.
     {"branch_3x3", {64, 40, 40, 3, 3, 32}},
     {"branch_5x5", {64, 40, 40, 3, 5, 32}},

@@ -472,7 +472,9 @@ bool UseOneDnn(ConvPass pass, const ConvGeometry& g) {
 }
 
 // Whether the Winograd kernels run this float convolution (the default
-// backend only; measured against oneDNN in bench/conv_bench.cc: ...).
+// backend only). Against oneDNN (bench/conv_bench.cc, 2 threads, ms):
+// mnist_deep conv2 forward 2.5 vs 3.9, input 2.5 vs 3.8, filter 2.8 vs
+// 4.0; ResNet 56x56 3x3 64->64 3.1 vs 8.3, 3.1 vs 8.6, 4.9 vs 9.3.
 bool UseWinograd(const ConvGeometry& g) {
   return GetComputeBackend() == ComputeBackend::kAuto && IsWinogradConv(g);
 }

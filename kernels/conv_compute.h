@@ -6,7 +6,9 @@
 // transposed filter; otherwise a GEMM and col2im as a gather). Narrow filters
 // (<= 32 output channels) use register-blocked direct kernels instead
 // (conv_direct.h); 1x1 stride-1 and whole-image convolutions are one threaded
-// GEMM.
+// GEMM. That is the reference path; by default, float stride-1 3x3 and 5x5
+// convolutions of 16n channels run Winograd (conv_winograd.h), and other
+// wide ones oneDNN (dnnl_conv.h).
 #ifndef GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 #define GRAPHFLOW_KERNELS_CONV_COMPUTE_H_
 

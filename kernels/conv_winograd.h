@@ -22,9 +22,10 @@
 
 namespace graphflow {
 
-// True when g is a convolution the Winograd kernels compute: stride and
-// dilation 1, a 3x3 or 5x5 filter, 16 to 4096 input and output channels in
-// multiples of 16, padding inside the window.
+// True when g is a convolution the Winograd kernels compute and win on:
+// stride and dilation 1, a 3x3 or 5x5 filter, input and output channels
+// multiples of 16 with at most 128 x 128 channel pairs, an output of at
+// least 4x4, padding inside the window.
 bool IsWinogradConv(const ConvGeometry& g);
 
 // Same contracts as ConvForward / ConvBackpropFilter (conv_compute.h) for a

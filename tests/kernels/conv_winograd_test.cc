@@ -144,6 +144,22 @@ TEST_F(WinogradTest, MatchesTheDirectSums) {
   }
 }
 
+TEST_F(WinogradTest, TakesOnlyTheShapesItWinsOn) {
+  EXPECT_TRUE(IsWinogradConv(Same(8, 56, 56, 64, 3, 64).Geometry()));
+  EXPECT_TRUE(IsWinogradConv(Same(50, 14, 14, 32, 5, 64).Geometry()));
+  EXPECT_TRUE(IsWinogradConv(Same(8, 28, 28, 128, 3, 128).Geometry()));
+  // 256 x 256 channels: the transformed filter no longer stays in cache.
+  EXPECT_FALSE(IsWinogradConv(Same(8, 14, 14, 256, 3, 256).Geometry()));
+  EXPECT_FALSE(IsWinogradConv(Same(8, 3, 3, 64, 3, 64).Geometry()));
+  EXPECT_FALSE(IsWinogradConv(Same(8, 16, 16, 3, 3, 64).Geometry()));
+  EXPECT_FALSE(IsWinogradConv(Same(8, 16, 16, 24, 3, 64).Geometry()));
+  EXPECT_FALSE(IsWinogradConv(Same(8, 16, 16, 64, 7, 64).Geometry()));
+  ConvGeometry strided = Same(8, 16, 16, 64, 3, 64).Geometry();
+  strided.stride_rows = strided.stride_cols = 2;
+  strided.out_rows = strided.out_cols = 8;
+  EXPECT_FALSE(IsWinogradConv(strided));
+}
+
 // The filter gradient's partial sums are cut by tile blocks, not by threads:
 // any thread count gives the same bits (forward is per tile anyway).
 TEST_F(WinogradTest, FilterGradientDoesNotDependOnTheThreadCount) {
