@@ -1,28 +1,14 @@
 #include "kernels/conv_direct.h"
 
 #include <algorithm>
-#include <cstring>
 #include <type_traits>
 #include <vector>
 
 #include "kernels/conv_planar.h"
+#include "kernels/simd.h"
 
 namespace graphflow {
 namespace {
-
-// kBytes-wide vectors via GCC's vector extensions (256-bit: AVX2 registers,
-// 512-bit: AVX-512); scalar * vector broadcasts, a * b + c contracts to FMA.
-template <typename T, int kBytes>
-struct Simd {
-  typedef T V __attribute__((vector_size(kBytes)));
-  static constexpr int kLanes = kBytes / sizeof(T);
-  static V Load(const T* p) {
-    V v;
-    std::memcpy(&v, p, sizeof(v));
-    return v;
-  }
-  static void Store(T* p, const V& v) { std::memcpy(p, &v, sizeof(v)); }
-};
 
 // Where one output row (unit = n * out_rows + ho) reads the input: the image,
 // the first input row and the filter rows [kh0, kh1) that fall inside it;

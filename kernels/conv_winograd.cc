@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <new>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "kernels/simd.h"
 #include "kernels/small_gemm.h"
 
 namespace graphflow {
@@ -14,8 +14,7 @@ namespace {
 
 constexpr int kAlpha = 6;  // Input tile side, m + r - 1 for both filters.
 constexpr int kPositions = kAlpha * kAlpha;
-constexpr int kLanes = 16;         // Floats per vector (one AVX-512 register).
-constexpr int kSmallGemmRows = 6;  // Rows of one register tile.
+constexpr int kLanes = Float16::kLanes;
 // Target bytes of one block's transformed tiles (V and M, or V and dM).
 // Measured (bench/conv_bench.cc, mnist conv2 and ResNet 3x3): the forward
 // is fastest with the fewest tiles per block, which keeps them in L1/L2;
@@ -30,14 +29,7 @@ constexpr int64_t kMaxChannelPairs = 128 * 128;
 // Partial sums of the filter gradient (up to as many threads work at once).
 constexpr int64_t kFilterChunks = 4;
 
-typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
-
-inline Vec Load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void Store(float* p, const Vec& v) { std::memcpy(p, &v, sizeof(v)); }
+using Vec = Float16::V;
 
 // The transforms of the modified Toom-Cook construction on the points
 // 0, 1, -1, 2, -2 and infinity. B^T (the input's) is shared by both filter
@@ -179,10 +171,10 @@ void TransformInputTile(const ConvGeometry& g, const Tiling& t,
     for (int j = 0; j < kAlpha; ++j) {
       Vec column[kAlpha], out[kAlpha];
       for (int i = 0; i < kAlpha; ++i) {
-        column[i] =
-            inside[i][j]
-                ? Load(image + ((h0 + i) * g.in_cols + w0 + j) * cin + c)
-                : Vec{};
+        column[i] = inside[i][j]
+                        ? Float16::Load(
+                              image + ((h0 + i) * g.in_cols + w0 + j) * cin + c)
+                        : Vec{};
       }
       TransformInput1D(column, out);
       for (int xi = 0; xi < kAlpha; ++xi) rows[xi][j] = out[xi];
@@ -191,7 +183,7 @@ void TransformInputTile(const ConvGeometry& g, const Tiling& t,
       Vec out[kAlpha];
       TransformInput1D(rows[xi], out);
       for (int nu = 0; nu < kAlpha; ++nu) {
-        Store(v + (xi * kAlpha + nu) * stride + c, out[nu]);
+        Float16::Store(v + (xi * kAlpha + nu) * stride + c, out[nu]);
       }
     }
   }
@@ -213,7 +205,7 @@ void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
     for (int nu = 0; nu < kAlpha; ++nu) {
       Vec column[kAlpha], out[kM];
       for (int xi = 0; xi < kAlpha; ++xi) {
-        column[xi] = Load(m + (xi * kAlpha + nu) * stride + co);
+        column[xi] = Float16::Load(m + (xi * kAlpha + nu) * stride + co);
       }
       TransformOutput1D<kM>(column, out);
       for (int a = 0; a < kM; ++a) half[a][nu] = out[a];
@@ -222,7 +214,7 @@ void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
       Vec out[kM];
       TransformOutput1D<kM>(half[a], out);
       float* row = image + ((at.row + a) * g.out_cols + at.col) * cout + co;
-      for (int b = 0; b < cols; ++b) Store(row + b * cout, out[b]);
+      for (int b = 0; b < cols; ++b) Float16::Store(row + b * cout, out[b]);
     }
   }
 }
@@ -245,8 +237,9 @@ void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
       for (int a = 0; a < kM; ++a) {
         column[a] =
             a < rows && b < cols
-                ? Load(image + ((at.row + a) * g.out_cols + at.col + b) * cout +
-                       co)
+                ? Float16::Load(
+                      image + ((at.row + a) * g.out_cols + at.col + b) * cout +
+                      co)
                 : Vec{};
       }
       ExpandGradient1D<kM>(column, out);
@@ -256,7 +249,7 @@ void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
       Vec out[kAlpha];
       ExpandGradient1D<kM>(half[xi], out);
       for (int nu = 0; nu < kAlpha; ++nu) {
-        Store(dm + (xi * kAlpha + nu) * stride + co, out[nu]);
+        Float16::Store(dm + (xi * kAlpha + nu) * stride + co, out[nu]);
       }
     }
   }

@@ -1,22 +1,16 @@
 #include "kernels/small_gemm.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "kernels/simd.h"
 
 namespace graphflow {
 namespace {
 
-constexpr int kLanes = 16;      // Floats per vector (one AVX-512 register).
+constexpr int kLanes = Float16::kLanes;
 constexpr int kMaxVectors = 4;  // Vectors of columns of one register tile.
 
-typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
-
-inline Vec Load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-inline void Store(float* p, const Vec& v) { std::memcpy(p, &v, sizeof(v)); }
+using Vec = Float16::V;
 
 // c[i][j] (+)= sum_k a[i * a_row + k * a_k] * b[k * b_k + j] for i < kP and
 // j < kV vectors, in registers.
@@ -27,7 +21,7 @@ inline void RegisterTile(const float* __restrict a, int64_t a_row, int64_t a_k,
   Vec acc[kP][kV] = {};
   for (int64_t k = 0; k < depth; ++k, a += a_k, b += b_k) {
     Vec bv[kV];
-    for (int v = 0; v < kV; ++v) bv[v] = Load(b + v * kLanes);
+    for (int v = 0; v < kV; ++v) bv[v] = Float16::Load(b + v * kLanes);
     for (int p = 0; p < kP; ++p) {
       const float x = a[p * a_row];
       for (int v = 0; v < kV; ++v) acc[p][v] += x * bv[v];
@@ -36,7 +30,8 @@ inline void RegisterTile(const float* __restrict a, int64_t a_row, int64_t a_k,
   for (int p = 0; p < kP; ++p) {
     for (int v = 0; v < kV; ++v) {
       float* dst = c + p * c_row + v * kLanes;
-      Store(dst, accumulate ? Load(dst) + acc[p][v] : acc[p][v]);
+      Float16::Store(dst,
+                     accumulate ? Float16::Load(dst) + acc[p][v] : acc[p][v]);
     }
   }
 }

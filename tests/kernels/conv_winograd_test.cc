@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -16,9 +15,14 @@
 #include "kernels/conv_compute.h"
 #include "kernels/dnnl_conv.h"
 #include "kernels/eigen.h"
+#include "tests/support/conv_passes.h"
 
 namespace graphflow {
 namespace {
+
+using testing::ConvPassResults;
+using testing::RandomFloats;
+using testing::RunConvPasses;
 
 class WinogradTest : public ::testing::Test {
  protected:
@@ -26,14 +30,6 @@ class WinogradTest : public ::testing::Test {
 
   ComputeBackend saved_ = GetComputeBackend();
 };
-
-std::vector<float> Random(int64_t size, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  std::vector<float> v(size);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // max |got - want| / max |want|: Winograd's transforms reorder and scale the
 // float sums, so its error is a small multiple of the direct sum's rounding.
@@ -100,40 +96,20 @@ const Case kCases[] = {
 // sums over every tile.
 constexpr double kTolerance = 2e-5;
 
-struct Results {
-  std::vector<float> output, in_backprop, filter_backprop;
-};
-
-Results RunPasses(ComputeBackend backend, const ConvGeometry& g,
-                  const std::vector<float>& x, const std::vector<float>& w,
-                  const std::vector<float>& dy) {
-  SetComputeBackendForTesting(backend);
-  Eigen::ThreadPoolDevice& device = DefaultDevice();
-  Results r;
-  r.output.assign(g.batch * g.out_rows * g.out_cols * g.out_depth, NAN);
-  r.in_backprop.assign(x.size(), NAN);
-  r.filter_backprop.assign(w.size(), NAN);
-  EXPECT_TRUE(ConvForward(device, g, x.data(), w.data(), r.output.data()).ok());
-  EXPECT_TRUE(
-      ConvBackpropInput(device, g, w.data(), dy.data(), r.in_backprop.data())
-          .ok());
-  EXPECT_TRUE(ConvBackpropFilter(device, g, x.data(), dy.data(),
-                                 r.filter_backprop.data())
-                  .ok());
-  return r;
-}
-
 TEST_F(WinogradTest, MatchesTheDirectSums) {
   uint32_t seed = 1;
   for (const Case& c : kCases) {
     const ConvGeometry g = c.Geometry();
     ASSERT_TRUE(IsWinogradConv(g)) << c.Name();
-    const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, ++seed);
-    const auto w = Random(g.patch_size() * g.out_depth, ++seed);
+    const auto x =
+        RandomFloats(g.batch * g.in_rows * g.in_cols * g.in_depth, ++seed);
+    const auto w = RandomFloats(g.patch_size() * g.out_depth, ++seed);
     const auto dy =
-        Random(g.batch * g.out_rows * g.out_cols * g.out_depth, ++seed);
-    const Results want = RunPasses(ComputeBackend::kReference, g, x, w, dy);
-    const Results got = RunPasses(ComputeBackend::kAuto, g, x, w, dy);
+        RandomFloats(g.batch * g.out_rows * g.out_cols * g.out_depth, ++seed);
+    const ConvPassResults want =
+        RunConvPasses(ComputeBackend::kReference, g, x, w, dy);
+    const ConvPassResults got =
+        RunConvPasses(ComputeBackend::kAuto, g, x, w, dy);
     EXPECT_LE(RelativeError(got.output, want.output), kTolerance)
         << c.Name() << " forward";
     EXPECT_LE(RelativeError(got.in_backprop, want.in_backprop), kTolerance)
@@ -164,8 +140,9 @@ TEST_F(WinogradTest, TakesOnlyTheShapesItWinsOn) {
 // any thread count gives the same bits (forward is per tile anyway).
 TEST_F(WinogradTest, FilterGradientDoesNotDependOnTheThreadCount) {
   const ConvGeometry g = Same(8, 40, 40, 32, 3, 32).Geometry();  // 34 blocks.
-  const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, 5);
-  const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 6);
+  const auto x = RandomFloats(g.batch * g.in_rows * g.in_cols * g.in_depth, 5);
+  const auto dy =
+      RandomFloats(g.batch * g.out_rows * g.out_cols * g.out_depth, 6);
   std::vector<std::vector<float>> results;
   for (int threads : {1, 2, 3}) {
     Eigen::ThreadPool pool(threads);

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -15,9 +14,14 @@
 #include "gtest/gtest.h"
 #include "kernels/conv_compute.h"
 #include "kernels/eigen.h"
+#include "tests/support/conv_passes.h"
 
 namespace graphflow {
 namespace {
+
+using testing::ConvPassResults;
+using testing::RandomFloats;
+using testing::RunConvPasses;
 
 class DnnlTest : public ::testing::Test {
  protected:
@@ -31,14 +35,6 @@ class DnnlTest : public ::testing::Test {
 
   ComputeBackend saved_ = GetComputeBackend();
 };
-
-std::vector<float> Random(int64_t size, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  std::vector<float> v(size);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // |got - want| <= 1e-5 * max|want| (at least 1e-5): float sums in another
 // order differ by rounding only.
@@ -182,42 +178,21 @@ const Case kCases[] = {
      .pads = {1, 2, 0, 3}},
 };
 
-// The three passes of one case under `backend`.
-struct Results {
-  std::vector<float> output, in_backprop, filter_backprop;
-};
-
-Results RunPasses(ComputeBackend backend, const ConvGeometry& g,
-                  const std::vector<float>& x, const std::vector<float>& w,
-                  const std::vector<float>& dy) {
-  SetComputeBackendForTesting(backend);
-  Eigen::ThreadPoolDevice& device = DefaultDevice();
-  Results r;
-  r.output.assign(g.batch * g.out_rows * g.out_cols * g.out_depth, NAN);
-  r.in_backprop.assign(x.size(), NAN);
-  r.filter_backprop.assign(w.size(), NAN);
-  EXPECT_TRUE(ConvForward(device, g, x.data(), w.data(), r.output.data()).ok());
-  EXPECT_TRUE(
-      ConvBackpropInput(device, g, w.data(), dy.data(), r.in_backprop.data())
-          .ok());
-  EXPECT_TRUE(ConvBackpropFilter(device, g, x.data(), dy.data(),
-                                 r.filter_backprop.data())
-                  .ok());
-  return r;
-}
-
 TEST_F(DnnlTest, ConvMatchesReference) {
   uint32_t seed = 1;
   for (const Case& c : kCases) {
     const ConvGeometry g = c.Geometry();
     ASSERT_GT(g.out_rows, 0) << c.Name();
     ASSERT_GT(g.out_cols, 0) << c.Name();
-    const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, ++seed);
-    const auto w = Random(g.patch_size() * g.out_depth, ++seed);
+    const auto x =
+        RandomFloats(g.batch * g.in_rows * g.in_cols * g.in_depth, ++seed);
+    const auto w = RandomFloats(g.patch_size() * g.out_depth, ++seed);
     const auto dy =
-        Random(g.batch * g.out_rows * g.out_cols * g.out_depth, ++seed);
-    const Results want = RunPasses(ComputeBackend::kReference, g, x, w, dy);
-    const Results got = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+        RandomFloats(g.batch * g.out_rows * g.out_cols * g.out_depth, ++seed);
+    const ConvPassResults want =
+        RunConvPasses(ComputeBackend::kReference, g, x, w, dy);
+    const ConvPassResults got =
+        RunConvPasses(ComputeBackend::kOneDnn, g, x, w, dy);
     ExpectClose(got.output, want.output, c.Name() + " forward");
     ExpectClose(got.in_backprop, want.in_backprop,
                 c.Name() + " backprop input");
@@ -228,12 +203,15 @@ TEST_F(DnnlTest, ConvMatchesReference) {
 
 TEST_F(DnnlTest, CachedPrimitivesGiveTheSameAnswers) {
   const ConvGeometry g = kCases[1].Geometry();
-  const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, 7);
-  const auto w = Random(g.patch_size() * g.out_depth, 8);
-  const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 9);
+  const auto x = RandomFloats(g.batch * g.in_rows * g.in_cols * g.in_depth, 7);
+  const auto w = RandomFloats(g.patch_size() * g.out_depth, 8);
+  const auto dy =
+      RandomFloats(g.batch * g.out_rows * g.out_cols * g.out_depth, 9);
   ClearDnnlConvCacheForTesting();
-  const Results first = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
-  const Results again = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+  const ConvPassResults first =
+      RunConvPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+  const ConvPassResults again =
+      RunConvPasses(ComputeBackend::kOneDnn, g, x, w, dy);
   EXPECT_EQ(first.output, again.output);
   EXPECT_EQ(first.in_backprop, again.in_backprop);
   EXPECT_EQ(first.filter_backprop, again.filter_backprop);
@@ -251,12 +229,15 @@ TEST_F(DnnlTest, ShardsSharingAPrimitiveMatchReference) {
                .cout = 64,
                .same = true};
   const ConvGeometry g = c.Geometry();
-  const auto x = Random(g.batch * g.in_rows * g.in_cols * g.in_depth, 21);
-  const auto w = Random(g.patch_size() * g.out_depth, 22);
-  const auto dy = Random(g.batch * g.out_rows * g.out_cols * g.out_depth, 23);
-  const Results want = RunPasses(ComputeBackend::kReference, g, x, w, dy);
+  const auto x = RandomFloats(g.batch * g.in_rows * g.in_cols * g.in_depth, 21);
+  const auto w = RandomFloats(g.patch_size() * g.out_depth, 22);
+  const auto dy =
+      RandomFloats(g.batch * g.out_rows * g.out_cols * g.out_depth, 23);
+  const ConvPassResults want =
+      RunConvPasses(ComputeBackend::kReference, g, x, w, dy);
   for (int i = 0; i < 5; ++i) {
-    const Results got = RunPasses(ComputeBackend::kOneDnn, g, x, w, dy);
+    const ConvPassResults got =
+        RunConvPasses(ComputeBackend::kOneDnn, g, x, w, dy);
     ExpectClose(got.output, want.output, "forward");
     ExpectClose(got.in_backprop, want.in_backprop, "backprop input");
     ExpectClose(got.filter_backprop, want.filter_backprop, "backprop filter");
@@ -267,8 +248,8 @@ TEST_F(DnnlTest, GemmMatchesEigenForEveryTranspose) {
   // Shards split the rows, or the columns when there are fewer rows.
   for (const int64_t m : {37, 1}) {
     const int64_t n = 29, k = 53;
-    const auto a = Random(m * k, 11);
-    const auto b = Random(k * n, 12);
+    const auto a = RandomFloats(m * k, 11);
+    const auto b = RandomFloats(k * n, 12);
     for (bool ta : {false, true}) {
       for (bool tb : {false, true}) {
         std::vector<float> want(m * n), got(m * n, NAN);
