@@ -5,7 +5,10 @@
 // costs 36 multiplies per channel pair instead of 144, a 2x2 tile of a 5x5
 // filter 36 instead of 100; the rest is the tiles' linear transforms. The
 // results equal the direct sums up to float rounding (a few 1e-6 of the
-// output's scale; conv_winograd_test.cc bounds it).
+// output's scale; conv_winograd_test.cc bounds it). As with cuDNN's and
+// oneDNN's Winograd, an Inf or NaN input makes its whole output tile NaN
+// (the transforms subtract it from itself), where the direct sum gives
+// Inf or NaN only in the outputs whose window reads it.
 //
 // Per block of tiles (sized to stay in L2): the input tiles' transforms V,
 // 36 small GEMMs against the transformed filter U (one per tile position,
