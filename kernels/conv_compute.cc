@@ -473,8 +473,8 @@ bool UseOneDnn(ConvPass pass, const ConvGeometry& g) {
 
 // Whether the Winograd kernels run this float convolution (the default
 // backend only). Against oneDNN (bench/conv_bench.cc, 2 threads, ms):
-// mnist_deep conv2 forward 2.5 vs 3.9, input 2.5 vs 3.8, filter 2.8 vs
-// 4.0; ResNet 56x56 3x3 64->64 3.1 vs 8.3, 3.1 vs 8.6, 4.9 vs 9.3.
+// mnist_deep conv2 forward 1.8 vs 4.1, input 1.8 vs 3.9, filter 2.2 vs
+// 4.1; ResNet 56x56 3x3 64->64 3.1 vs 8.3, 3.1 vs 8.6, 4.6 vs 9.4.
 bool UseWinograd(const ConvGeometry& g) {
   return GetComputeBackend() == ComputeBackend::kAuto && IsWinogradConv(g);
 }

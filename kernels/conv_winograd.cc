@@ -8,12 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "kernels/simd.h"
 #include "kernels/small_gemm.h"
+#include "kernels/winograd_transforms.h"
 
 namespace graphflow {
 namespace {
 
-constexpr int kAlpha = 6;  // Input tile side, m + r - 1 for both filters.
-constexpr int kPositions = kAlpha * kAlpha;
 constexpr int kLanes = Float16::kLanes;
 // Target bytes of one block's transformed tiles (V and M, or V and dM).
 // Measured (bench/conv_bench.cc, mnist conv2 and ResNet 3x3): the forward
@@ -21,6 +20,7 @@ constexpr int kLanes = Float16::kLanes;
 // the filter gradient adds its sums to dU once per block, so it wants more.
 constexpr int64_t kForwardBlockBytes = int64_t{128} << 10;
 constexpr int64_t kFilterBlockBytes = int64_t{256} << 10;
+constexpr int64_t kFilterMinTiles = 18;
 // Up to 128 x 128 channels: the transformed filter (36 planes of
 // Cin x Cout) is read once per block of tiles, and at 256 x 256 (9.4 MB)
 // that makes the filter gradient 2.3x slower than oneDNN's
@@ -29,78 +29,11 @@ constexpr int64_t kMaxChannelPairs = 128 * 128;
 // Partial sums of the filter gradient (up to as many threads work at once).
 constexpr int64_t kFilterChunks = 4;
 
-using Vec = Float16::V;
-
-// The transforms of the modified Toom-Cook construction on the points
-// 0, 1, -1, 2, -2 and infinity. B^T (the input's) is shared by both filter
-// sizes; A^T (the output's) has kM rows. Written out so that the zero and
-// unit coefficients cost nothing.
-
-// v = B^T d.
-inline void TransformInput1D(const Vec (&d)[kAlpha], Vec (&v)[kAlpha]) {
-  const Vec d42 = d[4] - d[2], d31 = d[3] - d[1];
-  v[0] = 4.f * d[0] - 5.f * d[2] + d[4];
-  v[1] = d[3] + d[4] - 4.f * (d[1] + d[2]);
-  v[2] = d[4] - d[3] + 4.f * (d[1] - d[2]);
-  v[3] = d42 + 2.f * d31;
-  v[4] = d42 - 2.f * d31;
-  v[5] = 4.f * d[1] - 5.f * d[3] + d[5];
-}
-
-// y = A^T s.
-template <int kM>
-inline void TransformOutput1D(const Vec (&s)[kAlpha], Vec (&y)[kM]) {
-  const Vec sum12 = s[1] + s[2], diff12 = s[1] - s[2];
-  const Vec sum34 = s[3] + s[4], diff34 = s[3] - s[4];
-  y[0] = s[0] + sum12 + sum34;
-  if constexpr (kM == 4) {
-    y[1] = diff12 + 2.f * diff34;
-    y[2] = sum12 + 4.f * sum34;
-    y[3] = diff12 + 8.f * diff34 + s[5];
-  } else {
-    y[1] = diff12 + 2.f * diff34 + s[5];
-  }
-}
-
-// s = A y: the transpose of TransformOutput1D, for the output gradient.
-template <int kM>
-inline void ExpandGradient1D(const Vec (&y)[kM], Vec (&s)[kAlpha]) {
-  s[0] = y[0];
-  if constexpr (kM == 4) {
-    const Vec even = y[0] + y[2], odd = y[1] + y[3];
-    const Vec even2 = y[0] + 4.f * y[2], odd2 = 2.f * y[1] + 8.f * y[3];
-    s[1] = even + odd;
-    s[2] = even - odd;
-    s[3] = even2 + odd2;
-    s[4] = even2 - odd2;
-    s[5] = y[3];
-  } else {
-    s[1] = y[0] + y[1];
-    s[2] = y[0] - y[1];
-    s[3] = y[0] + 2.f * y[1];
-    s[4] = y[0] - 2.f * y[1];
-    s[5] = y[1];
-  }
-}
-
-// G (kAlpha x r), the filter transform: row j < 5 is a_j^k / prod_{l != j}
-// (a_j - a_l) over the finite points a; the last row picks g[r - 1].
-std::vector<float> FilterTransformMatrix(int r) {
-  constexpr double kPoints[kAlpha - 1] = {0, 1, -1, 2, -2};
-  std::vector<float> G(kAlpha * r, 0.f);
-  for (int j = 0; j < kAlpha - 1; ++j) {
-    double scale = 1;
-    for (int l = 0; l < kAlpha - 1; ++l) {
-      if (l != j) scale *= kPoints[j] - kPoints[l];
-    }
-    double power = 1;
-    for (int k = 0; k < r; ++k, power *= kPoints[j]) {
-      G[j * r + k] = static_cast<float>(power / scale);
-    }
-  }
-  G[(kAlpha - 1) * r + r - 1] = 1;
-  return G;
-}
+using winograd::ExpandGradient1D;
+using winograd::FilterTransformMatrix;
+using winograd::TransformInput1D;
+using winograd::TransformOutput1D;
+using winograd::Vec;
 
 // y[0, n) += w * x[0, n).
 void Axpy(float w, const float* x, int64_t n, float* y) {
@@ -111,6 +44,7 @@ void Axpy(float w, const float* x, int64_t n, float* y) {
 // How a convolution's output is cut into kM x kM tiles, and the tiles into
 // blocks.
 struct Tiling {
+  int alpha = 0;          // Input tile side.
   int m = 0;              // Output tile side.
   int64_t rows = 0;       // Tiles per image down.
   int64_t cols = 0;       // Tiles per image across.
@@ -124,17 +58,19 @@ struct Tiling {
   }
 };
 
-Tiling MakeTiling(const ConvGeometry& g, int m, int64_t block_bytes) {
+Tiling MakeTiling(const ConvGeometry& g, int alpha, int m, int64_t block_bytes,
+                  int64_t min_tiles) {
   Tiling t;
+  t.alpha = alpha;
   t.m = m;
   t.rows = (g.out_rows + m - 1) / m;
   t.cols = (g.out_cols + m - 1) / m;
   t.count = g.batch * t.rows * t.cols;
   const int64_t tile_bytes =
-      kPositions * (g.in_depth + g.out_depth) * int64_t{sizeof(float)};
-  t.per_block =
-      std::clamp<int64_t>(block_bytes / tile_bytes / kSmallGemmRows, 1, 16) *
-      kSmallGemmRows;
+      alpha * alpha * (g.in_depth + g.out_depth) * int64_t{sizeof(float)};
+  t.per_block = std::clamp<int64_t>(block_bytes / tile_bytes / kSmallGemmRows,
+                                    min_tiles / kSmallGemmRows, 16) *
+                kSmallGemmRows;
   t.blocks = (t.count + t.per_block - 1) / t.per_block;
   return t;
 }
@@ -152,6 +88,7 @@ TilePlace Place(const Tiling& t, int64_t tile) {
 
 // The input window of a tile, B^T d B, to v[p * stride + c] (p = 6 * row +
 // column of the tile position) for all input channels c.
+template <int kAlpha>
 void TransformInputTile(const ConvGeometry& g, const Tiling& t,
                         const float* input, int64_t tile, float* v,
                         int64_t stride) {
@@ -176,12 +113,12 @@ void TransformInputTile(const ConvGeometry& g, const Tiling& t,
                               image + ((h0 + i) * g.in_cols + w0 + j) * cin + c)
                         : Vec{};
       }
-      TransformInput1D(column, out);
+      TransformInput1D<kAlpha>(column, out);
       for (int xi = 0; xi < kAlpha; ++xi) rows[xi][j] = out[xi];
     }
     for (int xi = 0; xi < kAlpha; ++xi) {
       Vec out[kAlpha];
-      TransformInput1D(rows[xi], out);
+      TransformInput1D<kAlpha>(rows[xi], out);
       for (int nu = 0; nu < kAlpha; ++nu) {
         Float16::Store(v + (xi * kAlpha + nu) * stride + c, out[nu]);
       }
@@ -191,7 +128,7 @@ void TransformInputTile(const ConvGeometry& g, const Tiling& t,
 
 // A^T M A of tile `tile` (M at m[p * stride + co]) into the output pixels
 // the tile covers, in `output` whose first image is `first_image`.
-template <int kM>
+template <int kAlpha, int kM>
 void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
                          int64_t stride, int64_t tile, int64_t first_image,
                          float* output) {
@@ -207,12 +144,12 @@ void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
       for (int xi = 0; xi < kAlpha; ++xi) {
         column[xi] = Float16::Load(m + (xi * kAlpha + nu) * stride + co);
       }
-      TransformOutput1D<kM>(column, out);
+      TransformOutput1D<kAlpha, kM>(column, out);
       for (int a = 0; a < kM; ++a) half[a][nu] = out[a];
     }
     for (int a = 0; a < rows; ++a) {
       Vec out[kM];
-      TransformOutput1D<kM>(half[a], out);
+      TransformOutput1D<kAlpha, kM>(half[a], out);
       float* row = image + ((at.row + a) * g.out_cols + at.col) * cout + co;
       for (int b = 0; b < cols; ++b) Float16::Store(row + b * cout, out[b]);
     }
@@ -221,7 +158,7 @@ void TransformOutputTile(const ConvGeometry& g, const Tiling& t, const float* m,
 
 // A dY A^T of tile `tile`'s output gradient (zero past the output's edge) to
 // dm[p * stride + co].
-template <int kM>
+template <int kAlpha, int kM>
 void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
                            const float* out_backprop, int64_t tile, float* dm,
                            int64_t stride) {
@@ -242,12 +179,12 @@ void TransformGradientTile(const ConvGeometry& g, const Tiling& t,
                       co)
                 : Vec{};
       }
-      ExpandGradient1D<kM>(column, out);
+      ExpandGradient1D<kAlpha, kM>(column, out);
       for (int xi = 0; xi < kAlpha; ++xi) half[xi][b] = out[xi];
     }
     for (int xi = 0; xi < kAlpha; ++xi) {
       Vec out[kAlpha];
-      ExpandGradient1D<kM>(half[xi], out);
+      ExpandGradient1D<kAlpha, kM>(half[xi], out);
       for (int nu = 0; nu < kAlpha; ++nu) {
         Float16::Store(dm + (xi * kAlpha + nu) * stride + co, out[nu]);
       }
@@ -281,21 +218,21 @@ absl::Status OutOfMemory(int64_t floats) {
 }
 
 // Floats TransformFilter needs: u, then one row of G g.
-int64_t FilterTransformFloats(const ConvGeometry& g) {
-  return (kPositions + g.filter_rows) * g.in_depth * g.out_depth;
+int64_t FilterTransformFloats(const ConvGeometry& g, int alpha) {
+  return (alpha * alpha + g.filter_rows) * g.in_depth * g.out_depth;
 }
 
 // u[p][ci][co] = (G g G^T)[p] for every channel pair (plane = Cin * Cout),
-// in the first kPositions planes of `buffer` (FilterTransformFloats).
-void TransformFilter(const ConvGeometry& g, const float* filter,
+// in the first alpha * alpha planes of `buffer` (FilterTransformFloats).
+void TransformFilter(const ConvGeometry& g, int alpha, const float* filter,
                      float* buffer) {
   const int r = static_cast<int>(g.filter_rows);
   const int64_t plane = g.in_depth * g.out_depth;
-  const std::vector<float> G = FilterTransformMatrix(r);
+  const std::vector<float> G = FilterTransformMatrix(alpha, r);
   float* u = buffer;
-  std::fill_n(u, kPositions * plane, 0.f);
-  float* row = u + kPositions * plane;  // Row xi of G g: row[j].
-  for (int xi = 0; xi < kAlpha; ++xi) {
+  std::fill_n(u, alpha * alpha * plane, 0.f);
+  float* row = u + alpha * alpha * plane;  // Row xi of G g: row[j].
+  for (int xi = 0; xi < alpha; ++xi) {
     std::fill_n(row, r * plane, 0.f);
     for (int j = 0; j < r; ++j) {
       for (int i = 0; i < r; ++i) {
@@ -303,33 +240,34 @@ void TransformFilter(const ConvGeometry& g, const float* filter,
              row + j * plane);
       }
     }
-    for (int nu = 0; nu < kAlpha; ++nu) {
+    for (int nu = 0; nu < alpha; ++nu) {
       for (int j = 0; j < r; ++j) {
         Axpy(G[nu * r + j], row + j * plane, plane,
-             u + (xi * kAlpha + nu) * plane);
+             u + (xi * alpha + nu) * plane);
       }
     }
   }
 }
 
 // filter_backprop = G^T du G, du[p][ci][co] the transformed gradient; row
-// has room for kAlpha planes.
-void UntransformFilterGradient(const ConvGeometry& g, const float* du,
-                               float* row, float* filter_backprop) {
+// has room for alpha planes.
+void UntransformFilterGradient(const ConvGeometry& g, int alpha,
+                               const float* du, float* row,
+                               float* filter_backprop) {
   const int r = static_cast<int>(g.filter_rows);
   const int64_t plane = g.in_depth * g.out_depth;
-  const std::vector<float> G = FilterTransformMatrix(r);
+  const std::vector<float> G = FilterTransformMatrix(alpha, r);
   std::fill_n(filter_backprop, r * r * plane, 0.f);
   for (int i = 0; i < r; ++i) {  // Row i of G^T du: row[nu].
-    std::fill_n(row, kAlpha * plane, 0.f);
-    for (int nu = 0; nu < kAlpha; ++nu) {
-      for (int xi = 0; xi < kAlpha; ++xi) {
-        Axpy(G[xi * r + i], du + (xi * kAlpha + nu) * plane, plane,
+    std::fill_n(row, alpha * plane, 0.f);
+    for (int nu = 0; nu < alpha; ++nu) {
+      for (int xi = 0; xi < alpha; ++xi) {
+        Axpy(G[xi * r + i], du + (xi * alpha + nu) * plane, plane,
              row + nu * plane);
       }
     }
     for (int j = 0; j < r; ++j) {
-      for (int nu = 0; nu < kAlpha; ++nu) {
+      for (int nu = 0; nu < alpha; ++nu) {
         Axpy(G[nu * r + j], row + nu * plane, plane,
              filter_backprop + (i * r + j) * plane);
       }
@@ -339,10 +277,11 @@ void UntransformFilterGradient(const ConvGeometry& g, const float* du,
 
 // Output tiles [begin, end) in blocks, with this thread's scratch (V, then
 // M) into `output`, whose first image is batch image `first_image`.
-template <int kM>
+template <int kAlpha, int kM>
 void ForwardTiles(const ConvGeometry& g, const Tiling& t, const float* input,
                   const float* u, int64_t begin, int64_t end,
                   int64_t first_image, float* output, float* scratch) {
+  constexpr int kPositions = kAlpha * kAlpha;
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t v_stride = t.per_block * cin, m_stride = t.per_block * cout;
   float* v = scratch;
@@ -350,31 +289,33 @@ void ForwardTiles(const ConvGeometry& g, const Tiling& t, const float* input,
   for (int64_t first = begin; first < end; first += t.per_block) {
     const int64_t tiles = std::min(t.per_block, end - first);
     for (int64_t b = 0; b < tiles; ++b) {
-      TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
+      TransformInputTile<kAlpha>(g, t, input, first + b, v + b * cin, v_stride);
     }
     for (int p = 0; p < kPositions; ++p) {
       SmallGemm(v + p * v_stride, cin, 1, u + p * cin * cout, cout, tiles, cout,
                 cin, m + p * m_stride, cout, false);
     }
     for (int64_t b = 0; b < tiles; ++b) {
-      TransformOutputTile<kM>(g, t, m + b * cout, m_stride, first + b,
-                              first_image, output);
+      TransformOutputTile<kAlpha, kM>(g, t, m + b * cout, m_stride, first + b,
+                                      first_image, output);
     }
   }
 }
 
 // Floats of one thread's V and M.
 int64_t ForwardScratch(const ConvGeometry& g, const Tiling& t) {
-  return kPositions * t.per_block * (g.in_depth + g.out_depth);
+  return t.alpha * t.alpha * t.per_block * (g.in_depth + g.out_depth);
 }
 
-template <int kM>
+template <int kAlpha, int kM>
 absl::Status Forward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                      const float* input, const float* filter, float* output) {
-  const Tiling t = MakeTiling(g, kM, kForwardBlockBytes);
-  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g));
-  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g));
-  TransformFilter(g, filter, u);
+  constexpr int kPositions = kAlpha * kAlpha;
+  const Tiling t =
+      MakeTiling(g, kAlpha, kM, kForwardBlockBytes, kSmallGemmRows);
+  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g, kAlpha));
+  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g, kAlpha));
+  TransformFilter(g, kAlpha, filter, u);
   const int64_t scratch = ForwardScratch(g, t);
   std::atomic<bool> failed{false};
   ParallelFor(device, t.blocks,
@@ -385,22 +326,23 @@ absl::Status Forward(Eigen::ThreadPoolDevice& device, const ConvGeometry& g,
                   failed = true;
                   return;
                 }
-                ForwardTiles<kM>(g, t, input, u, t.first(b0),
-                                 std::min(t.count, t.first(b1)), 0, output,
-                                 buffer);
+                ForwardTiles<kAlpha, kM>(g, t, input, u, t.first(b0),
+                                         std::min(t.count, t.first(b1)), 0,
+                                         output, buffer);
               });
   return failed ? OutOfMemory(scratch) : absl::OkStatus();
 }
 
-template <int kM>
+template <int kAlpha, int kM>
 absl::Status ForwardChunks(
     Eigen::ThreadPoolDevice& device, const ConvGeometry& g, const float* input,
     const float* filter, int64_t chunk,
     absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
-  const Tiling t = MakeTiling(g, kM, kForwardBlockBytes);
-  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g));
-  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g));
-  TransformFilter(g, filter, u);
+  const Tiling t =
+      MakeTiling(g, kAlpha, kM, kForwardBlockBytes, kSmallGemmRows);
+  float* u = ThreadBuffer(Slot::kCaller, FilterTransformFloats(g, kAlpha));
+  if (u == nullptr) return OutOfMemory(FilterTransformFloats(g, kAlpha));
+  TransformFilter(g, kAlpha, filter, u);
   const int64_t per_image = t.rows * t.cols;
   const int64_t image_size = g.out_rows * g.out_cols * g.out_depth;
   chunk = std::clamp<int64_t>(chunk, 1, g.batch);
@@ -421,8 +363,8 @@ absl::Status ForwardChunks(
       const int64_t end = g.batch * (s + 1) / shards;
       for (int64_t n0 = g.batch * s / shards; n0 < end; n0 += chunk) {
         const int64_t n1 = std::min(end, n0 + chunk);
-        ForwardTiles<kM>(g, t, input, u, n0 * per_image, n1 * per_image, n0, y,
-                         buffer);
+        ForwardTiles<kAlpha, kM>(g, t, input, u, n0 * per_image, n1 * per_image,
+                                 n0, y, buffer);
         consume(n0, n1, y);
       }
     }
@@ -430,11 +372,13 @@ absl::Status ForwardChunks(
   return failed ? OutOfMemory(floats) : absl::OkStatus();
 }
 
-template <int kM>
+template <int kAlpha, int kM>
 absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
                             const ConvGeometry& g, const float* input,
                             const float* out_backprop, float* filter_backprop) {
-  const Tiling t = MakeTiling(g, kM, kFilterBlockBytes);
+  constexpr int kPositions = kAlpha * kAlpha;
+  const Tiling t =
+      MakeTiling(g, kAlpha, kM, kFilterBlockBytes, kFilterMinTiles);
   const int64_t cin = g.in_depth, cout = g.out_depth;
   const int64_t plane = cin * cout;
   // Each chunk of blocks sums into its own transformed gradient. The chunks
@@ -464,9 +408,10 @@ absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
                block < t.blocks * (c + 1) / chunks; ++block) {
             const int64_t first = t.first(block), tiles = t.size(block);
             for (int64_t b = 0; b < tiles; ++b) {
-              TransformInputTile(g, t, input, first + b, v + b * cin, v_stride);
-              TransformGradientTile<kM>(g, t, out_backprop, first + b,
-                                        dm + b * cout, m_stride);
+              TransformInputTile<kAlpha>(g, t, input, first + b, v + b * cin,
+                                         v_stride);
+              TransformGradientTile<kAlpha, kM>(g, t, out_backprop, first + b,
+                                                dm + b * cout, m_stride);
             }
             // dU[p][ci][co] += sum over tiles of V[p][tile][ci] *
             // dM[p][tile][co].
@@ -481,7 +426,7 @@ absl::Status BackpropFilter(Eigen::ThreadPoolDevice& device,
   for (int64_t c = 1; c < chunks; ++c) {
     Axpy(1.f, du + c * kPositions * plane, kPositions * plane, du);
   }
-  UntransformFilterGradient(g, du, du + sums, filter_backprop);
+  UntransformFilterGradient(g, kAlpha, du, du + sums, filter_backprop);
   return absl::OkStatus();
 }
 
@@ -503,8 +448,8 @@ bool IsWinogradConv(const ConvGeometry& g) {
 absl::Status WinogradConvForward(Eigen::ThreadPoolDevice& device,
                                  const ConvGeometry& g, const float* input,
                                  const float* filter, float* output) {
-  return g.filter_rows == 3 ? Forward<4>(device, g, input, filter, output)
-                            : Forward<2>(device, g, input, filter, output);
+  return g.filter_rows == 3 ? Forward<6, 4>(device, g, input, filter, output)
+                            : Forward<8, 4>(device, g, input, filter, output);
 }
 
 absl::Status WinogradConvForwardChunks(
@@ -512,8 +457,8 @@ absl::Status WinogradConvForwardChunks(
     const float* filter, int64_t chunk,
     absl::FunctionRef<void(int64_t b0, int64_t b1, float* out)> consume) {
   return g.filter_rows == 3
-             ? ForwardChunks<4>(device, g, input, filter, chunk, consume)
-             : ForwardChunks<2>(device, g, input, filter, chunk, consume);
+             ? ForwardChunks<6, 4>(device, g, input, filter, chunk, consume)
+             : ForwardChunks<8, 4>(device, g, input, filter, chunk, consume);
 }
 
 absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,
@@ -521,10 +466,11 @@ absl::Status WinogradConvBackpropFilter(Eigen::ThreadPoolDevice& device,
                                         const float* input,
                                         const float* out_backprop,
                                         float* filter_backprop) {
-  return g.filter_rows == 3 ? BackpropFilter<4>(device, g, input, out_backprop,
-                                                filter_backprop)
-                            : BackpropFilter<2>(device, g, input, out_backprop,
-                                                filter_backprop);
+  return g.filter_rows == 3
+             ? BackpropFilter<6, 4>(device, g, input, out_backprop,
+                                    filter_backprop)
+             : BackpropFilter<8, 4>(device, g, input, out_backprop,
+                                    filter_backprop);
 }
 
 }  // namespace graphflow

@@ -1,9 +1,9 @@
 // Winograd minimal-filtering convolution (Lavin & Gray, "Fast Algorithms for
 // Convolutional Neural Networks", 2016) for stride-1 3x3 and 5x5 float
-// convolutions whose channel counts are multiples of 16: F(4x4, 3x3) and
-// F(2x2, 5x5), both on 6x6 input tiles. A 4x4 output tile of a 3x3 filter
-// costs 36 multiplies per channel pair instead of 144, a 2x2 tile of a 5x5
-// filter 36 instead of 100; the rest is the tiles' linear transforms. The
+// convolutions whose channel counts are multiples of 16: F(4x4, 3x3) on 6x6
+// input tiles and F(4x4, 5x5) on 8x8 ones (winograd_transforms.h). A 4x4
+// output tile costs 36 multiplies per channel pair instead of 144 (3x3), or
+// 64 instead of 400 (5x5); the rest is the tiles' linear transforms. The
 // results equal the direct sums up to float rounding (a few 1e-6 of the
 // output's scale; conv_winograd_test.cc bounds it). As with cuDNN's and
 // oneDNN's Winograd, an Inf or NaN input makes its whole output tile NaN

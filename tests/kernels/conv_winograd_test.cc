@@ -1,5 +1,5 @@
 // The Winograd convolutions (kernels/conv_winograd.h) against graphflow's
-// reference path on random data: F(4x4, 3x3) and F(2x2, 5x5) forward and
+// reference path on random data: F(4x4, 3x3) and F(4x4, 5x5) forward and
 // filter gradient, and the input gradient ConvBackpropInput computes with
 // them, over SAME / VALID / asymmetric padding, sizes that leave partial
 // tiles, tails of the register tiles and several blocks per thread.
@@ -91,9 +91,9 @@ const Case kCases[] = {
     Same(5, 6, 6, 96, 5, 32),  // Filter-gradient rows 96 = 16 tiles of 6.
 };
 
-// A bound on the relative error: F(2x2, 5x5)'s filter transform has larger
-// coefficients (up to 16/24) than F(4x4, 3x3)'s, and the filter gradient
-// sums over every tile.
+// A bound on the relative error: F(4x4, 5x5)'s transforms have larger
+// coefficients (up to 8 and 5.25) than F(4x4, 3x3)'s, and the filter
+// gradient sums over every tile.
 constexpr double kTolerance = 2e-5;
 
 TEST_F(WinogradTest, MatchesTheDirectSums) {

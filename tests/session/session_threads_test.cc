@@ -1,8 +1,8 @@
 // SessionOptions::threads: a session on a pool of its own, with the same
 // seed and thread count, trains to bitwise-identical losses and variables;
 // across thread counts the results differ by rounding (some sums split
-// their terms by thread), which Adam can grow to ~1e-5 in the variables; a
-// bad count is InvalidArgument.
+// their terms by thread), which Adam can grow to a few 1e-4 in the
+// variables; a bad count is InvalidArgument.
 #include <cstring>
 #include <random>
 #include <string>
@@ -87,12 +87,14 @@ void ExpectDeterministic(const examples::CourseModel& model,
   const std::vector<Tensor> three = Train(model, x_shape, classes, 3);
   ASSERT_EQ(one.size(), two.size());
   ASSERT_EQ(three.size(), two.size());
-  // The losses agree to rounding; the variables to a few rounding steps
-  // of Adam, which divides by sqrt(v): where a gradient is near zero it
-  // turns last-bit differences into ~1e-5 (a wrong sum would be ~lr, 1e-2).
+  // The losses agree to rounding; the variables to a fraction of one
+  // Adam step (lr = 9e-3), which divides by sqrt(v): where a gradient is
+  // near zero it turns last-bit differences into up to a few 1e-4 (seen:
+  // 3.4e-4 in mnist_deep's conv2 and fc1 after four steps); a wrong sum
+  // would be about a whole step.
   for (size_t i = 0; i < two.size(); ++i) {
     const bool loss = i < 4;
-    const double atol = loss ? 1e-5 : 2e-4, rtol = loss ? 1e-4 : 1e-3;
+    const double atol = loss ? 1e-5 : 1e-3, rtol = loss ? 1e-4 : 1e-3;
     EXPECT_TRUE(TensorNear(one[i], two[i], atol, rtol)) << "result " << i;
     EXPECT_TRUE(TensorNear(three[i], two[i], atol, rtol)) << "result " << i;
   }
