@@ -21,11 +21,11 @@ constexpr int kLanes = Float16::kLanes;
 constexpr int64_t kForwardBlockBytes = int64_t{128} << 10;
 constexpr int64_t kFilterBlockBytes = int64_t{256} << 10;
 constexpr int64_t kFilterMinTiles = 18;
-// Up to 128 x 128 channels: the transformed filter (36 planes of
-// Cin x Cout) is read once per block of tiles, and at 256 x 256 (9.4 MB)
-// that makes the filter gradient 2.3x slower than oneDNN's
-// (bench/conv_bench.cc, resnet_3x3_256).
-constexpr int64_t kMaxChannelPairs = 128 * 128;
+// The transformed filter (alpha^2 planes of Cin x Cout) is read once per
+// block of tiles: up to 2.4 MB (3x3, 128 x 128 channels) Winograd still
+// wins every pass; at 9.4 MB (3x3, 256 x 256) its filter gradient is 2.3x
+// slower than oneDNN's (bench/conv_bench.cc, resnet_3x3_128 and _256).
+constexpr int64_t kMaxTransformedFilter = 36 * 128 * 128;
 // Partial sums of the filter gradient (up to as many threads work at once).
 constexpr int64_t kFilterChunks = 4;
 
@@ -440,8 +440,9 @@ bool IsWinogradConv(const ConvGeometry& g) {
   return (r == 3 || r == 5) && g.filter_cols == r && g.stride_rows == 1 &&
          g.stride_cols == 1 && g.dilation_rows == 1 && g.dilation_cols == 1 &&
          wide(g.in_depth) && wide(g.out_depth) &&
-         g.in_depth * g.out_depth <= kMaxChannelPairs && g.batch > 0 &&
-         g.out_rows >= 4 && g.out_cols >= 4 && g.pad_top >= 0 &&
+         (r == 3 ? 36 : 64) * g.in_depth * g.out_depth <=
+             kMaxTransformedFilter &&
+         g.batch > 0 && g.out_rows >= 4 && g.out_cols >= 4 && g.pad_top >= 0 &&
          g.pad_left >= 0 && g.pad_top < r && g.pad_left < r;
 }
 

@@ -27,8 +27,9 @@ namespace graphflow {
 
 // True when g is a convolution the Winograd kernels compute and win on:
 // stride and dilation 1, a 3x3 or 5x5 filter, input and output channels
-// multiples of 16 with at most 128 x 128 channel pairs, an output of at
-// least 4x4, padding inside the window.
+// multiples of 16 whose transformed filter fits 36 x 128 x 128 floats
+// (3x3: up to 128 x 128 channels, 5x5: 64 x 128), an output of at least
+// 4x4, padding inside the window.
 bool IsWinogradConv(const ConvGeometry& g);
 
 // Same contracts as ConvForward / ConvBackpropFilter (conv_compute.h) for a

@@ -126,6 +126,8 @@ TEST_F(WinogradTest, TakesOnlyTheShapesItWinsOn) {
   EXPECT_TRUE(IsWinogradConv(Same(8, 28, 28, 128, 3, 128).Geometry()));
   // 256 x 256 channels: the transformed filter no longer stays in cache.
   EXPECT_FALSE(IsWinogradConv(Same(8, 14, 14, 256, 3, 256).Geometry()));
+  EXPECT_TRUE(IsWinogradConv(Same(8, 14, 14, 64, 5, 128).Geometry()));
+  EXPECT_FALSE(IsWinogradConv(Same(8, 14, 14, 128, 5, 128).Geometry()));
   EXPECT_FALSE(IsWinogradConv(Same(8, 3, 3, 64, 3, 64).Geometry()));
   EXPECT_FALSE(IsWinogradConv(Same(8, 16, 16, 3, 3, 64).Geometry()));
   EXPECT_FALSE(IsWinogradConv(Same(8, 16, 16, 24, 3, 64).Geometry()));
