@@ -32,6 +32,7 @@ absl::Status RegisterPoolingArgmaxKernels(KernelRegistry& registry);
 // The graph optimizer's fused ops (ops/fused_ops.cc).
 absl::Status RegisterFusedKernels(KernelRegistry& registry);
 // Part of the fused family, called by RegisterFusedKernels.
+absl::Status RegisterFusedAdamKernels(KernelRegistry& registry);
 absl::Status RegisterFusedConvGradKernels(KernelRegistry& registry);
 absl::Status RegisterFusedConvPoolKernels(KernelRegistry& registry);
 absl::Status RegisterConvKernels(KernelRegistry& registry);

@@ -90,6 +90,7 @@ absl::Status RegisterFusedKernels(KernelRegistry& r) {
     return RunFused(ctx, "MatMul");
   }));
   RETURN_IF_ERROR(RegisterFusedConvPoolKernels(r));
+  RETURN_IF_ERROR(RegisterFusedAdamKernels(r));
   return RegisterFusedConvGradKernels(r);
 }
 

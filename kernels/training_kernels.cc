@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "graph/status.h"
+#include "kernels/adam_update.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
 #include "kernels/resource_variable.h"
@@ -105,60 +106,20 @@ absl::Status Momentum(KernelContext& ctx) {
 }
 
 template <typename T>
-struct AdamCoefficients {
-  T beta1, beta2, lr_t, epsilon;
-};
-
-// One pass over n elements. The variables and the gradient are distinct
-// buffers (an update copies a variable a reader still holds), so the
-// restrict pointers let the whole loop vectorize, sqrt and division too.
-template <typename T, bool kNesterov>
-void AdamRange(const AdamCoefficients<T>& k, T* __restrict w, T* __restrict m,
-               T* __restrict v, const T* __restrict g, int64_t n) {
-  const T beta1 = k.beta1, one_minus_beta1 = T(1) - k.beta1,
-          one_minus_beta2 = T(1) - k.beta2, lr_t = k.lr_t, epsilon = k.epsilon;
-  for (int64_t i = 0; i < n; ++i) {
-    m[i] += (g[i] - m[i]) * one_minus_beta1;
-    v[i] += (g[i] * g[i] - v[i]) * one_minus_beta2;
-    const T step = kNesterov ? g[i] * one_minus_beta1 + beta1 * m[i] : m[i];
-    w[i] -= lr_t * step / (std::sqrt(v[i]) + epsilon);
-  }
-}
-
-template <typename T>
 absl::Status Adam(KernelContext& ctx) {
-  for (int i = 3; i <= 8; ++i) RETURN_IF_ERROR(CheckScalar(ctx, i));
-  auto scalar = [&](int i) { return ctx.input(i).data<T>()[0]; };
-  const T beta1_power = scalar(3), beta2_power = scalar(4), lr = scalar(5),
-          beta1 = scalar(6), beta2 = scalar(7), epsilon = scalar(8);
   const Tensor& grad = ctx.input(9);
-  bool nesterov = false;
-  RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
-  const T lr_t = lr * std::sqrt(T(1) - beta2_power) / (T(1) - beta1_power);
-  ASSIGN_OR_RETURN(std::vector<StoredVariable*> vars, Vars(ctx, 3));
-  RETURN_IF_ERROR(vars[0]->Update([&](Tensor& var) {
-    return vars[1]->Update([&](Tensor& m_t) {
-      return vars[2]->Update([&](Tensor& v_t) -> absl::Status {
-        RETURN_IF_ERROR(CheckSameShape(ctx, var, m_t, "m"));
-        RETURN_IF_ERROR(CheckSameShape(ctx, var, v_t, "v"));
-        RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
-        T* w = var.data<T>();
-        T* m = m_t.data<T>();
-        T* v = v_t.data<T>();
-        const T* g = grad.data<T>();
-        const AdamCoefficients<T> k{beta1, beta2, lr_t, epsilon};
-        ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
-          if (nesterov) {
-            AdamRange<T, true>(k, w + b, m + b, v + b, g + b, e - b);
-          } else {
-            AdamRange<T, false>(k, w + b, m + b, v + b, g + b, e - b);
-          }
-        });
-        return absl::OkStatus();
-      });
+  return RunAdam<T>(ctx, [&](const AdamCoefficients<T>& k, bool nesterov,
+                             Tensor& var, Tensor& m, Tensor& v) {
+    RETURN_IF_ERROR(CheckSameShape(ctx, var, grad, "grad"));
+    T* wp = var.data<T>();
+    T* mp = m.data<T>();
+    T* vp = v.data<T>();
+    const T* g = grad.data<T>();
+    ForRanges(ctx, var.num_elements(), [&](int64_t b, int64_t e) {
+      AdamRange(nesterov, k, wp + b, mp + b, vp + b, g + b, e - b);
     });
-  }));
-  return Done(ctx, vars[0]);
+    return absl::OkStatus();
+  });
 }
 
 // Dispatches a float/double kernel template on the node's T attr.
@@ -188,6 +149,29 @@ struct AdamKernel {
 };
 
 }  // namespace
+
+template <typename T>
+absl::Status RunAdam(KernelContext& ctx, AdamPass<T> pass) {
+  for (int i = 3; i <= 8; ++i) RETURN_IF_ERROR(CheckScalar(ctx, i));
+  auto scalar = [&](int i) { return ctx.input(i).data<T>()[0]; };
+  const AdamCoefficients<T> k = MakeAdamCoefficients(
+      scalar(3), scalar(4), scalar(5), scalar(6), scalar(7), scalar(8));
+  bool nesterov = false;
+  RETURN_IF_ERROR(ctx.GetAttr("use_nesterov", &nesterov));
+  ASSIGN_OR_RETURN(std::vector<StoredVariable*> vars, Vars(ctx, 3));
+  RETURN_IF_ERROR(vars[0]->Update([&](Tensor& var) {
+    return vars[1]->Update([&](Tensor& m) {
+      return vars[2]->Update([&](Tensor& v) -> absl::Status {
+        RETURN_IF_ERROR(CheckSameShape(ctx, var, m, "m"));
+        RETURN_IF_ERROR(CheckSameShape(ctx, var, v, "v"));
+        return pass(k, nesterov, var, m, v);
+      });
+    });
+  }));
+  return Done(ctx, vars[0]);
+}
+template absl::Status RunAdam<float>(KernelContext&, AdamPass<float>);
+template absl::Status RunAdam<double>(KernelContext&, AdamPass<double>);
 
 absl::Status RegisterTrainingKernels(KernelRegistry& r) {
   RETURN_IF_ERROR(

@@ -3,7 +3,8 @@
 // graphflow writes. TF 1.15's _FusedConv2D and _FusedMatMul: fused_ops lists
 // what follows the product, in order, "BiasAdd" (args[0] is the bias) and/or
 // "Relu"; shapes are those of the unfused op. And graphflow's
-// _FusedMaxPoolGradConv2DBackpropFilter (below).
+// _FusedConv2DMaxPool, _FusedMaxPoolGradConv2DBackpropFilter and
+// _FusedMatMulApplyAdam (below).
 #include "absl/strings/str_cat.h"
 #include "graph/graph.h"
 #include "graph/padding.h"
@@ -98,6 +99,30 @@ absl::Status FilterGradFromArgmaxShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// _FusedMatMulApplyAdam: ApplyAdam's "out" (the variable's shape, which m
+// and v must share); the hyper-parameters are scalars. The product's shape
+// is checked against the variable's when the kernel runs.
+absl::Status MatMulApplyAdamShape(InferenceContext& c) {
+  PartialShape var = c.input_shape(0);
+  for (int i : {1, 2}) {
+    auto merged = var.Merge(c.input_shape(i));
+    if (!merged.ok()) {
+      return c.Error(absl::StrCat(
+          "input ", i, " has shape ", c.input_shape(i).DebugString(),
+          ", expected the variable's shape ", var.DebugString()));
+    }
+    var = *merged;
+  }
+  for (int i = 3; i <= 8; ++i) {
+    if (c.input_shape(i).rank() > 0) {
+      return c.Error(absl::StrCat("input ", i, " must be a scalar, got shape ",
+                                  c.input_shape(i).DebugString()));
+    }
+  }
+  c.set_output(0, var);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RegisterFusedOps(OpRegistry& r) {
@@ -149,6 +174,29 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                      .Attr("dilations: list(int) = [1, 1, 1, 1]")
                      .SetShapeFn(FilterGradFromArgmaxShape)
                      .SetNoGradient()));
+  // ApplyAdam(var, m, v, ..., grad = MatMul(a, b)) for the one MatMul only
+  // the update reads (a dense layer's weight gradient): the product is
+  // applied band by band and never stored.
+  RETURN_IF_ERROR(r.Register(OpDefBuilder("_FusedMatMulApplyAdam")
+                                 .Input("var: Ref(T)")
+                                 .Input("m: Ref(T)")
+                                 .Input("v: Ref(T)")
+                                 .Input("beta1_power: T")
+                                 .Input("beta2_power: T")
+                                 .Input("lr: T")
+                                 .Input("beta1: T")
+                                 .Input("beta2: T")
+                                 .Input("epsilon: T")
+                                 .Input("a: T")
+                                 .Input("b: T")
+                                 .Output("out: Ref(T)")
+                                 .Attr("T: {float, double}")
+                                 .Attr("use_locking: bool = false")
+                                 .Attr("use_nesterov: bool = false")
+                                 .Attr("transpose_a: bool = false")
+                                 .Attr("transpose_b: bool = false")
+                                 .SetShapeFn(MatMulApplyAdamShape)
+                                 .SetNoGradient()));
   return r.Register(OpDefBuilder("_FusedMatMul")
                         .Input("a: T")
                         .Input("b: T")

@@ -60,6 +60,9 @@ class Rewriter {
       if (original_[i]->op() == "MaxPool" && !dropped_[i]) FuseConvPool(i);
     }
     for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (original_[i]->op() == "ApplyAdam") FuseAdamGradient(*original_[i]);
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
       if (dropped_[i]) continue;
       for (Endpoint& in : nodes_[i].inputs) {
         auto it = out_.renamed.find(in);
@@ -111,14 +114,16 @@ class Rewriter {
     Graph& g = *out_.fused;
     NodeSpec spec{name, op, {}, {}, std::move(attrs), ""};
     for (const Endpoint& in : inputs) {
-      auto stand_in =
-          g.AddNode({absl::StrCat("_fused_input/", g.num_nodes()),
-                     "Placeholder",
-                     {},
-                     {},
-                     {{"dtype", BaseType(in.node->output_type(in.index))},
-                      {"shape", in.node->output_shape(in.index)}},
-                     ""});
+      // A ref input (a variable the fused op updates) needs a ref-typed
+      // stand-in.
+      const DataType type = in.node->output_type(in.index);
+      auto stand_in = g.AddNode({absl::StrCat("_fused_input/", g.num_nodes()),
+                                 IsRefType(type) ? "VariableV2" : "Placeholder",
+                                 {},
+                                 {},
+                                 {{"dtype", BaseType(type)},
+                                  {"shape", in.node->output_shape(in.index)}},
+                                 ""});
       if (!stand_in.ok()) return nullptr;
       spec.inputs.push_back({*stand_in, 0});
     }
@@ -286,6 +291,48 @@ class Rewriter {
     for (int o = 0; o < was->num_outputs(); ++o) {
       Reroute({const_cast<Node*>(was), o}, {f, o + 1});
     }
+  }
+
+  // ApplyAdam whose gradient is a float MatMul's product that nothing else
+  // reads (directly, or through the Identity of TF's gradient tuples) -> one
+  // _FusedMatMulApplyAdam at the update's place, when its banded path runs:
+  // b read by rows and the variable's columns a multiple of 16.
+  void FuseAdamGradient(const Node& apply) {
+    const DataType* t = apply.FindAttr<DataType>("T");
+    if (claimed_.contains(&apply) || t == nullptr || *t != DT_FLOAT) return;
+    Endpoint grad = apply.input(9);
+    const Node* reader = &apply;
+    const Node* identity = nullptr;
+    if (grad.node->op() == "Identity") {
+      if (SoleReader(grad) != &apply) return;
+      identity = reader = grad.node;
+      grad = identity->input(0);
+    }
+    const Node* product = grad.node;
+    const bool* transpose_b = product->FindAttr<bool>("transpose_b");
+    if (product->op() != "MatMul" || SoleReader(grad) != reader ||
+        transpose_b == nullptr || *transpose_b) {
+      return;
+    }
+    const Endpoint var = apply.input(0);
+    const PartialShape shape = var.node->output_shape(var.index);
+    if (shape.rank() != 2 || shape.dim(1) <= 0 || shape.dim(1) % 16 != 0) {
+      return;
+    }
+    std::vector<Endpoint> inputs(apply.inputs().begin(),
+                                 apply.inputs().begin() + 9);
+    inputs.push_back(product->input(0));
+    inputs.push_back(product->input(1));
+    AttrMap attrs = apply.attrs();
+    const bool* transpose_a = product->FindAttr<bool>("transpose_a");
+    attrs["transpose_a"] = transpose_a != nullptr && *transpose_a;
+    attrs["transpose_b"] = false;
+    const Node* fused =
+        AddFused(apply.name(), "_FusedMatMulApplyAdam", inputs, attrs);
+    if (fused == nullptr) return;
+    Drop(product);
+    if (identity != nullptr) Drop(identity);
+    Replace(&apply, fused, inputs);
   }
 
   // Conv2D / MatMul, then BiasAdd and/or Relu reading only the previous

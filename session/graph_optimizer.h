@@ -23,6 +23,11 @@
 //    above does not: in the course network's training step the 64x64x8
 //    conv1 output is never stored), and the argmax only when the pool was
 //    a MaxPoolWithArgmax (a plain MaxPool has none to read). Bit-identical.
+//  - ApplyAdam whose gradient is a MatMul's product (a dense layer's weight
+//    gradient x^T dy, directly or through the Identity of TF's gradient
+//    tuples) becomes _FusedMatMulApplyAdam: the product is applied to the
+//    variables a band of rows at a time and never written out. Equal up to
+//    float rounding: the product's sums are another GEMM's.
 // SessionOptions::optimize = false turns it off.
 #ifndef GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
 #define GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_

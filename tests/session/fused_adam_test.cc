@@ -1,0 +1,307 @@
+// _FusedMatMulApplyAdam: the graph optimizer fuses a dense layer's weight
+// gradient into its Adam update (session/graph_optimizer.h), and training
+// stays within float rounding of the unfused ops over row and column tails,
+// several column bands, both weight layouts, Nesterov and TF's gradient
+// tuples; it steps aside where the banded kernel does not apply or the
+// gradient is read elsewhere. The kernel itself, run directly, also takes
+// the products the rewrite never gives it, and refuses a mismatched shape.
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "ops/array_ops.h"
+#include "ops/initializers.h"
+#include "ops/math_ops.h"
+#include "ops/math_unary_ops.h"
+#include "ops/matmul_ops.h"
+#include "ops/optimizers.h"
+#include "ops/reduction_ops.h"
+#include "ops/state_ops.h"
+#include "ops/training_ops.h"
+#include "ops/variables.h"
+#include "session/session.h"
+#include "tests/support/test_util.h"
+
+namespace graphflow {
+namespace {
+
+using testing::TensorNear;
+
+Tensor Random(DataType dtype, const TensorShape& shape, int seed) {
+  Tensor t(dtype, shape);
+  std::mt19937 gen(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  for (int64_t i = 0; i < t.num_elements(); ++i) {
+    if (dtype == DT_FLOAT) {
+      t.data<float>()[i] = static_cast<float>(u(gen));
+    } else {
+      t.data<double>()[i] = u(gen);
+    }
+  }
+  return t;
+}
+
+// Variable k of an Adam update: the weights, m, then v (a second moment,
+// so positive).
+Tensor Initial(DataType dtype, const TensorShape& shape, int k) {
+  Tensor t = Random(dtype, shape, 10 + k);
+  if (k == 2) {
+    for (int64_t i = 0; i < t.num_elements(); ++i) {
+      if (dtype == DT_FLOAT) {
+        t.data<float>()[i] *= t.data<float>()[i];
+      } else {
+        t.data<double>()[i] *= t.data<double>()[i];
+      }
+    }
+  }
+  return t;
+}
+
+struct Layer {
+  int64_t batch, in, out;
+  bool weights_transposed = false;  // W stored [out, in]: y = x W^T.
+  bool nesterov = false;
+  bool gradient_tuple = false;  // The gradient passes TF's tuple Identity.
+  bool fetch_gradient = false;
+};
+
+// One dense layer y = x W + b trained by Adam on a squared error.
+struct Model {
+  Scope s = NewRootScope();
+  Output x, target, loss, train, init, grad;
+  Variable w;
+};
+
+std::unique_ptr<Model> Build(const Layer& c) {
+  auto m = std::make_unique<Model>();
+  Scope& s = m->s;
+  m->x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT);
+  m->target = ops::Placeholder(s.WithOpName("target"), DT_FLOAT);
+  const TensorShape w_shape = c.weights_transposed ? TensorShape{c.out, c.in}
+                                                   : TensorShape{c.in, c.out};
+  m->w = GetVariable(s, "w", w_shape, init::XavierUniform(Seed(1)));
+  Variable b = GetVariable(s, "b", {c.out}, init::Constant(0.1));
+  Output y =
+      ops::Add(s, ops::MatMul(s, m->x, m->w, false, c.weights_transposed), b);
+  m->loss = ops::Sum(s.WithOpName("loss"),
+                     ops::Square(s, ops::Sub(s, y, m->target)), Input({0, 1}));
+  AdamOptimizer adam(0.01, 0.9, 0.999, 1e-8, c.nesterov);
+  std::vector<GradAndVar> gvs = adam.ComputeGradients(s, m->loss);
+  for (GradAndVar& gv : gvs) {
+    if (gv.var.name() != "w") continue;
+    m->grad = gv.grad;
+    if (c.gradient_tuple) {
+      Output after = ops::Identity(s.WithOpName("tuple_dep"), m->loss);
+      gv.grad = ops::Identity(s.WithOpName("tuple/control_dependency")
+                                  .WithControlDependencies({after}),
+                              gv.grad);
+    }
+  }
+  m->train = adam.ApplyGradients(s, gvs);
+  m->init = GlobalVariablesInitializer(s);
+  return m;
+}
+
+struct Trained {
+  std::vector<Tensor> values;  // Losses, then every variable.
+  int fused = 0;               // _FusedMatMulApplyAdam runs in the last step.
+};
+
+Trained Train(const Layer& c, bool optimize) {
+  std::unique_ptr<Model> m = Build(c);
+  Trained t;
+  EXPECT_TRUE(m->s.status().ok()) << m->s.status();
+  if (!m->s.status().ok()) return t;
+  SessionOptions options;
+  options.optimize = optimize;
+  auto session = Session::Create(m->s, options);
+  EXPECT_TRUE(session.ok()) << session.status();
+  if (!session.ok()) return t;
+  EXPECT_TRUE((*session)->Run({}, {}, {m->init.node->name()}).ok());
+  const NamedTensors feeds = {
+      {"x", Random(DT_FLOAT, {c.batch, c.in}, 3)},
+      {"target", Random(DT_FLOAT, {c.batch, c.out}, 4)}};
+  std::vector<std::string> fetches = {m->loss.name()};
+  if (c.fetch_gradient) fetches.push_back(m->grad.name());
+  for (int step = 0; step < 3; ++step) {
+    RunMetadata metadata;
+    auto out = (*session)->Run(feeds, fetches, {m->train.node->name()},
+                               RunOptions{.trace = true}, &metadata);
+    EXPECT_TRUE(out.ok()) << out.status();
+    if (!out.ok()) return t;
+    t.values.insert(t.values.end(), out->begin(), out->end());
+    t.fused = 0;
+    for (const NodeExecStats& stats : metadata.step_stats) {
+      t.fused += stats.node->op() == "_FusedMatMulApplyAdam";
+    }
+  }
+  std::vector<std::string> vars;
+  for (const Variable& v : GlobalVariables(*m->s.graph())) {
+    vars.push_back(v.name());
+  }
+  auto values = (*session)->Run({}, vars);
+  EXPECT_TRUE(values.ok()) << values.status();
+  if (values.ok()) {
+    t.values.insert(t.values.end(), values->begin(), values->end());
+  }
+  return t;
+}
+
+// Trains `c` optimized and not: the same losses, weights and Adam slots up
+// to float rounding; returns how often the optimized step ran the fusion.
+int ExpectTrainsTheSame(const Layer& c) {
+  const Trained on = Train(c, true), off = Train(c, false);
+  EXPECT_EQ(off.fused, 0);
+  EXPECT_EQ(on.values.size(), off.values.size());
+  for (size_t i = 0; i < on.values.size() && i < off.values.size(); ++i) {
+    EXPECT_TRUE(TensorNear(on.values[i], off.values[i], 1e-5, 1e-4))
+        << "value " << i;
+  }
+  return on.fused;
+}
+
+TEST(FusedAdamTest, FusesOverRowAndColumnTails) {
+  // 13 rows: two register tiles of 6 and a tail of 1.
+  EXPECT_EQ(ExpectTrainsTheSame({.batch = 5, .in = 13, .out = 32}), 1);
+  // 1040 columns: a band of 1024 and one of 16.
+  EXPECT_EQ(ExpectTrainsTheSame({.batch = 3, .in = 7, .out = 1040}), 1);
+}
+
+TEST(FusedAdamTest, FusesTransposedWeightsNesterovAndGradientTuples) {
+  // W stored [out, in]: the gradient is dy^T x, columns = in.
+  EXPECT_EQ(ExpectTrainsTheSame(
+                {.batch = 4, .in = 48, .out = 9, .weights_transposed = true}),
+            1);
+  EXPECT_EQ(
+      ExpectTrainsTheSame({.batch = 4, .in = 10, .out = 64, .nesterov = true}),
+      1);
+  EXPECT_EQ(ExpectTrainsTheSame(
+                {.batch = 4, .in = 10, .out = 16, .gradient_tuple = true}),
+            1);
+}
+
+TEST(FusedAdamTest, StepsAsideWhereItCannotRun) {
+  // Columns not a multiple of 16: the banded kernel does not apply.
+  EXPECT_EQ(ExpectTrainsTheSame({.batch = 4, .in = 16, .out = 10}), 0);
+  // The gradient is fetched: it must be written.
+  EXPECT_EQ(ExpectTrainsTheSame(
+                {.batch = 4, .in = 6, .out = 32, .fetch_gradient = true}),
+            0);
+}
+
+// The fused op on variables `w`, `m`, `v` next to ApplyAdam on twins fed
+// the MatMul: equal within rounding, for the products the rewrite never
+// picks (double, b transposed, columns not a multiple of 16) and one it
+// does.
+TEST(FusedAdamTest, KernelTakesEveryProduct) {
+  struct Case {
+    DataType dtype;
+    bool transpose_a, transpose_b;
+    int64_t rows, cols, depth;
+  };
+  for (const Case& c : {Case{DT_DOUBLE, true, false, 5, 16, 3},
+                        Case{DT_FLOAT, false, true, 5, 32, 3},
+                        Case{DT_FLOAT, true, false, 7, 10, 4},
+                        Case{DT_FLOAT, false, false, 8, 48, 6}}) {
+    Scope s = NewRootScope();
+    const TensorShape a_shape = c.transpose_a ? TensorShape{c.depth, c.rows}
+                                              : TensorShape{c.rows, c.depth};
+    const TensorShape b_shape = c.transpose_b ? TensorShape{c.cols, c.depth}
+                                              : TensorShape{c.depth, c.cols};
+    Output a = ops::Const(s, Random(c.dtype, a_shape, 5));
+    Output b = ops::Const(s, Random(c.dtype, b_shape, 6));
+    auto scalar = [&](double value) {
+      Tensor t(c.dtype, {});
+      if (c.dtype == DT_FLOAT) {
+        t.data<float>()[0] = static_cast<float>(value);
+      } else {
+        t.data<double>()[0] = value;
+      }
+      return ops::Const(s, t);
+    };
+    std::vector<Output> updates, reads;
+    for (int twin = 0; twin < 2; ++twin) {
+      std::vector<Output> vars;
+      for (int k = 0; k < 3; ++k) {
+        Variable var = NewVariable(s, absl::StrCat("var", twin, k),
+                                   Initial(c.dtype, {c.rows, c.cols}, k));
+        vars.push_back(var.ref);
+        reads.push_back(var.ref);
+      }
+      std::vector<Input> in = {vars[0],     vars[1],       vars[2],
+                               scalar(0.9), scalar(0.99),  scalar(0.01),
+                               scalar(0.9), scalar(0.999), scalar(1e-8)};
+      AttrMap attrs = {{"transpose_a", c.transpose_a},
+                       {"transpose_b", c.transpose_b}};
+      if (twin == 0) {
+        in.push_back(a);
+        in.push_back(b);
+        updates.push_back(s.AddOp1("_FusedMatMulApplyAdam", in, attrs));
+      } else {
+        in.push_back(ops::MatMul(s, a, b, c.transpose_a, c.transpose_b));
+        updates.push_back(s.AddOp1("ApplyAdam", in, {}));
+      }
+    }
+    ASSERT_TRUE(s.status().ok()) << s.status();
+    SessionOptions options;
+    options.optimize = false;
+    auto session = Session::Create(s, options);
+    ASSERT_TRUE(session.ok()) << session.status();
+    std::vector<std::string> init;
+    for (const Variable& v : GlobalVariables(*s.graph())) {
+      init.push_back(v.initializer.node->name());
+    }
+    ASSERT_TRUE((*session)->Run({}, {}, init).ok());
+    for (int step = 0; step < 2; ++step) {
+      auto out = (*session)->Run(
+          {}, {}, {updates[0].node->name(), updates[1].node->name()});
+      ASSERT_TRUE(out.ok()) << out.status();
+    }
+    std::vector<std::string> names;
+    for (const Output& r : reads) names.push_back(r.name());
+    auto values = (*session)->Run({}, names);
+    ASSERT_TRUE(values.ok()) << values.status();
+    for (int k = 0; k < 3; ++k) {
+      EXPECT_TRUE(TensorNear((*values)[k], (*values)[3 + k], 1e-6, 1e-5))
+          << "variable " << k << " of case " << c.rows << "x" << c.cols;
+    }
+  }
+}
+
+TEST(FusedAdamTest, RefusesAProductOfAnotherShape) {
+  Scope s = NewRootScope();
+  std::vector<Output> vars;
+  for (int k = 0; k < 3; ++k) {
+    vars.push_back(
+        NewVariable(s, absl::StrCat("v", k), Initial(DT_FLOAT, {4, 16}, k))
+            .ref);
+  }
+  Output one = ops::Const(s, 0.5f);
+  Output update = s.WithOpName("fused").AddOp1(
+      "_FusedMatMulApplyAdam",
+      {vars[0], vars[1], vars[2], one, one, one, one, one, one,
+       ops::Const(s, Random(DT_FLOAT, {5, 3}, 7)),
+       ops::Const(s, Random(DT_FLOAT, {3, 16}, 8))},
+      {});
+  ASSERT_TRUE(s.status().ok()) << s.status();
+  auto session = Session::Create(s, SessionOptions{});
+  ASSERT_TRUE(session.ok());
+  std::vector<std::string> init;
+  for (const Variable& v : GlobalVariables(*s.graph())) {
+    init.push_back(v.initializer.node->name());
+  }
+  ASSERT_TRUE((*session)->Run({}, {}, init).ok());
+  auto out = (*session)->Run({}, {}, {"fused"});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(out.status().message().find("fused"), std::string::npos)
+      << out.status();
+  EXPECT_NE(out.status().message().find("[5, 16]"), std::string::npos)
+      << out.status();
+}
+
+}  // namespace
+}  // namespace graphflow
