@@ -4,7 +4,9 @@
 // and applied to var, m and v while it sits in L1, so the gradient never
 // goes to memory and the variables are read and written once: for
 // mnist_deep's fc1 (3136 x 1024, 12.8 MB a tensor) that is two of the
-// update's seven passes over memory gone.
+// update's seven passes over memory gone. With emit_input_grad, each band
+// of the weights first gives its columns of dx = dy w^T, which saves the
+// input gradient's own pass over the weights.
 #include <algorithm>
 #include <type_traits>
 #include <vector>
@@ -22,6 +24,9 @@ namespace {
 // Columns of a band: 6 x 1024 floats, 24 KB, stay in L1 between the product
 // and the update.
 constexpr int64_t kBandCols = 1024;
+// Batches up to this size take the input gradient band by band (dy^T, at
+// most 64 columns, then stays in L2); larger ones in one GEMM first.
+constexpr int64_t kMaxBandedBatch = 64;
 
 // op(a)[rows, depth] * op(b)[depth, cols] of inputs 9 and 10.
 struct Product {
@@ -59,37 +64,101 @@ bool Banded(const Product& p) {
   return std::is_same_v<T, float> && !p.transpose_b && p.cols % 16 == 0;
 }
 
-// The product band by band, each applied to the variables at once.
-void BandedAdam(KernelContext& ctx, const Product& p, const float* a,
-                const float* b, bool nesterov, const AdamCoefficients<float>& k,
-                float* w, float* m, float* v) {
+// dy^T, its columns (the batch) padded with zeros to whole vectors.
+std::vector<float> TransposePadded(const float* dy, int64_t batch, int64_t cols,
+                                   int64_t padded) {
+  std::vector<float> t(cols * padded, 0.0f);
+  for (int64_t i = 0; i < batch; ++i) {
+    for (int64_t c = 0; c < cols; ++c) t[c * padded + i] = dy[i * cols + c];
+  }
+  return t;
+}
+
+// What the bands share: the product's operands, the update, and with dy_t
+// (dy^T padded to `padded` columns) the input gradient dx.
+struct Bands {
+  const Product& p;
+  const float* a;
+  const float* b;
+  const float* dy_t;
+  int64_t padded;
+  float* dx;
+  bool nesterov;
+  const AdamCoefficients<float>& k;
+  float* w;
+  float* m;
+  float* v;
+};
+
+// Rows [r0, r0 + rows): first their columns of dx = dy w^T, from the
+// weights before the update, then the product's rows applied to them.
+void UpdateBand(const Bands& s, int64_t r0, int64_t rows, float* grad,
+                float* dx_t) {
+  const Product& p = s.p;
+  if (s.dy_t != nullptr) {
+    SmallGemm(s.w + r0 * p.cols, p.cols, 1, s.dy_t, s.padded, rows, s.padded,
+              p.cols, dx_t, s.padded, /*accumulate=*/false);
+    for (int64_t i = 0; i < p.depth; ++i) {
+      for (int64_t r = 0; r < rows; ++r) {
+        s.dx[i * p.rows + r0 + r] = dx_t[r * s.padded + i];
+      }
+    }
+  }
   const int64_t a_row = p.transpose_a ? 1 : p.depth;
   const int64_t a_k = p.transpose_a ? p.rows : 1;
-  const int64_t bands = (p.rows + kSmallGemmRows - 1) / kSmallGemmRows;
-  ParallelFor(ctx.device(), bands, 2.0 * kSmallGemmRows * p.cols * p.depth,
-              [&](int64_t begin, int64_t end) {
-                alignas(64) float grad[kSmallGemmRows * kBandCols];
-                for (int64_t band = begin; band < end; ++band) {
-                  const int64_t r0 = band * kSmallGemmRows;
-                  const int64_t rows =
-                      std::min<int64_t>(kSmallGemmRows, p.rows - r0);
-                  for (int64_t j = 0; j < p.cols; j += kBandCols) {
-                    const int64_t cols = std::min(kBandCols, p.cols - j);
-                    SmallGemm(a + r0 * a_row, a_row, a_k, b + j, p.cols, rows,
-                              cols, p.depth, grad, cols, /*accumulate=*/false);
-                    for (int64_t r = 0; r < rows; ++r) {
-                      const int64_t at = (r0 + r) * p.cols + j;
-                      AdamRange(nesterov, k, w + at, m + at, v + at,
-                                grad + r * cols, cols);
-                    }
-                  }
-                }
-              });
+  for (int64_t j = 0; j < p.cols; j += kBandCols) {
+    const int64_t cols = std::min(kBandCols, p.cols - j);
+    SmallGemm(s.a + r0 * a_row, a_row, a_k, s.b + j, p.cols, rows, cols,
+              p.depth, grad, cols, /*accumulate=*/false);
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t at = (r0 + r) * p.cols + j;
+      AdamRange(s.nesterov, s.k, s.w + at, s.m + at, s.v + at, grad + r * cols,
+                cols);
+    }
+  }
+}
+
+// Threads take groups of 8 bands, 48 rows: a multiple of 16, so no two
+// write the same cache line of dx.
+constexpr int64_t kGroupRows = 8 * kSmallGemmRows;
+
+void BandedAdam(KernelContext& ctx, const Bands& s) {
+  const int64_t groups = (s.p.rows + kGroupRows - 1) / kGroupRows;
+  const int64_t depth = s.p.depth + (s.dy_t != nullptr ? s.padded : 0);
+  ParallelFor(
+      ctx.device(), groups, 2.0 * kGroupRows * s.p.cols * depth,
+      [&](int64_t begin, int64_t end) {
+        alignas(64) float grad[kSmallGemmRows * kBandCols];
+        alignas(64) float dx_t[kSmallGemmRows * kMaxBandedBatch];
+        const int64_t last = std::min(end * kGroupRows, s.p.rows);
+        for (int64_t r0 = begin * kGroupRows; r0 < last; r0 += kSmallGemmRows) {
+          UpdateBand(s, r0, std::min<int64_t>(kSmallGemmRows, last - r0), grad,
+                     dx_t);
+        }
+      });
+}
+
+// Output 1: the input gradient dy w^T (x's shape) with emit_input_grad,
+// which needs a = x transposed and b = dy; else [0].
+absl::StatusOr<Tensor*> InputGradOutput(KernelContext& ctx, const Product& p) {
+  bool emit = false;
+  RETURN_IF_ERROR(ctx.GetAttr("emit_input_grad", &emit));
+  if (!emit) {
+    RETURN_IF_ERROR(ctx.AllocateOutput(1, TensorShape({0})).status());
+    return nullptr;
+  }
+  if (!p.transpose_a || p.transpose_b) {
+    return ctx.InvalidArgument(
+        "emit_input_grad needs transpose_a (a = x) and not transpose_b "
+        "(b = dy)");
+  }
+  return ctx.AllocateOutput(1, ctx.input(9).shape());
 }
 
 template <typename T>
 absl::Status FusedMatMulAdam(KernelContext& ctx) {
   ASSIGN_OR_RETURN(const Product p, ReadProduct(ctx));
+  ASSIGN_OR_RETURN(Tensor* const dx, InputGradOutput(ctx, p));
   const T* a = ctx.input(9).data<T>();
   const T* b = ctx.input(10).data<T>();
   return RunAdam<T>(ctx, [&](const AdamCoefficients<T>& k, bool nesterov,
@@ -100,10 +169,23 @@ absl::Status FusedMatMulAdam(KernelContext& ctx) {
           "], the variable has shape ", var.shape().DebugString()));
     }
     if (var.num_elements() == 0) return absl::OkStatus();
+    // The input gradient reads the weights before they change: band by band
+    // below for small batches, else in one GEMM here.
+    const bool dx_banded = Banded<T>(p) && p.depth <= kMaxBandedBatch;
+    if (dx != nullptr && !dx_banded && dx->num_elements() > 0) {
+      Gemm(ctx.device(), b, var.data<T>(), dx->data<T>(), p.depth, p.rows,
+           p.cols, false, true);
+    }
     if constexpr (std::is_same_v<T, float>) {
       if (Banded<T>(p)) {
-        BandedAdam(ctx, p, a, b, nesterov, k, var.data<T>(), m.data<T>(),
-                   v.data<T>());
+        const int64_t padded = (p.depth + 15) / 16 * 16;
+        std::vector<float> dy_t;
+        if (dx != nullptr && dx_banded) {
+          dy_t = TransposePadded(b, p.depth, p.cols, padded);
+        }
+        BandedAdam(ctx, {p, a, b, dy_t.empty() ? nullptr : dy_t.data(), padded,
+                         dx == nullptr ? nullptr : dx->data<T>(), nesterov, k,
+                         var.data<T>(), m.data<T>(), v.data<T>()});
         return absl::OkStatus();
       }
     }

@@ -100,8 +100,9 @@ absl::Status FilterGradFromArgmaxShape(InferenceContext& c) {
 }
 
 // _FusedMatMulApplyAdam: ApplyAdam's "out" (the variable's shape, which m
-// and v must share); the hyper-parameters are scalars. The product's shape
-// is checked against the variable's when the kernel runs.
+// and v must share; the hyper-parameters are scalars), then the input
+// gradient, x's shape ([0] without emit_input_grad). The product's shape is
+// checked against the variable's when the kernel runs.
 absl::Status MatMulApplyAdamShape(InferenceContext& c) {
   PartialShape var = c.input_shape(0);
   for (int i : {1, 2}) {
@@ -120,6 +121,9 @@ absl::Status MatMulApplyAdamShape(InferenceContext& c) {
     }
   }
   c.set_output(0, var);
+  bool emit = false;
+  RETURN_IF_ERROR(c.GetAttr("emit_input_grad", &emit));
+  c.set_output(1, emit ? c.input_shape(9) : PartialShape{0});
   return absl::OkStatus();
 }
 
@@ -176,7 +180,10 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                      .SetNoGradient()));
   // ApplyAdam(var, m, v, ..., grad = MatMul(a, b)) for the one MatMul only
   // the update reads (a dense layer's weight gradient): the product is
-  // applied band by band and never stored.
+  // applied band by band and never stored. With emit_input_grad (a = x
+  // transposed, b = dy: var is the weights of y = x var) it also gives the
+  // layer's input gradient dy var^T, from each band of the weights before
+  // the band is updated: the weights are read once for both.
   RETURN_IF_ERROR(r.Register(OpDefBuilder("_FusedMatMulApplyAdam")
                                  .Input("var: Ref(T)")
                                  .Input("m: Ref(T)")
@@ -190,11 +197,13 @@ absl::Status RegisterFusedOps(OpRegistry& r) {
                                  .Input("a: T")
                                  .Input("b: T")
                                  .Output("out: Ref(T)")
+                                 .Output("input_grad: T")
                                  .Attr("T: {float, double}")
                                  .Attr("use_locking: bool = false")
                                  .Attr("use_nesterov: bool = false")
                                  .Attr("transpose_a: bool = false")
                                  .Attr("transpose_b: bool = false")
+                                 .Attr("emit_input_grad: bool = false")
                                  .SetShapeFn(MatMulApplyAdamShape)
                                  .SetNoGradient()));
   return r.Register(OpDefBuilder("_FusedMatMul")

@@ -45,6 +45,7 @@ class Rewriter {
       original_.push_back(node);
     }
     dropped_.assign(nodes_.size(), false);
+    hoisted_.assign(nodes_.size(), false);
   }
 
   OptimizedNodes Run() && {
@@ -62,13 +63,16 @@ class Rewriter {
     for (size_t i = 0; i < nodes_.size(); ++i) {
       if (original_[i]->op() == "ApplyAdam") FuseAdamGradient(*original_[i]);
     }
-    for (size_t i = 0; i < nodes_.size(); ++i) {
-      if (dropped_[i]) continue;
-      for (Endpoint& in : nodes_[i].inputs) {
-        auto it = out_.renamed.find(in);
-        if (it != out_.renamed.end()) in = it->second;
+    // Hoisted sources first, then the rest in order.
+    for (bool hoisted : {true, false}) {
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        if (dropped_[i] || hoisted_[i] != hoisted) continue;
+        for (Endpoint& in : nodes_[i].inputs) {
+          auto it = out_.renamed.find(in);
+          if (it != out_.renamed.end()) in = it->second;
+        }
+        out_.nodes.push_back(std::move(nodes_[i]));
       }
-      out_.nodes.push_back(std::move(nodes_[i]));
     }
     return std::move(out_);
   }
@@ -325,14 +329,129 @@ class Rewriter {
     inputs.push_back(product->input(1));
     AttrMap attrs = apply.attrs();
     const bool* transpose_a = product->FindAttr<bool>("transpose_a");
-    attrs["transpose_a"] = transpose_a != nullptr && *transpose_a;
+    const bool x_transposed = transpose_a != nullptr && *transpose_a;
+    attrs["transpose_a"] = x_transposed;
     attrs["transpose_b"] = false;
+    const Node* input_grad =
+        x_transposed ? MovableInputGradient(apply, *product) : nullptr;
+    attrs["emit_input_grad"] = input_grad != nullptr;
     const Node* fused =
         AddFused(apply.name(), "_FusedMatMulApplyAdam", inputs, attrs);
     if (fused == nullptr) return;
     Drop(product);
     if (identity != nullptr) Drop(identity);
-    Replace(&apply, fused, inputs);
+    if (input_grad == nullptr) {
+      Replace(&apply, fused, inputs);
+      return;
+    }
+    // The update moves up to the input gradient's place and gives both.
+    const int slot = position_.at(input_grad);
+    nodes_[slot] = {fused, inputs};
+    fused_slot_[fused] = slot;
+    claimed_.insert(input_grad);
+    Drop(&apply);
+    Node* f = const_cast<Node*>(fused);
+    out_.renamed[{const_cast<Node*>(&apply), 0}] = {f, 0};
+    out_.renamed[{const_cast<Node*>(input_grad), 0}] = {f, 1};
+  }
+
+  // The layer's input gradient MatMul(dy, w, transpose_b) beside its weight
+  // gradient `product` = MatMul(x, dy, transpose_a), w being the variable
+  // `apply` updates (or its read), when the update can run at its place;
+  // else nullptr.
+  const Node* MovableInputGradient(const Node& apply, const Node& product) {
+    const Endpoint dy = product.input(1);
+    const Endpoint var = apply.input(0);
+    for (const Node* d : Readers(dy)) {
+      const bool* ta = d->FindAttr<bool>("transpose_a");
+      const bool* tb = d->FindAttr<bool>("transpose_b");
+      if (d == &product || d->op() != "MatMul" || claimed_.contains(d) ||
+          d->input(0) != dy || ta == nullptr || *ta || tb == nullptr || !*tb ||
+          fed_.contains({const_cast<Node*>(d), 0})) {
+        continue;
+      }
+      const Endpoint w = d->input(1);
+      const int to = position_.at(d);
+      if (w == var) {
+        if (CanMoveUp(apply, product, to, to)) return d;
+      } else if (w.node->op() == "Identity" && w.node->input(0) == var &&
+                 InPlan(w.node)) {
+        // The fused op reads the variable itself: nothing may change it
+        // after the read the MatMul saw.
+        if (CanMoveUp(apply, product, to, position_.at(w.node))) return d;
+      }
+    }
+    return nullptr;
+  }
+
+  // A Const or a variable: no inputs, nothing ordered before it.
+  static bool IsSource(const Node& node) {
+    return node.num_inputs() == 0 && node.control_inputs().empty() &&
+           (node.op() == "Const" || node.op() == "VariableV2");
+  }
+
+  // The slots of `node` and what it reads when they can all run first: a
+  // source, or a variable's read that nothing before it changes (the
+  // optimizer's hyper-parameters and beta powers are made after the
+  // gradients, so they come after an update's new place); else empty.
+  std::vector<int> Hoistable(const Node& node) const {
+    if (IsSource(node)) return {position_.at(&node)};
+    if (node.op() != "Identity" || !node.control_inputs().empty() ||
+        !IsSource(*node.input(0).node) || !InPlan(node.input(0).node)) {
+      return {};
+    }
+    const int read = position_.at(&node);
+    for (int i = 0; i < read; ++i) {
+      for (const Endpoint& in : nodes_[i].inputs) {
+        if (in == node.input(0)) return {};
+      }
+    }
+    return {position_.at(node.input(0).node), read};
+  }
+
+  // The slot where `e` is produced: its fused producer's, or -1 when it is
+  // fed or outside the plan.
+  int ReadySlot(Endpoint e) const {
+    auto it = out_.renamed.find(e);
+    const Node* node = it == out_.renamed.end() ? e.node : it->second.node;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!dropped_[i] && nodes_[i].node == node) return static_cast<int>(i);
+    }
+    return fed_.contains(e) || !InPlan(e.node) ? -1 : position_.at(e.node);
+  }
+
+  // Whether `apply`, its gradient from `product`, can run at slot `to`
+  // instead of its own: their inputs and control inputs are ready by then,
+  // and from slot `since` (<= to) on until its own nothing else reads the
+  // variables it updates.
+  bool CanMoveUp(const Node& apply, const Node& product, int to, int since) {
+    const int from = position_.at(&apply);
+    for (const Node* node : {&apply, &product}) {
+      for (const Node* c : node->control_inputs()) {
+        if (InPlan(c) && position_.at(c) >= to) return false;
+      }
+    }
+    for (int i : {0, 1}) {
+      if (ReadySlot(product.input(i)) >= to) return false;
+    }
+    std::vector<int> hoist;
+    for (int i = 0; i < 9; ++i) {
+      const int ready = ReadySlot(apply.input(i));
+      if (ready < to) continue;
+      const std::vector<int> slots = Hoistable(*apply.input(i).node);
+      if (slots.empty()) return false;
+      hoist.insert(hoist.end(), slots.begin(), slots.end());
+    }
+    for (int i = since + 1; i < from; ++i) {
+      if (i == to || dropped_[i]) continue;
+      for (const Endpoint& in : nodes_[i].inputs) {
+        for (int v = 0; v < 3; ++v) {
+          if (in == apply.input(v)) return false;
+        }
+      }
+    }
+    for (int slot : hoist) hoisted_[slot] = true;
+    return true;
   }
 
   // Conv2D / MatMul, then BiasAdd and/or Relu reading only the previous
@@ -383,6 +502,7 @@ class Rewriter {
   std::vector<const Node*> original_;  // Each slot's node before rewrites.
   absl::flat_hash_map<const Node*, size_t> fused_slot_;
   std::vector<bool> dropped_;
+  std::vector<bool> hoisted_;                 // Run first: see Hoistable.
   absl::flat_hash_set<const Node*> claimed_;  // Rewritten or dropped.
   OptimizedNodes out_;
 };

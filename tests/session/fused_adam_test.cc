@@ -17,6 +17,7 @@
 #include "ops/math_ops.h"
 #include "ops/math_unary_ops.h"
 #include "ops/matmul_ops.h"
+#include "ops/nn_ops.h"
 #include "ops/optimizers.h"
 #include "ops/reduction_ops.h"
 #include "ops/state_ops.h"
@@ -62,16 +63,20 @@ Tensor Initial(DataType dtype, const TensorShape& shape, int k) {
 
 struct Layer {
   int64_t batch, in, out;
+  int64_t hidden = 0;  // A relu layer in -> hidden first: dx is needed.
   bool weights_transposed = false;  // W stored [out, in]: y = x W^T.
   bool nesterov = false;
   bool gradient_tuple = false;  // The gradient passes TF's tuple Identity.
   bool fetch_gradient = false;
+  // w read between its input gradient and its update: the update cannot
+  // move up.
+  bool read_between = false;
 };
 
 // One dense layer y = x W + b trained by Adam on a squared error.
 struct Model {
   Scope s = NewRootScope();
-  Output x, target, loss, train, init, grad;
+  Output x, target, loss, train, init, grad, snapshot;
   Variable w;
 };
 
@@ -80,12 +85,20 @@ std::unique_ptr<Model> Build(const Layer& c) {
   Scope& s = m->s;
   m->x = ops::Placeholder(s.WithOpName("x"), DT_FLOAT);
   m->target = ops::Placeholder(s.WithOpName("target"), DT_FLOAT);
-  const TensorShape w_shape = c.weights_transposed ? TensorShape{c.out, c.in}
-                                                   : TensorShape{c.in, c.out};
+  Output h = m->x;
+  int64_t in = c.in;
+  if (c.hidden > 0) {
+    Variable w0 =
+        GetVariable(s, "w0", {c.in, c.hidden}, init::XavierUniform(Seed(2)));
+    h = ops::Relu(s, ops::MatMul(s, h, w0));
+    in = c.hidden;
+  }
+  const TensorShape w_shape =
+      c.weights_transposed ? TensorShape{c.out, in} : TensorShape{in, c.out};
   m->w = GetVariable(s, "w", w_shape, init::XavierUniform(Seed(1)));
   Variable b = GetVariable(s, "b", {c.out}, init::Constant(0.1));
   Output y =
-      ops::Add(s, ops::MatMul(s, m->x, m->w, false, c.weights_transposed), b);
+      ops::Add(s, ops::MatMul(s, h, m->w, false, c.weights_transposed), b);
   m->loss = ops::Sum(s.WithOpName("loss"),
                      ops::Square(s, ops::Sub(s, y, m->target)), Input({0, 1}));
   AdamOptimizer adam(0.01, 0.9, 0.999, 1e-8, c.nesterov);
@@ -100,6 +113,9 @@ std::unique_ptr<Model> Build(const Layer& c) {
                               gv.grad);
     }
   }
+  if (c.read_between) {
+    m->snapshot = ops::Identity(s.WithOpName("snapshot"), m->w.ref);
+  }
   m->train = adam.ApplyGradients(s, gvs);
   m->init = GlobalVariablesInitializer(s);
   return m;
@@ -107,7 +123,9 @@ std::unique_ptr<Model> Build(const Layer& c) {
 
 struct Trained {
   std::vector<Tensor> values;  // Losses, then every variable.
-  int fused = 0;               // _FusedMatMulApplyAdam runs in the last step.
+  // _FusedMatMulApplyAdam runs in the last step, and how many of them gave
+  // the input gradient too.
+  int fused = 0, with_input_grad = 0;
 };
 
 Trained Train(const Layer& c, bool optimize) {
@@ -126,6 +144,7 @@ Trained Train(const Layer& c, bool optimize) {
       {"target", Random(DT_FLOAT, {c.batch, c.out}, 4)}};
   std::vector<std::string> fetches = {m->loss.name()};
   if (c.fetch_gradient) fetches.push_back(m->grad.name());
+  if (c.read_between) fetches.push_back(m->snapshot.name());
   for (int step = 0; step < 3; ++step) {
     RunMetadata metadata;
     auto out = (*session)->Run(feeds, fetches, {m->train.node->name()},
@@ -133,9 +152,13 @@ Trained Train(const Layer& c, bool optimize) {
     EXPECT_TRUE(out.ok()) << out.status();
     if (!out.ok()) return t;
     t.values.insert(t.values.end(), out->begin(), out->end());
-    t.fused = 0;
+    t.fused = t.with_input_grad = 0;
     for (const NodeExecStats& stats : metadata.step_stats) {
-      t.fused += stats.node->op() == "_FusedMatMulApplyAdam";
+      if (stats.node->op() != "_FusedMatMulApplyAdam") continue;
+      ++t.fused;
+      bool emit = false;
+      EXPECT_TRUE(stats.node->GetAttr("emit_input_grad", &emit).ok());
+      t.with_input_grad += emit;
     }
   }
   std::vector<std::string> vars;
@@ -151,9 +174,11 @@ Trained Train(const Layer& c, bool optimize) {
 }
 
 // Trains `c` optimized and not: the same losses, weights and Adam slots up
-// to float rounding; returns how often the optimized step ran the fusion.
-int ExpectTrainsTheSame(const Layer& c) {
+// to float rounding; returns how often the optimized step ran the fusion
+// (and in *with_input_grad, how many of those gave dx).
+int ExpectTrainsTheSame(const Layer& c, int* with_input_grad = nullptr) {
   const Trained on = Train(c, true), off = Train(c, false);
+  if (with_input_grad != nullptr) *with_input_grad = on.with_input_grad;
   EXPECT_EQ(off.fused, 0);
   EXPECT_EQ(on.values.size(), off.values.size());
   for (size_t i = 0; i < on.values.size() && i < off.values.size(); ++i) {
@@ -183,9 +208,39 @@ TEST(FusedAdamTest, FusesTransposedWeightsNesterovAndGradientTuples) {
             1);
 }
 
+TEST(FusedAdamTest, GivesTheInputGradientFromTheSameBands) {
+  // w's input gradient feeds w0's weight gradient: w's update moves up to
+  // its place and gives it; w0's (x needs no gradient) does not.
+  for (int64_t batch : {5, 64, 70}) {  // 70: dx in one GEMM first.
+    int with_input_grad = 0;
+    // hidden = 50: w0's columns are not whole vectors.
+    EXPECT_EQ(
+        ExpectTrainsTheSame({.batch = batch, .in = 16, .out = 32, .hidden = 50},
+                            &with_input_grad),
+        1)
+        << batch;
+    EXPECT_EQ(with_input_grad, 1) << batch;
+    EXPECT_EQ(
+        ExpectTrainsTheSame({.batch = batch, .in = 7, .out = 16, .hidden = 32},
+                            &with_input_grad),
+        2)
+        << batch;
+    EXPECT_EQ(with_input_grad, 1) << batch;
+  }
+}
+
 TEST(FusedAdamTest, StepsAsideWhereItCannotRun) {
   // Columns not a multiple of 16: the banded kernel does not apply.
   EXPECT_EQ(ExpectTrainsTheSame({.batch = 4, .in = 16, .out = 10}), 0);
+  // w read after its input gradient: the update stays in place, and gives
+  // w's gradient only.
+  int with_input_grad = 0;
+  EXPECT_EQ(
+      ExpectTrainsTheSame(
+          {.batch = 4, .in = 7, .out = 16, .hidden = 32, .read_between = true},
+          &with_input_grad),
+      2);
+  EXPECT_EQ(with_input_grad, 0);
   // The gradient is fetched: it must be written.
   EXPECT_EQ(ExpectTrainsTheSame(
                 {.batch = 4, .in = 6, .out = 32, .fetch_gradient = true}),
