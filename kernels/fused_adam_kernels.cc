@@ -16,6 +16,7 @@
 #include "kernels/adam_update.h"
 #include "kernels/all_kernels.h"
 #include "kernels/eigen.h"
+#include "kernels/simd.h"
 #include "kernels/small_gemm.h"
 
 namespace graphflow {
@@ -64,24 +65,45 @@ bool Banded(const Product& p) {
   return std::is_same_v<T, float> && !p.transpose_b && p.cols % 16 == 0;
 }
 
-// dy^T, its columns (the batch) padded with zeros to whole vectors.
-std::vector<float> TransposePadded(const float* dy, int64_t batch, int64_t cols,
-                                   int64_t padded) {
-  std::vector<float> t(cols * padded, 0.0f);
-  for (int64_t i = 0; i < batch; ++i) {
-    for (int64_t c = 0; c < cols; ++c) t[c * padded + i] = dy[i * cols + c];
+// dy^T of dy's first `whole` rows (a multiple of 16: the product's
+// columns).
+std::vector<float> TransposeWhole(const float* dy, int64_t whole,
+                                  int64_t cols) {
+  std::vector<float> t(cols * whole);
+  for (int64_t i = 0; i < whole; ++i) {
+    for (int64_t c = 0; c < cols; ++c) t[c * whole + i] = dy[i * cols + c];
   }
   return t;
 }
 
-// What the bands share: the product's operands, the update, and with dy_t
-// (dy^T padded to `padded` columns) the input gradient dx.
+// out[r] = w's row r . y for kRows rows of `cols` (a multiple of 16): the
+// input gradient of a batch row past the whole vectors, so a batch of 50
+// costs 50 rows of work, not 64.
+template <int kRows>
+void DotRows(const float* w, const float* y, int64_t cols, float* out,
+             int64_t out_stride) {
+  using V = Float16::V;
+  V acc[kRows] = {};
+  for (int64_t c = 0; c < cols; c += Float16::kLanes) {
+    const V yv = Float16::Load(y + c);
+    for (int r = 0; r < kRows; ++r)
+      acc[r] += Float16::Load(w + r * cols + c) * yv;
+  }
+  for (int r = 0; r < kRows; ++r) {
+    float sum = 0;
+    for (int l = 0; l < Float16::kLanes; ++l) sum += acc[r][l];
+    out[r * out_stride] = sum;
+  }
+}
+
+// What the bands share: the product's operands, the update, and with dx
+// the input gradient, its first `whole` batch rows from dy_t (their dy^T).
 struct Bands {
   const Product& p;
   const float* a;
   const float* b;
   const float* dy_t;
-  int64_t padded;
+  int64_t whole;
   float* dx;
   bool nesterov;
   const AdamCoefficients<float>& k;
@@ -95,12 +117,26 @@ struct Bands {
 void UpdateBand(const Bands& s, int64_t r0, int64_t rows, float* grad,
                 float* dx_t) {
   const Product& p = s.p;
-  if (s.dy_t != nullptr) {
-    SmallGemm(s.w + r0 * p.cols, p.cols, 1, s.dy_t, s.padded, rows, s.padded,
-              p.cols, dx_t, s.padded, /*accumulate=*/false);
-    for (int64_t i = 0; i < p.depth; ++i) {
-      for (int64_t r = 0; r < rows; ++r) {
-        s.dx[i * p.rows + r0 + r] = dx_t[r * s.padded + i];
+  if (s.dx != nullptr) {
+    const float* w = s.w + r0 * p.cols;
+    if (s.whole > 0) {
+      SmallGemm(w, p.cols, 1, s.dy_t, s.whole, rows, s.whole, p.cols, dx_t,
+                s.whole, /*accumulate=*/false);
+      for (int64_t i = 0; i < s.whole; ++i) {
+        for (int64_t r = 0; r < rows; ++r) {
+          s.dx[i * p.rows + r0 + r] = dx_t[r * s.whole + i];
+        }
+      }
+    }
+    for (int64_t i = s.whole; i < p.depth; ++i) {
+      const float* y = s.b + i * p.cols;
+      float* out = s.dx + i * p.rows + r0;
+      if (rows == kSmallGemmRows) {
+        DotRows<kSmallGemmRows>(w, y, p.cols, out, 1);
+      } else {
+        for (int64_t r = 0; r < rows; ++r) {
+          DotRows<1>(w + r * p.cols, y, p.cols, out + r, 1);
+        }
       }
     }
   }
@@ -124,7 +160,7 @@ constexpr int64_t kGroupRows = 8 * kSmallGemmRows;
 
 void BandedAdam(KernelContext& ctx, const Bands& s) {
   const int64_t groups = (s.p.rows + kGroupRows - 1) / kGroupRows;
-  const int64_t depth = s.p.depth + (s.dy_t != nullptr ? s.padded : 0);
+  const int64_t depth = s.p.depth * (s.dx != nullptr ? 2 : 1);
   ParallelFor(
       ctx.device(), groups, 2.0 * kGroupRows * s.p.cols * depth,
       [&](int64_t begin, int64_t end) {
@@ -178,13 +214,11 @@ absl::Status FusedMatMulAdam(KernelContext& ctx) {
     }
     if constexpr (std::is_same_v<T, float>) {
       if (Banded<T>(p)) {
-        const int64_t padded = (p.depth + 15) / 16 * 16;
-        std::vector<float> dy_t;
-        if (dx != nullptr && dx_banded) {
-          dy_t = TransposePadded(b, p.depth, p.cols, padded);
-        }
-        BandedAdam(ctx, {p, a, b, dy_t.empty() ? nullptr : dy_t.data(), padded,
-                         dx == nullptr ? nullptr : dx->data<T>(), nesterov, k,
+        const bool banded_dx = dx != nullptr && dx_banded;
+        const int64_t whole = banded_dx ? p.depth / 16 * 16 : 0;
+        const std::vector<float> dy_t = TransposeWhole(b, whole, p.cols);
+        BandedAdam(ctx, {p, a, b, dy_t.data(), whole,
+                         banded_dx ? dx->data<T>() : nullptr, nesterov, k,
                          var.data<T>(), m.data<T>(), v.data<T>()});
         return absl::OkStatus();
       }

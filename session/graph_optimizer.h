@@ -26,8 +26,14 @@
 //  - ApplyAdam whose gradient is a MatMul's product (a dense layer's weight
 //    gradient x^T dy, directly or through the Identity of TF's gradient
 //    tuples) becomes _FusedMatMulApplyAdam: the product is applied to the
-//    variables a band of rows at a time and never written out. Equal up to
-//    float rounding: the product's sums are another GEMM's.
+//    variables a band of rows at a time and never written out. When the
+//    layer's input gradient MatMul(dy, w, transpose_b) is in the plan too,
+//    and the update can move up to its place (its inputs ready there, and
+//    nothing in between reading the variables; Consts, variables and their
+//    reads it needs then run first), the fused node takes that place and
+//    gives the input gradient as well, from each band of weights before the
+//    band's update: one pass over the weights instead of three. Equal up to
+//    float rounding: the products' sums are another GEMM's.
 // SessionOptions::optimize = false turns it off.
 #ifndef GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
 #define GRAPHFLOW_SESSION_GRAPH_OPTIMIZER_H_
