@@ -128,13 +128,14 @@ struct Trained {
   int fused = 0, with_input_grad = 0;
 };
 
-Trained Train(const Layer& c, bool optimize) {
+Trained Train(const Layer& c, bool optimize, int threads = 0) {
   std::unique_ptr<Model> m = Build(c);
   Trained t;
   EXPECT_TRUE(m->s.status().ok()) << m->s.status();
   if (!m->s.status().ok()) return t;
   SessionOptions options;
   options.optimize = optimize;
+  options.threads = threads;
   auto session = Session::Create(m->s, options);
   EXPECT_TRUE(session.ok()) << session.status();
   if (!session.ok()) return t;
@@ -226,6 +227,23 @@ TEST(FusedAdamTest, GivesTheInputGradientFromTheSameBands) {
         2)
         << batch;
     EXPECT_EQ(with_input_grad, 1) << batch;
+  }
+}
+
+TEST(FusedAdamTest, DoesNotDependOnTheThreadCount) {
+  // Bands of rows are independent: 1, 2 and 3 threads give the same bits.
+  for (int64_t batch : {8, 50}) {
+    const Layer c = {.batch = batch, .in = 30, .out = 64, .hidden = 1568};
+    const Trained one = Train(c, true, 1);
+    EXPECT_EQ(one.with_input_grad, 1);
+    for (int threads : {2, 3}) {
+      const Trained more = Train(c, true, threads);
+      ASSERT_EQ(more.values.size(), one.values.size());
+      for (size_t i = 0; i < one.values.size(); ++i) {
+        EXPECT_TRUE(TensorsEqual(more.values[i], one.values[i]))
+            << "value " << i << ", " << threads << " threads, batch " << batch;
+      }
+    }
   }
 }
 
