@@ -59,12 +59,15 @@ absl::Status MaxPoolWithArgmaxKernel(KernelContext& ctx) {
 // out (shaped like the input) = sum of grad at each argmax, only where
 // `keep` (null: everywhere) is positive. One image per task, so overlapping
 // windows never race; an argmax outside its image is an error, not a write.
+// With image_bias (batch x channels), each image's sum of what passed, by
+// channel.
 template <typename T, typename I>
 absl::Status ScatterAtArgmax(KernelContext& ctx, const PoolGeometry& g,
                              bool include_batch, const I* argmax, const T* grad,
-                             const T* keep, T* out) {
+                             const T* keep, T* out, T* image_bias) {
   const int64_t in_per_image = g.in_per_image();
   const int64_t per_image = g.out_per_image();
+  const int64_t channels = g.depth;
   std::atomic<int64_t> bad{-1};
   ParallelFor(ctx.device(), g.batch, 2.0 * per_image + in_per_image,
               [&](int64_t begin, int64_t end) {
@@ -79,7 +82,11 @@ absl::Status ScatterAtArgmax(KernelContext& ctx, const PoolGeometry& g,
                       bad.store(i);
                       return;
                     }
-                    if (keep == nullptr || keep[i] > T(0)) dst[at] += grad[i];
+                    if (keep != nullptr && !(keep[i] > T(0))) continue;
+                    dst[at] += grad[i];
+                    if (image_bias != nullptr) {
+                      image_bias[n * channels + i % channels] += grad[i];
+                    }
                   }
                 }
               });
@@ -95,6 +102,8 @@ absl::Status ScatterAtArgmax(KernelContext& ctx, const PoolGeometry& g,
 // only windows whose maximum is positive pass their gradient, which is
 // ReluGrad's mask when the pooled input is a Relu's output.
 absl::Status RunGradWithArgmax(KernelContext& ctx, bool relu_mask) {
+  bool emit_bias = false;
+  if (relu_mask) RETURN_IF_ERROR(ctx.GetAttr("emit_bias_grad", &emit_bias));
   const Tensor& in = ctx.input(0);
   const Tensor& grad = ctx.input(1);
   const Tensor& argmax = ctx.input(2);
@@ -109,17 +118,32 @@ absl::Status RunGradWithArgmax(KernelContext& ctx, bool relu_mask) {
       in.dtype(),
       [&]<typename T>() -> absl::Status {
         ASSIGN_OR_RETURN(Tensor * out, ctx.AllocateOutput(0, in.shape()));
+        Tensor* bias = nullptr;
+        if (relu_mask) {
+          ASSIGN_OR_RETURN(bias, ctx.AllocateOutput(
+                                     1, TensorShape{emit_bias ? g.depth : 0}));
+          bias->FillZero();
+        }
         if (grad.num_elements() == 0) {
           out->FillZero();
           return absl::OkStatus();
         }
         const T* keep = relu_mask ? ctx.input(3).data<T>() : nullptr;
-        return DispatchType<IndexTypes>(
+        // Per-image sums, added in image order: the same bits for any
+        // thread count.
+        std::vector<T> image_bias(emit_bias ? g.batch * g.depth : 0, T(0));
+        RETURN_IF_ERROR(DispatchType<IndexTypes>(
             argmax.dtype(), [&]<typename I>() -> absl::Status {
-              return ScatterAtArgmax<T, I>(ctx, g, include_batch,
-                                           argmax.data<I>(), grad.data<T>(),
-                                           keep, out->data<T>());
-            });
+              return ScatterAtArgmax<T, I>(
+                  ctx, g, include_batch, argmax.data<I>(), grad.data<T>(), keep,
+                  out->data<T>(), emit_bias ? image_bias.data() : nullptr);
+            }));
+        for (int64_t n = 0; n < (emit_bias ? g.batch : 0); ++n) {
+          for (int64_t c = 0; c < g.depth; ++c) {
+            bias->data<T>()[c] += image_bias[n * g.depth + c];
+          }
+        }
+        return absl::OkStatus();
       },
       ctx.UnsupportedDtype());
 }

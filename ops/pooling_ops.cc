@@ -123,6 +123,17 @@ absl::Status MaxPoolGradShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
+// _FusedMaxPoolGradReluGrad: the gradient, then the bias gradient (the
+// channels) with emit_bias_grad, else [0].
+absl::Status FusedMaxPoolGradReluGradShape(InferenceContext& c) {
+  RETURN_IF_ERROR(MaxPoolGradShape(c));
+  bool emit = false;
+  RETURN_IF_ERROR(c.GetAttr("emit_bias_grad", &emit));
+  c.set_output(1,
+               emit ? PartialShape{c.input_shape(0).dim(3)} : PartialShape{0});
+  return absl::OkStatus();
+}
+
 // The pooled shape of orig_input, merged with orig_output; grad must match
 // orig_input.
 absl::Status MaxPoolGradGradShape(InferenceContext& c) {
@@ -346,10 +357,15 @@ absl::Status RegisterPoolingOps(OpRegistry& r) {
   RETURN_IF_ERROR(r.Register(MaxPoolGradWithArgmaxOp("MaxPoolGradWithArgmax")));
   // Internal, put in by the graph optimizer (session/graph_optimizer.h):
   // ReluGrad(MaxPoolGradWithArgmax(input, grad, argmax), input), which needs
-  // only each window's maximum (orig_output) for ReluGrad's mask.
+  // only each window's maximum (orig_output) for ReluGrad's mask; with
+  // emit_bias_grad also the BiasAddGrad of that gradient (conv -> BiasAdd
+  // -> relu -> pool), summed over the pooled cells.
   RETURN_IF_ERROR(
       r.Register(MaxPoolGradWithArgmaxOp("_FusedMaxPoolGradReluGrad")
                      .Input("orig_output: T")
+                     .Output("bias_grad: T")
+                     .Attr("emit_bias_grad: bool = false")
+                     .SetShapeFn(FusedMaxPoolGradReluGradShape)
                      .SetNoGradient()));
   RETURN_IF_ERROR(r.Register(OpDefBuilder("AvgPoolGrad")
                                  .Input("orig_input_shape: int32")

@@ -214,10 +214,19 @@ class Rewriter {
           continue;
         }
         std::vector<Endpoint> in = {x, dy, argmax, fused_y};
-        if (const Node* f = AddFused(relu_grad->name(),
-                                     "_FusedMaxPoolGradReluGrad", in, attrs)) {
+        const Node* bias_grad = BiasGradientOf(*relu_grad);
+        AttrMap relu_attrs = attrs;
+        relu_attrs["emit_bias_grad"] = bias_grad != nullptr;
+        if (const Node* f =
+                AddFused(relu_grad->name(), "_FusedMaxPoolGradReluGrad", in,
+                         relu_attrs)) {
           Replace(relu_grad, f, in);
           Drop(grad);
+          if (bias_grad != nullptr) {
+            Drop(bias_grad);
+            out_.renamed[{const_cast<Node*>(bias_grad), 0}] = {
+                const_cast<Node*>(f), 1};
+          }
           continue;
         }
       }
@@ -227,6 +236,21 @@ class Rewriter {
         Replace(grad, f, in);
       }
     }
+  }
+
+  // The NHWC BiasAddGrad reading relu_grad's gradient (conv -> BiasAdd ->
+  // relu -> pool), which the fused pool gradient can give as well; it runs
+  // later, so whatever reads it still finds it in time. Else nullptr.
+  const Node* BiasGradientOf(const Node& relu_grad) const {
+    for (const Node* r : Readers({const_cast<Node*>(&relu_grad), 0})) {
+      const Endpoint out{const_cast<Node*>(r), 0};
+      if (r->op() == "BiasAddGrad" && IsNhwc(*r) && !claimed_.contains(r) &&
+          !fed_.contains(out) && r->control_outputs().empty() &&
+          position_.at(r) > position_.at(&relu_grad)) {
+        return r;
+      }
+    }
+    return nullptr;
   }
 
   // Conv2DBackpropFilter as the sole reader of relu_grad (the gradient of a

@@ -10,7 +10,10 @@
 //    pass no longer searches every window again. Bit-identical.
 //  - ReluGrad(MaxPoolGradWithArgmax(x, ...), x) becomes one
 //    _FusedMaxPoolGradReluGrad, ReluGrad's mask read off the pooled maximum.
-//    Bit-identical.
+//    Bit-identical. When a BiasAddGrad reads that value too (conv ->
+//    BiasAdd -> relu -> pool), the fused node gives the bias gradient as
+//    well, summed over the pooled cells instead of the dense gradient:
+//    equal up to float rounding.
 //  - When that value's one reader is Conv2DBackpropFilter, the three become
 //    _FusedMaxPoolGradConv2DBackpropFilter, summing over the pooled cells
 //    only (1/64 of the terms for an 8x8 pool). Equal up to float rounding:

@@ -191,13 +191,14 @@ TEST(GraphOptimizerTest, MnistDeepTrainsTheSame) {
   ASSERT_TRUE(model.scope.status().ok()) << model.scope.status();
   // Conv+BiasAdd+Relu+pool twice, fc1's MatMul+BiasAdd+Relu, fc2's
   // MatMul+BiasAdd, fc1's weight gradient into its Adam update (16 columns;
-  // fc2's 10 are not whole vectors). The fused update's product is another
-  // GEMM's sum.
+  // fc2's 10 are not whole vectors), the convs' bias gradients from their
+  // pool gradients (fc1's and fc2's stay BiasAddGrads). The fused update's
+  // product is another GEMM's sum, the bias gradients sum in another order.
   ExpectTrainingUnchanged(
       model, {4, 28, 28, 1}, 10,
       {"_FusedConv2DMaxPool", "_FusedConv2DMaxPool", "_FusedMatMul",
        "_FusedMatMul", "_FusedMaxPoolGradReluGrad", "_FusedMaxPoolGradReluGrad",
-       "_FusedMatMulApplyAdam"},
+       "_FusedMatMulApplyAdam", "BiasAddGrad", "BiasAddGrad"},
       /*bitwise=*/false);
 }
 
@@ -255,6 +256,24 @@ TEST_F(SmallConvTest, FusesTheWholeChain) {
   EXPECT_EQ(ops.count("_FusedMaxPoolGradReluGrad"), 1u);
   // The pool's gradient reads the argmax.
   EXPECT_EQ(conv_pool_argmaxes_, std::vector<bool>{true});
+}
+
+TEST_F(SmallConvTest, BiasGradientFromThePoolGradient) {
+  // d loss / d bias comes from the fused pool gradient, not a BiasAddGrad
+  // over the dense gradient: equal up to the order of the sums.
+  std::vector<Output> grads;
+  ASSERT_TRUE(AddSymbolicGradients(s_, {loss_},
+                                   {Output(bias_.node->input(1).node, 0), x_},
+                                   &grads)
+                  .ok());
+  const std::vector<std::string> fetches = {grads[0].name(), grads[1].name()};
+  const NamedTensors feeds = {{"x", x_value_}};
+  auto on = NewSession(s_, true), off = NewSession(s_, false);
+  TracedRun a = Traced(*on, feeds, fetches), b = Traced(*off, feeds, fetches);
+  ExpectNear(a.outputs, b.outputs);
+  EXPECT_EQ(a.ops.count("_FusedMaxPoolGradReluGrad"), 1u);
+  EXPECT_EQ(a.ops.count("BiasAddGrad"), 0u);
+  EXPECT_EQ(b.ops.count("BiasAddGrad"), 1u);
 }
 
 TEST_F(SmallConvTest, InferenceFusesConvAndPool) {
