@@ -75,8 +75,10 @@ absl::Status ScatterAtArgmax(KernelContext& ctx, const PoolGeometry& g,
                   T* dst = out + n * in_per_image;
                   std::fill_n(dst, in_per_image, T(0));
                   const int64_t base = include_batch ? n * in_per_image : 0;
+                  // The pooled cells' channel, counted rather than divided.
+                  int64_t c = 0;
                   for (int64_t i = n * per_image; i < (n + 1) * per_image;
-                       ++i) {
+                       ++i, c = c + 1 == channels ? 0 : c + 1) {
                     const int64_t at = static_cast<int64_t>(argmax[i]) - base;
                     if (at < 0 || at >= in_per_image) {
                       bad.store(i);
@@ -85,7 +87,7 @@ absl::Status ScatterAtArgmax(KernelContext& ctx, const PoolGeometry& g,
                     if (keep != nullptr && !(keep[i] > T(0))) continue;
                     dst[at] += grad[i];
                     if (image_bias != nullptr) {
-                      image_bias[n * channels + i % channels] += grad[i];
+                      image_bias[n * channels + c] += grad[i];
                     }
                   }
                 }
