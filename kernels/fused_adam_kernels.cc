@@ -204,7 +204,10 @@ absl::Status FusedMatMulAdam(KernelContext& ctx) {
           "the gradient has shape [", p.rows, ", ", p.cols,
           "], the variable has shape ", var.shape().DebugString()));
     }
-    if (var.num_elements() == 0) return absl::OkStatus();
+    if (var.num_elements() == 0) {  // dx sums no terms (or has none).
+      if (dx != nullptr) dx->FillZero();
+      return absl::OkStatus();
+    }
     // The input gradient reads the weights before they change: band by band
     // below for small batches, else in one GEMM here.
     const bool dx_banded = Banded<T>(p) && p.depth <= kMaxBandedBatch;

@@ -344,6 +344,32 @@ TEST(FusedAdamTest, KernelTakesEveryProduct) {
   }
 }
 
+TEST(FusedAdamTest, EmptyWeightsGiveAZeroInputGradient) {
+  // w is [3, 0]: dy [2, 0] w^T sums no terms.
+  Scope s = NewRootScope();
+  std::vector<Input> in;
+  std::vector<std::string> init;
+  for (int k = 0; k < 3; ++k) {
+    Variable v = NewVariable(s, absl::StrCat("v", k), Tensor(DT_FLOAT, {3, 0}));
+    in.push_back(v.ref);
+    init.push_back(v.initializer.node->name());
+  }
+  for (int k = 0; k < 6; ++k) in.push_back(ops::Const(s, 0.5f));
+  in.push_back(ops::Const(s, Random(DT_FLOAT, {2, 3}, 1)));
+  in.push_back(ops::Const(s, Tensor(DT_FLOAT, {2, 0})));
+  Output fused = s.AddOp("_FusedMatMulApplyAdam", in,
+                         {{"transpose_a", true}, {"emit_input_grad", true}})[1];
+  ASSERT_TRUE(s.status().ok()) << s.status();
+  auto session = Session::Create(s, SessionOptions{});
+  ASSERT_TRUE(session.ok());
+  ASSERT_TRUE((*session)->Run({}, {}, init).ok());
+  auto out = (*session)->Run({}, {fused.name()});
+  ASSERT_TRUE(out.ok()) << out.status();
+  Tensor zeros(DT_FLOAT, {2, 3});
+  zeros.FillZero();
+  EXPECT_TRUE(TensorsEqual((*out)[0], zeros));
+}
+
 TEST(FusedAdamTest, RefusesAProductOfAnotherShape) {
   Scope s = NewRootScope();
   std::vector<Output> vars;
